@@ -1,0 +1,266 @@
+//! The crate's one error type.
+//!
+//! Every error that concerns input data names the customer (when one is known) and the field,
+//! so that a person can find the bad value in the source system.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::customer::CustomerId;
+use crate::money::{Currency, MoneyError};
+
+/// A `Result` whose error is this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What is wrong with one value.
+///
+/// Carried by [`Error::InvalidField`] and [`Error::InvalidConfig`]; its `Display` reads as the
+/// end of a sentence ("must not be negative, got -3").
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "problem")]
+pub enum Problem {
+    /// A quantity that must be zero or more was negative.
+    Negative {
+        /// The value given.
+        value: Decimal,
+    },
+    /// A value lies outside its allowed range.
+    OutOfRange {
+        /// The value given, as text (it may be a decimal or a float).
+        value: String,
+        /// The allowed range, for example `0..=1`.
+        allowed: String,
+    },
+    /// A required text or list was empty.
+    Empty,
+    /// A required value was absent.
+    Missing,
+    /// A date must come after another one.
+    NotAfter {
+        /// The date given.
+        date: NaiveDate,
+        /// The field it must follow.
+        other_field: String,
+        /// That field's date.
+        other: NaiveDate,
+    },
+    /// A number of days is longer than the span it must fit in.
+    TooLong {
+        /// The number of days given.
+        days: u32,
+        /// What it must fit in, for example `the contract term`.
+        within: String,
+        /// The length of that span in days.
+        limit_days: i64,
+    },
+    /// An amount is in another currency than the one expected.
+    CurrencyMismatch {
+        /// The currency expected.
+        expected: Currency,
+        /// The currency found.
+        found: Currency,
+    },
+    /// Arithmetic on the value overflowed the range of `Decimal`.
+    Overflow,
+    /// Text that could not be parsed.
+    Unparsable {
+        /// The text given.
+        text: String,
+        /// What was expected.
+        expected: String,
+    },
+    /// A rule specific to the field, stated in words.
+    Rule {
+        /// The rule that was broken.
+        rule: String,
+    },
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Negative { value } => write!(f, "must not be negative, got {value}"),
+            Problem::OutOfRange { value, allowed } => {
+                write!(f, "must lie in {allowed}, got {value}")
+            }
+            Problem::Empty => f.write_str("must not be empty"),
+            Problem::Missing => f.write_str("is required"),
+            Problem::NotAfter {
+                date,
+                other_field,
+                other,
+            } => write!(f, "must come after `{other_field}` ({other}), got {date}"),
+            Problem::TooLong {
+                days,
+                within,
+                limit_days,
+            } => write!(f, "{days} days is longer than {within} ({limit_days} days)"),
+            Problem::CurrencyMismatch { expected, found } => {
+                write!(f, "is in {found}, expected {expected}")
+            }
+            Problem::Overflow => f.write_str("amount overflows the decimal range"),
+            Problem::Unparsable { text, expected } => {
+                write!(f, "cannot parse {text:?} as {expected}")
+            }
+            Problem::Rule { rule } => f.write_str(rule),
+        }
+    }
+}
+
+impl From<MoneyError> for Problem {
+    fn from(e: MoneyError) -> Self {
+        match e {
+            MoneyError::Overflow => Problem::Overflow,
+            MoneyError::CurrencyMismatch { left, right } => Problem::CurrencyMismatch {
+                expected: left,
+                found: right,
+            },
+        }
+    }
+}
+
+/// The error type of every fallible operation in this crate.
+///
+/// Messages are lowercase without a trailing period, and name the customer and the field
+/// wherever the error concerns one customer's data.
+///
+/// ```
+/// use custfit::{Customer, Error};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let err = Customer::builder("acme", "Acme GmbH")
+///     .currency("EUR")
+///     .engineering_hours("-3".parse()?)
+///     .build()
+///     .unwrap_err();
+/// assert!(matches!(err, Error::InvalidField { .. }));
+/// assert_eq!(
+///     err.to_string(),
+///     "customer `acme`: field `activity.engineering_hours`: must not be negative, got -3"
+/// );
+/// # Ok(()) }
+/// ```
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "error")]
+pub enum Error {
+    /// A field of a customer record (or of a value not yet tied to a customer) is invalid.
+    #[error("{}field `{field}`: {problem}", subject(.customer))]
+    InvalidField {
+        /// The customer the record belongs to, if known.
+        customer: Option<CustomerId>,
+        /// The field, as a dotted path (`contract.term_end`).
+        field: String,
+        /// What is wrong with it.
+        problem: Problem,
+    },
+    /// Money arithmetic failed while computing a result for a customer.
+    #[error("{}computing `{field}`: {problem}", subject(.customer))]
+    Arithmetic {
+        /// The customer being computed, if any.
+        customer: Option<CustomerId>,
+        /// The quantity being computed (`cost.support`, `revenue`).
+        field: String,
+        /// Overflow or a currency mismatch.
+        problem: Problem,
+    },
+    /// A configuration value is invalid.
+    #[error("configuration field `{field}`: {problem}")]
+    InvalidConfig {
+        /// The field, as a dotted path (`rates.support`).
+        field: String,
+        /// What is wrong with it.
+        problem: Problem,
+    },
+    /// A data source failed to produce a record.
+    #[error("data source, record {}: {message}", .record.as_deref().unwrap_or("(unknown)"))]
+    Source {
+        /// The id of the record, when the source could read it.
+        record: Option<String>,
+        /// What went wrong, in the source's words.
+        message: String,
+    },
+    /// The retention model could not be fitted or evaluated.
+    #[error("retention model: {0}")]
+    Retention(#[from] crate::retention::RetentionError),
+}
+
+fn subject(customer: &Option<CustomerId>) -> String {
+    match customer {
+        Some(id) => format!("customer `{id}`: "),
+        None => String::new(),
+    }
+}
+
+impl Error {
+    /// The customer this error concerns, if any.
+    pub fn customer(&self) -> Option<&CustomerId> {
+        match self {
+            Error::InvalidField { customer, .. } | Error::Arithmetic { customer, .. } => {
+                customer.as_ref()
+            }
+            _ => None,
+        }
+    }
+
+    /// The field this error concerns, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::InvalidField { field, .. }
+            | Error::Arithmetic { field, .. }
+            | Error::InvalidConfig { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid(
+        customer: Option<&CustomerId>,
+        field: impl Into<String>,
+        problem: Problem,
+    ) -> Self {
+        Error::InvalidField {
+            customer: customer.cloned(),
+            field: field.into(),
+            problem,
+        }
+    }
+
+    pub(crate) fn arithmetic(
+        customer: Option<&CustomerId>,
+        field: impl Into<String>,
+        problem: impl Into<Problem>,
+    ) -> Self {
+        Error::Arithmetic {
+            customer: customer.cloned(),
+            field: field.into(),
+            problem: problem.into(),
+        }
+    }
+
+    pub(crate) fn config(field: impl Into<String>, problem: Problem) -> Self {
+        Error::InvalidConfig {
+            field: field.into(),
+            problem,
+        }
+    }
+
+    /// Attach a customer id to an error raised before the customer was known.
+    pub(crate) fn for_customer(mut self, id: &CustomerId) -> Self {
+        if let Error::InvalidField { customer, .. } | Error::Arithmetic { customer, .. } = &mut self
+        {
+            customer.get_or_insert_with(|| id.clone());
+        }
+        self
+    }
+
+    /// Prefix the field path, for errors raised by a nested value (`contract.` + `term_end`).
+    pub(crate) fn within(mut self, prefix: &str) -> Self {
+        if let Error::InvalidField { field, .. } | Error::Arithmetic { field, .. } = &mut self {
+            *field = format!("{prefix}.{field}");
+        }
+        self
+    }
+}

@@ -1,0 +1,343 @@
+//! Money: an exact decimal amount in one currency, with checked arithmetic.
+//!
+//! Amounts are [`rust_decimal::Decimal`], never floating point. Arithmetic is checked: overflow
+//! and mixing currencies are errors, never panics. On the wire a [`Money`] is one string,
+//! `"1234.50 EUR"`, so that no JSON number parser can round it.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+/// An ISO 4217 currency code: three upper-case ASCII letters.
+///
+/// ```
+/// use custfit::Currency;
+/// let eur: Currency = "EUR".parse()?;
+/// assert_eq!(eur, Currency::EUR);
+/// assert_eq!(eur.minor_units(), 2);
+/// assert!("eur".parse::<Currency>().is_err());
+/// # Ok::<(), custfit::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Currency([u8; 3]);
+
+impl Currency {
+    /// US dollar.
+    pub const USD: Currency = Currency(*b"USD");
+    /// Euro.
+    pub const EUR: Currency = Currency(*b"EUR");
+    /// Pound sterling.
+    pub const GBP: Currency = Currency(*b"GBP");
+    /// Swiss franc.
+    pub const CHF: Currency = Currency(*b"CHF");
+    /// Japanese yen (no minor unit).
+    pub const JPY: Currency = Currency(*b"JPY");
+
+    /// Parse a code such as `"EUR"`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidField`](crate::Error::InvalidField) on field `currency` unless the code is
+    /// exactly three upper-case ASCII letters.
+    pub fn new(code: &str) -> crate::Result<Self> {
+        let bytes = code.as_bytes();
+        if bytes.len() == 3 && bytes.iter().all(u8::is_ascii_uppercase) {
+            Ok(Currency([bytes[0], bytes[1], bytes[2]]))
+        } else {
+            Err(crate::Error::invalid(
+                None,
+                "currency",
+                crate::Problem::Unparsable {
+                    text: code.to_owned(),
+                    expected: "an ISO 4217 code of three upper-case letters".to_owned(),
+                },
+            ))
+        }
+    }
+
+    /// The code as text.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII upper-case letters are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or("???")
+    }
+
+    /// Number of decimal places of the currency's minor unit (ISO 4217): 0 for JPY and KRW, 3
+    /// for the dinars of Bahrain, Kuwait, Jordan, Iraq, Libya and the Omani rial and Tunisian
+    /// dinar, 2 otherwise.
+    pub fn minor_units(&self) -> u32 {
+        match &self.0 {
+            b"JPY" | b"KRW" | b"CLP" | b"ISK" | b"VND" | b"PYG" | b"UGX" | b"XAF" | b"XOF" => 0,
+            b"BHD" | b"KWD" | b"JOD" | b"IQD" | b"LYD" | b"OMR" | b"TND" => 3,
+            _ => 2,
+        }
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Currency({})", self.as_str())
+    }
+}
+
+impl FromStr for Currency {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> crate::Result<Self> {
+        Currency::new(s)
+    }
+}
+
+impl TryFrom<String> for Currency {
+    type Error = crate::Error;
+    fn try_from(s: String) -> crate::Result<Self> {
+        Currency::new(&s)
+    }
+}
+
+impl From<Currency> for String {
+    fn from(c: Currency) -> String {
+        c.as_str().to_owned()
+    }
+}
+
+/// Why a money operation failed.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MoneyError {
+    /// The result does not fit in a `Decimal`.
+    #[error("amount overflows the decimal range")]
+    Overflow,
+    /// The two amounts are in different currencies.
+    #[error("cannot combine {left} with {right}")]
+    CurrencyMismatch {
+        /// Currency of the left operand.
+        left: Currency,
+        /// Currency of the right operand.
+        right: Currency,
+    },
+}
+
+/// An exact amount of money in one currency.
+///
+/// ```
+/// use custfit::{Currency, Money};
+/// use rust_decimal::Decimal;
+/// let a = Money::new(Decimal::new(10050, 2), Currency::EUR); // 100.50 EUR
+/// let b: Money = "20.25 EUR".parse()?;
+/// assert_eq!(a.checked_add(b)?.to_string(), "120.75 EUR");
+/// assert!(a.checked_add("1 USD".parse()?).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Money {
+    amount: Decimal,
+    currency: Currency,
+}
+
+impl Money {
+    /// An amount in a currency.
+    pub const fn new(amount: Decimal, currency: Currency) -> Self {
+        Money { amount, currency }
+    }
+
+    /// Zero in a currency.
+    pub const fn zero(currency: Currency) -> Self {
+        Money::new(Decimal::ZERO, currency)
+    }
+
+    /// The amount.
+    pub const fn amount(&self) -> Decimal {
+        self.amount
+    }
+
+    /// The currency.
+    pub const fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// Whether the amount is below zero.
+    pub fn is_negative(&self) -> bool {
+        self.amount.is_sign_negative() && !self.amount.is_zero()
+    }
+
+    /// Whether the amount is zero.
+    pub fn is_zero(&self) -> bool {
+        self.amount.is_zero()
+    }
+
+    fn same_currency(&self, other: &Money) -> Result<(), MoneyError> {
+        if self.currency == other.currency {
+            Ok(())
+        } else {
+            Err(MoneyError::CurrencyMismatch {
+                left: self.currency,
+                right: other.currency,
+            })
+        }
+    }
+
+    /// `self + other`.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::CurrencyMismatch`] or [`MoneyError::Overflow`].
+    pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
+        self.same_currency(&other)?;
+        let amount = self
+            .amount
+            .checked_add(other.amount)
+            .ok_or(MoneyError::Overflow)?;
+        Ok(Money::new(amount, self.currency))
+    }
+
+    /// `self - other`.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::CurrencyMismatch`] or [`MoneyError::Overflow`].
+    pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
+        self.same_currency(&other)?;
+        let amount = self
+            .amount
+            .checked_sub(other.amount)
+            .ok_or(MoneyError::Overflow)?;
+        Ok(Money::new(amount, self.currency))
+    }
+
+    /// `self * factor`, unrounded.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`].
+    pub fn checked_mul(self, factor: Decimal) -> Result<Money, MoneyError> {
+        let amount = self
+            .amount
+            .checked_mul(factor)
+            .ok_or(MoneyError::Overflow)?;
+        Ok(Money::new(amount, self.currency))
+    }
+
+    /// `self / divisor`, unrounded.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] on overflow or a zero divisor.
+    pub fn checked_div(self, divisor: Decimal) -> Result<Money, MoneyError> {
+        let amount = self
+            .amount
+            .checked_div(divisor)
+            .ok_or(MoneyError::Overflow)?;
+        Ok(Money::new(amount, self.currency))
+    }
+
+    /// The negated amount.
+    pub fn negate(self) -> Money {
+        Money::new(-self.amount, self.currency)
+    }
+
+    /// Rounded to the currency's minor unit, half to even (banker's rounding).
+    ///
+    /// ```
+    /// use custfit::Money;
+    /// let m: Money = "10.125 EUR".parse()?;
+    /// assert_eq!(m.round().to_string(), "10.12 EUR");
+    /// # Ok::<(), custfit::Error>(())
+    /// ```
+    pub fn round(self) -> Money {
+        Money::new(
+            self.amount.round_dp_with_strategy(
+                self.currency.minor_units(),
+                RoundingStrategy::MidpointNearestEven,
+            ),
+            self.currency,
+        )
+    }
+
+    /// `self / other` as a ratio, or `None` when `other` is zero.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::CurrencyMismatch`], or [`MoneyError::Overflow`] when the ratio does not
+    /// fit in a `Decimal`.
+    pub fn ratio_to(self, other: Money) -> Result<Option<Decimal>, MoneyError> {
+        self.same_currency(&other)?;
+        if other.amount.is_zero() {
+            return Ok(None);
+        }
+        self.amount
+            .checked_div(other.amount)
+            .map(Some)
+            .ok_or(MoneyError::Overflow)
+    }
+
+    /// Sum of amounts, all in `currency`.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::CurrencyMismatch`] or [`MoneyError::Overflow`].
+    pub fn checked_sum<I: IntoIterator<Item = Money>>(
+        currency: Currency,
+        items: I,
+    ) -> Result<Money, MoneyError> {
+        items
+            .into_iter()
+            .try_fold(Money::zero(currency), Money::checked_add)
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.amount, self.currency)
+    }
+}
+
+impl fmt::Debug for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Money({} {})", self.amount, self.currency)
+    }
+}
+
+impl FromStr for Money {
+    type Err = crate::Error;
+
+    /// Parse `"<amount> <currency>"`, for example `"1234.50 EUR"`.
+    fn from_str(s: &str) -> crate::Result<Self> {
+        let unparsable = || {
+            crate::Error::invalid(
+                None,
+                "money",
+                crate::Problem::Unparsable {
+                    text: s.to_owned(),
+                    expected: "an amount and a currency code, like \"1234.50 EUR\"".to_owned(),
+                },
+            )
+        };
+        let (amount, code) = s.trim().split_once(' ').ok_or_else(unparsable)?;
+        let amount = Decimal::from_str_exact(amount.trim()).map_err(|_| unparsable())?;
+        let currency = Currency::new(code.trim()).map_err(|_| unparsable())?;
+        Ok(Money::new(amount, currency))
+    }
+}
+
+impl TryFrom<String> for Money {
+    type Error = crate::Error;
+    fn try_from(s: String) -> crate::Result<Self> {
+        s.parse()
+    }
+}
+
+impl From<Money> for String {
+    fn from(m: Money) -> String {
+        m.to_string()
+    }
+}

@@ -1,0 +1,350 @@
+//! Validated quantities: hours, counts of usage, shares, probabilities, ratios and NPS.
+//!
+//! Each type checks its range at construction and again when deserialised, so a value that
+//! exists is valid. Constructor errors name no customer (none is known yet); the customer
+//! builder attaches the customer and the field.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Problem, Result};
+
+fn negative(field: &str, value: Decimal) -> Error {
+    Error::invalid(None, field, Problem::Negative { value })
+}
+
+fn out_of_range(field: &str, value: impl fmt::Display, allowed: &str) -> Error {
+    Error::invalid(
+        None,
+        field,
+        Problem::OutOfRange {
+            value: value.to_string(),
+            allowed: allowed.to_owned(),
+        },
+    )
+}
+
+macro_rules! non_negative_decimal {
+    ($(#[$doc:meta])* $name:ident, $field:literal, $unit:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+        #[serde(try_from = "Decimal", into = "Decimal")]
+        pub struct $name(Decimal);
+
+        impl $name {
+            /// Zero.
+            pub const ZERO: $name = $name(Decimal::ZERO);
+
+            /// A value of zero or more.
+            ///
+            /// # Errors
+            ///
+            /// [`Error::InvalidField`] with [`Problem::Negative`] for a value below zero.
+            pub fn new(value: Decimal) -> Result<Self> {
+                if value.is_sign_negative() && !value.is_zero() {
+                    Err(negative($field, value))
+                } else {
+                    Ok($name(value.normalize()))
+                }
+            }
+
+            /// The value.
+            pub const fn get(self) -> Decimal {
+                self.0
+            }
+
+            /// `self + other`, or `None` on overflow.
+            pub fn checked_add(self, other: $name) -> Option<$name> {
+                self.0.checked_add(other.0).map($name)
+            }
+        }
+
+        impl TryFrom<Decimal> for $name {
+            type Error = Error;
+            fn try_from(value: Decimal) -> Result<Self> {
+                $name::new(value)
+            }
+        }
+
+        impl From<$name> for Decimal {
+            fn from(v: $name) -> Decimal {
+                v.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!("{}", $unit), self.0)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!(stringify!($name), "({})"), self.0)
+            }
+        }
+    };
+}
+
+non_negative_decimal!(
+    /// A number of hours, zero or more.
+    ///
+    /// ```
+    /// use custfit::Hours;
+    /// use rust_decimal::Decimal;
+    /// assert_eq!(Hours::new(Decimal::new(75, 2))?.to_string(), "0.75 h");
+    /// assert!(Hours::new(Decimal::NEGATIVE_ONE).is_err());
+    /// # Ok::<(), custfit::Error>(())
+    /// ```
+    Hours,
+    "hours",
+    " h"
+);
+
+non_negative_decimal!(
+    /// A quantity of usage (API calls, seats, gigabytes), zero or more; priced per unit by the
+    /// cost model.
+    Quantity,
+    "quantity",
+    ""
+);
+
+/// A share of a whole, from 0 to 1 inclusive (0.25 is 25 %), exact.
+///
+/// Used for fractions that take part in money arithmetic (COGS as a share of revenue) and for
+/// observed shares (meetings attended, recommended content consumed).
+///
+/// ```
+/// use custfit::Share;
+/// use rust_decimal::Decimal;
+/// let s = Share::new(Decimal::new(25, 2))?;
+/// assert_eq!(s.to_string(), "25%");
+/// assert!(Share::new(Decimal::new(101, 2)).is_err());
+/// # Ok::<(), custfit::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(try_from = "Decimal", into = "Decimal")]
+pub struct Share(Decimal);
+
+impl Share {
+    /// Nothing.
+    pub const ZERO: Share = Share(Decimal::ZERO);
+    /// The whole.
+    pub const ONE: Share = Share(Decimal::ONE);
+
+    /// A share from 0 to 1 inclusive.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidField`] with [`Problem::OutOfRange`] outside `0..=1`.
+    pub fn new(value: Decimal) -> Result<Self> {
+        if value >= Decimal::ZERO && value <= Decimal::ONE {
+            Ok(Share(value.normalize()))
+        } else {
+            Err(out_of_range("share", value, "0..=1"))
+        }
+    }
+
+    /// A share given in percent (25 for 25 %).
+    ///
+    /// # Errors
+    ///
+    /// As [`Share::new`], for a percentage outside `0..=100`.
+    pub fn from_percent(percent: Decimal) -> Result<Self> {
+        let value = percent
+            .checked_div(Decimal::ONE_HUNDRED)
+            .ok_or_else(|| out_of_range("share", percent, "0..=100 %"))?;
+        Share::new(value).map_err(|_| out_of_range("share", percent, "0..=100 %"))
+    }
+
+    /// The share as a ratio.
+    pub const fn get(self) -> Decimal {
+        self.0
+    }
+
+    /// The share as an `f64`, for scoring.
+    pub fn to_f64(self) -> f64 {
+        decimal_to_f64(self.0)
+    }
+}
+
+impl TryFrom<Decimal> for Share {
+    type Error = Error;
+    fn try_from(value: Decimal) -> Result<Self> {
+        Share::new(value)
+    }
+}
+
+impl From<Share> for Decimal {
+    fn from(v: Share) -> Decimal {
+        v.0
+    }
+}
+
+impl fmt::Display for Share {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}%", (self.0 * Decimal::ONE_HUNDRED).normalize())
+    }
+}
+
+impl fmt::Debug for Share {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Share({})", self.0)
+    }
+}
+
+/// A probability, a finite `f64` from 0 to 1 inclusive.
+///
+/// ```
+/// use custfit::Probability;
+/// assert_eq!(Probability::new(0.7)?.get(), 0.7);
+/// assert!(Probability::new(f64::NAN).is_err());
+/// assert!(Probability::new(1.2).is_err());
+/// # Ok::<(), custfit::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, PartialOrd, Default, Serialize, Deserialize)]
+#[serde(try_from = "f64", into = "f64")]
+pub struct Probability(f64);
+
+impl Probability {
+    /// Certainly not.
+    pub const ZERO: Probability = Probability(0.0);
+    /// Certainly.
+    pub const ONE: Probability = Probability(1.0);
+
+    /// A probability from 0 to 1 inclusive.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidField`] with [`Problem::OutOfRange`] for NaN or a value outside `0..=1`.
+    pub fn new(value: f64) -> Result<Self> {
+        if (0.0..=1.0).contains(&value) {
+            // `+ 0.0` turns -0.0 into 0.0 so that equal probabilities compare and print alike.
+            Ok(Probability(value + 0.0))
+        } else {
+            Err(out_of_range("probability", value, "0..=1"))
+        }
+    }
+
+    /// The value.
+    pub const fn get(self) -> f64 {
+        self.0
+    }
+}
+
+impl TryFrom<f64> for Probability {
+    type Error = Error;
+    fn try_from(value: f64) -> Result<Self> {
+        Probability::new(value)
+    }
+}
+
+impl From<Probability> for f64 {
+    fn from(p: Probability) -> f64 {
+        p.0
+    }
+}
+
+impl fmt::Display for Probability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:.1}%", self.0 * 100.0)
+    }
+}
+
+impl fmt::Debug for Probability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Probability({})", self.0)
+    }
+}
+
+/// A signed ratio, such as a margin (0.25 is 25 %; -1.5 is -150 %), exact.
+///
+/// Unlike [`Share`] it has no range: a margin can fall below -100 %.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Ratio(Decimal);
+
+impl Ratio {
+    /// A ratio.
+    pub const fn new(value: Decimal) -> Self {
+        Ratio(value)
+    }
+
+    /// The ratio (0.25 for 25 %).
+    pub const fn get(self) -> Decimal {
+        self.0
+    }
+
+    /// The ratio as an `f64`, for scoring.
+    pub fn to_f64(self) -> f64 {
+        decimal_to_f64(self.0)
+    }
+}
+
+impl fmt::Display for Ratio {
+    /// Shown as a percentage with one decimal: `-12.5%`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.checked_mul(Decimal::ONE_HUNDRED) {
+            Some(percent) => {
+                let percent = percent
+                    .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointNearestEven);
+                write!(f, "{percent:.1}%")
+            }
+            None => write!(f, "{}x", self.0),
+        }
+    }
+}
+
+/// A Net Promoter Score answer aggregated for the account, from -100 to 100.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i16", into = "i16")]
+pub struct Nps(i16);
+
+impl Nps {
+    /// A score from -100 to 100.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidField`] with [`Problem::OutOfRange`] outside `-100..=100`.
+    pub fn new(value: i16) -> Result<Self> {
+        if (-100..=100).contains(&value) {
+            Ok(Nps(value))
+        } else {
+            Err(out_of_range("nps", value, "-100..=100"))
+        }
+    }
+
+    /// The score.
+    pub const fn get(self) -> i16 {
+        self.0
+    }
+}
+
+impl TryFrom<i16> for Nps {
+    type Error = Error;
+    fn try_from(value: i16) -> Result<Self> {
+        Nps::new(value)
+    }
+}
+
+impl From<Nps> for i16 {
+    fn from(n: Nps) -> i16 {
+        n.0
+    }
+}
+
+impl fmt::Display for Nps {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// `Decimal` to `f64` for scoring; every `Decimal` is within `f64`'s range.
+pub(crate) fn decimal_to_f64(d: Decimal) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
+    d.to_f64().unwrap_or(0.0)
+}
