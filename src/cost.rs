@@ -689,7 +689,7 @@ impl fmt::Display for CostLine {
 pub struct CostToServe {
     /// The customer.
     pub customer: CustomerId,
-    /// Every non-zero cost line, in a fixed order.
+    /// Every cost line with a non-zero quantity and rate, in a fixed order.
     pub lines: Vec<CostLine>,
     /// Sum of the lines.
     pub total: Money,
@@ -762,9 +762,9 @@ impl<'a> CostBuilder<'a> {
         a.checked_mul(b).ok_or_else(|| self.overflow(item))
     }
 
-    /// Add `quantity × rate`, rounded, unless the quantity is zero.
+    /// Add `quantity × rate`, rounded, unless either is zero (a line of nothing is noise).
     fn line(&mut self, item: CostItem, quantity: Decimal, rate: Decimal) -> Result<()> {
-        if quantity.is_zero() {
+        if quantity.is_zero() || rate.is_zero() {
             return Ok(());
         }
         let amount = Money::new(self.mul(item, quantity, rate)?, self.model.currency()).round();

@@ -197,6 +197,9 @@ impl fmt::Debug for Share {
 
 /// A probability, a finite `f64` from 0 to 1 inclusive.
 ///
+/// On the wire it is a JSON number. For a bit-exact round trip through `serde_json`, enable
+/// that crate's `float_roundtrip` feature (its default parser may differ in the last bit).
+///
 /// ```
 /// use custfit::Probability;
 /// assert_eq!(Probability::new(0.7)?.get(), 0.7);

@@ -1,0 +1,61 @@
+//! Every public type is `Send + Sync` (and `Unpin`), so results can cross threads.
+
+fn assert_send_sync<T: Send + Sync + Unpin>() {}
+
+#[test]
+fn public_types_are_send_and_sync() {
+    use custfit::*;
+    assert_send_sync::<Activity>();
+    assert_send_sync::<AssessmentPeriod>();
+    assert_send_sync::<Behaviour>();
+    assert_send_sync::<BrandTier>();
+    assert_send_sync::<CapacityCostRate>();
+    assert_send_sync::<CapacityUsage>();
+    assert_send_sync::<Contract>();
+    assert_send_sync::<ContractBuilder>();
+    assert_send_sync::<CostItem>();
+    assert_send_sync::<CostLine>();
+    assert_send_sync::<CostModel>();
+    assert_send_sync::<CostModelConfig>();
+    assert_send_sync::<CostToServe>();
+    assert_send_sync::<Currency>();
+    assert_send_sync::<Customer>();
+    assert_send_sync::<CustomerBuilder>();
+    assert_send_sync::<CustomerId>();
+    assert_send_sync::<Error>();
+    assert_send_sync::<FeatureRequest>();
+    assert_send_sync::<GrowthFacts>();
+    assert_send_sync::<HourlyRate>();
+    assert_send_sync::<Hours>();
+    assert_send_sync::<Implementation>();
+    assert_send_sync::<LifecycleStage>();
+    assert_send_sync::<Level>();
+    assert_send_sync::<LogoValue>();
+    assert_send_sync::<Money>();
+    assert_send_sync::<MoneyError>();
+    assert_send_sync::<Nps>();
+    assert_send_sync::<PerRole<Money>>();
+    assert_send_sync::<Probability>();
+    assert_send_sync::<Problem>();
+    assert_send_sync::<Quantity>();
+    assert_send_sync::<Ratio>();
+    assert_send_sync::<RequestScope>();
+    assert_send_sync::<Role>();
+    assert_send_sync::<Severity>();
+    assert_send_sync::<Share>();
+    assert_send_sync::<Sla>();
+    assert_send_sync::<SlaTier>();
+    assert_send_sync::<TicketCosts>();
+    assert_send_sync::<TicketGroup>();
+    assert_send_sync::<VendorTermination>();
+    assert_send_sync::<source::ActivityMap>();
+    assert_send_sync::<source::SliceSource<'static>>();
+    assert_send_sync::<source::VecSource>();
+}
+
+#[test]
+fn error_is_a_std_error_and_static() {
+    fn assert_error<E: std::error::Error + Send + Sync + 'static>() {}
+    assert_error::<custfit::Error>();
+    assert_error::<custfit::MoneyError>();
+}

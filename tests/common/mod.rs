@@ -1,0 +1,163 @@
+//! Shared fixtures for the integration tests.
+#![allow(dead_code)]
+
+use chrono::NaiveDate;
+use custfit::{CostModel, CostModelConfig, CustomerBuilder, HourlyRate, Money};
+use rust_decimal::Decimal;
+
+pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
+}
+
+pub fn dec(s: &str) -> Decimal {
+    s.parse().expect("valid test decimal")
+}
+
+pub fn usd(s: &str) -> Money {
+    Money::new(dec(s), custfit::Currency::USD)
+}
+
+/// A customer with a 2025 calendar-year period in USD, active since 2023.
+pub fn base(id: &str) -> CustomerBuilder {
+    custfit::Customer::builder(id, format!("Customer {id}"))
+        .currency("USD")
+        .period(d(2025, 1, 1), d(2025, 12, 31))
+        .customer_since(d(2023, 1, 1))
+}
+
+/// Round-number rates so expected lines are easy to redo by hand: support 50, engineering 100,
+/// success 80, executive 200, implementation 100 per hour; COGS 10 % of revenue; no overhead.
+pub fn simple_model() -> CostModel {
+    let mut c = CostModelConfig::default();
+    c.rates.support = HourlyRate::PerHour(usd("50"));
+    c.rates.engineering = HourlyRate::PerHour(usd("100"));
+    c.rates.success = HourlyRate::PerHour(usd("80"));
+    c.rates.executive = HourlyRate::PerHour(usd("200"));
+    c.rates.implementation = HourlyRate::PerHour(usd("100"));
+    c.cogs_share_of_revenue = custfit::Share::new(dec("0.1")).unwrap();
+    c.cogs_per_usage_unit = usd("0.01");
+    c.implementation_amortisation_months = 12;
+    c.custom_feature_upkeep_per_year = usd("3650");
+    c.cost_per_escalation = usd("500");
+    c.overhead_share = custfit::Share::ZERO;
+    CostModel::new(c).expect("valid model")
+}
+
+use custfit::{Contract, Customer, LifecycleStage, RequestScope, Severity, Sla, SlaTier};
+use proptest::prelude::*;
+
+/// Cost drivers of a generated customer, kept apart so a property can raise one of them.
+#[derive(Debug, Clone)]
+pub struct Drivers {
+    pub recurring: i64,
+    pub one_time: i64,
+    pub tickets_with_hours: (u32, i64),
+    pub tickets_without_hours: u32,
+    pub engineering: i64,
+    pub success: i64,
+    pub executive: i64,
+    pub escalations: u32,
+    pub implementation: Option<i64>,
+    pub custom_features: usize,
+    pub usage: i64,
+    pub standby: i64,
+}
+
+pub fn drivers() -> impl Strategy<Value = Drivers> {
+    (
+        (0i64..2_000_000, 0i64..100_000),
+        (0u32..200, 0i64..2_000),
+        0u32..200,
+        (0i64..2_000, 0i64..1_000, 0i64..200, 0u32..20),
+        (proptest::option::of(0i64..2_000), 0usize..5, 0i64..10_000_000, 0i64..20),
+    )
+        .prop_map(
+            |((recurring, one_time), tickets_with_hours, tickets_without_hours, (engineering, success, executive, escalations), (implementation, custom_features, usage, standby))| Drivers {
+                recurring,
+                one_time,
+                tickets_with_hours,
+                tickets_without_hours,
+                engineering,
+                success,
+                executive,
+                escalations,
+                implementation,
+                custom_features,
+                usage,
+                standby,
+            },
+        )
+}
+
+/// Amounts are in cents and hours in tenths, so that generated values have decimals.
+pub fn build(id: &str, x: &Drivers) -> Customer {
+    let cents = |v: i64| rust_decimal::Decimal::new(v, 2);
+    let tenths = |v: i64| rust_decimal::Decimal::new(v, 1);
+    let mut b = base(id)
+        .recurring_revenue(cents(x.recurring * 100))
+        .one_time_revenue(cents(x.one_time))
+        .contract(
+            Contract::builder(d(2025, 1, 1), d(2025, 12, 31)).sla(Sla {
+                tier: SlaTier::Premium,
+                first_response_hours: None,
+                standby_hours_per_month: custfit::Hours::new(tenths(x.standby)).unwrap(),
+            }),
+        )
+        .tickets(Severity::High, x.tickets_with_hours.0, Some(tenths(x.tickets_with_hours.1)))
+        .tickets(Severity::Low, x.tickets_without_hours, None)
+        .engineering_hours(tenths(x.engineering))
+        .success_hours(tenths(x.success))
+        .executive_hours(tenths(x.executive))
+        .escalations(x.escalations)
+        .usage_units(rust_decimal::Decimal::from(x.usage));
+    if let Some(h) = x.implementation {
+        b = b.implementation(tenths(h), d(2024, 9, 1), Some(cents(123_456)));
+    }
+    for i in 0..x.custom_features {
+        b = b.custom_feature(format!("feature {i}"));
+    }
+    b.build().expect("generated customers are valid")
+}
+
+/// A varied valid customer, facts and signals included.
+pub fn customer() -> impl Strategy<Value = Customer> {
+    (
+        drivers(),
+        "[a-z]{1,8}-[0-9]{1,4}",
+        any::<bool>(),
+        proptest::option::of(0.0f64..=1.0),
+        proptest::option::of(0i64..=100),
+        proptest::option::of(-100i16..=100),
+        0u32..8,
+        any::<bool>(),
+    )
+        .prop_map(|(x, id, prospect, p, share, nps, goals, broad)| {
+            let c = build(&id, &x);
+            let mut b = base(&id)
+                .recurring_revenue(c.recurring_revenue().amount())
+                .activity(c.activity().clone())
+                .industry("logistics")
+                .segment("mid-market")
+                .goal_changes(goals)
+                .feature_request(
+                    "bulk import",
+                    if broad { RequestScope::Broad } else { RequestScope::Custom },
+                );
+            if prospect {
+                b = b.stage(LifecycleStage::Prospect);
+            }
+            if let Some(p) = p {
+                b = b.growth_likelihood(p).renewal_intent(p);
+            }
+            if let Some(s) = share {
+                b = b
+                    .meeting_attendance(rust_decimal::Decimal::new(s, 2))
+                    .content_consumed(rust_decimal::Decimal::new(s, 2))
+                    .expansion_whitespace(rust_decimal::Decimal::from(s * 1000));
+            }
+            if let Some(n) = nps {
+                b = b.nps(n);
+            }
+            b.build().expect("generated customers are valid")
+        })
+}

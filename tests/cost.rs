@@ -1,0 +1,272 @@
+//! The cost model: the published time-driven ABC exercise, and each kind of cost line.
+
+mod common;
+
+use common::*;
+use custfit::{
+    CapacityCostRate, Contract, CostItem, CostModel, CostModelConfig, HourlyRate, Hours, PerRole,
+    Role, Severity, Sla, SlaTier,
+};
+use rust_decimal::Decimal;
+
+/// Time-driven ABC exercise: $600,000 of resources and 10,000 practical hours give $60 an hour;
+/// activities of 0.75 h, 3.5 h and 3.0 h cost $45, $210 and $180.
+#[test]
+fn published_tdabc_rate_and_activity_costs() {
+    let rate = CapacityCostRate::new(usd("600000"), Hours::new(dec("10000")).unwrap()).unwrap();
+    assert_eq!(rate.rate(), usd("60"));
+    let cost = |h: &str| rate.activity_cost(Hours::new(dec(h)).unwrap()).unwrap();
+    assert_eq!(cost("0.75"), usd("45.00"));
+    assert_eq!(cost("3.5"), usd("210.00"));
+    assert_eq!(cost("3.0"), usd("180.00"));
+}
+
+/// With 8,000, 400 and 450 of those activities, 8,750 hours are used and 1,250 hours ($75,000)
+/// are unused; with 8,500, 350 and 500, 9,100 hours are used and $54,000 is unused.
+#[test]
+fn published_tdabc_unused_capacity() {
+    let rate = CapacityCostRate::new(usd("600000"), Hours::new(dec("10000")).unwrap()).unwrap();
+    let times = [dec("0.75"), dec("3.5"), dec("3.0")];
+    let first = rate
+        .usage(times.iter().copied().zip([8_000, 400, 450]))
+        .unwrap();
+    assert_eq!(first.used_hours, dec("8750"));
+    assert_eq!(first.unused_hours, dec("1250"));
+    assert_eq!(first.unused_cost, usd("75000"));
+    let second = rate
+        .usage(times.iter().copied().zip([8_500, 350, 500]))
+        .unwrap();
+    assert_eq!(second.used_hours, dec("9100"));
+    assert_eq!(second.unused_hours, dec("900"));
+    assert_eq!(second.unused_cost, usd("54000"));
+}
+
+#[test]
+fn time_driven_rate_prices_a_role_and_reports_unused_capacity() {
+    let mut config = CostModelConfig::default();
+    config.rates.support = HourlyRate::TimeDriven(
+        CapacityCostRate::new(usd("600000"), Hours::new(dec("10000")).unwrap()).unwrap(),
+    );
+    let model = CostModel::new(config).unwrap();
+    assert_eq!(model.hourly_rate(Role::Support), usd("60"));
+    let used = PerRole {
+        support: dec("9100"),
+        ..Default::default()
+    };
+    let usage = model.capacity_usage(&used).unwrap();
+    assert_eq!(usage.len(), 1);
+    assert_eq!(usage[0].0, Role::Support);
+    assert_eq!(usage[0].1.unused_cost, usd("54000"));
+}
+
+#[test]
+fn over_capacity_shows_as_negative_unused() {
+    let rate = CapacityCostRate::new(usd("1000"), Hours::new(dec("10")).unwrap()).unwrap();
+    let usage = rate.usage_of_hours(dec("12")).unwrap();
+    assert_eq!(usage.unused_hours, dec("-2"));
+    assert_eq!(usage.unused_cost, usd("-200"));
+}
+
+#[test]
+fn every_kind_of_line_is_priced_and_itemised() {
+    let contract = Contract::builder(d(2025, 1, 1), d(2025, 12, 31)).sla(Sla {
+        tier: SlaTier::Enterprise,
+        first_response_hours: None,
+        standby_hours_per_month: Hours::new(dec("10")).unwrap(),
+    });
+    let customer = base("all")
+        .recurring_revenue(dec("90000"))
+        .one_time_revenue(dec("10000"))
+        .contract(contract)
+        .tickets(Severity::High, 10, Some(dec("30")))
+        .tickets(Severity::Normal, 20, None)
+        .engineering_hours(dec("40"))
+        .success_hours(dec("25"))
+        .executive_hours(dec("5"))
+        .escalations(2)
+        .implementation(dec("366"), d(2025, 7, 1), Some(dec("0")))
+        .custom_feature("export")
+        .custom_feature("sso")
+        .usage_units(dec("100000"))
+        .build()
+        .unwrap();
+    let cts = simple_model().cost_to_serve(&customer).unwrap();
+    let line = |item: CostItem| {
+        cts.lines
+            .iter()
+            .find(|l| l.item == item)
+            .unwrap_or_else(|| panic!("no line {item:?}"))
+    };
+    assert_eq!(line(CostItem::CogsShareOfRevenue).amount, usd("10000"));
+    assert_eq!(line(CostItem::CogsUsage).amount, usd("1000"));
+    let high = line(CostItem::SupportHours {
+        severity: Severity::High,
+    });
+    assert_eq!((high.quantity, high.amount), (dec("30"), usd("1500")));
+    // 20 normal tickets without hours at the default $60 per ticket.
+    assert_eq!(
+        line(CostItem::SupportTickets {
+            severity: Severity::Normal
+        })
+        .amount,
+        usd("1200")
+    );
+    // 10 h/month x 12 x 365 / 365 = 120 h at $50.
+    let sla = line(CostItem::SlaStandby);
+    assert_eq!((sla.quantity, sla.amount), (dec("120"), usd("6000")));
+    assert_eq!(line(CostItem::Engineering).amount, usd("4000"));
+    assert_eq!(line(CostItem::CustomerSuccess).amount, usd("2000"));
+    assert_eq!(line(CostItem::Executive).amount, usd("1000"));
+    assert_eq!(line(CostItem::Escalations).amount, usd("1000"));
+    // 366 h x $100 = 36,600 over 12 months from 2025-07-01 (365 days, to 2026-06-30):
+    // 100.2740 a day; 184 of those days fall in 2025: 184 x 100.2740 = 18,450.416.
+    let imp = line(CostItem::Implementation);
+    assert_eq!(imp.quantity, dec("184"));
+    assert_eq!(imp.rate, dec("100.274"));
+    assert_eq!(imp.amount, usd("18450.42"));
+    // $3,650 a year per feature, a full year: 2 x 3,650.
+    assert_eq!(line(CostItem::CustomFeatureUpkeep).amount, usd("7300"));
+    assert!(cts.lines.iter().all(|l| l.item != CostItem::Overhead));
+
+    let sum = cts.lines.iter().map(|l| l.amount.amount()).sum::<Decimal>();
+    assert_eq!(cts.total.amount(), sum);
+    assert_eq!(cts.revenue, usd("100000"));
+    assert_eq!(cts.gross_margin, usd("100000").checked_sub(cts.total).unwrap());
+    assert_eq!(cts.hours.support, dec("150"));
+    assert_eq!(cts.hours.engineering, dec("40"));
+    assert_eq!(cts.hours.success, dec("25"));
+    assert_eq!(cts.hours.executive, dec("5"));
+}
+
+#[test]
+fn every_line_is_rounded_half_to_even_and_reproducible_by_hand() {
+    let mut config = CostModelConfig::default();
+    config.rates.engineering = HourlyRate::PerHour(usd("0.05"));
+    config.overhead_share = custfit::Share::ZERO;
+    config.cogs_share_of_revenue = custfit::Share::ZERO;
+    let model = CostModel::new(config).unwrap();
+    // 0.5 h x 0.05 = 0.025, which rounds half-to-even to 0.02.
+    let c = base("r").engineering_hours(dec("0.5")).build().unwrap();
+    let cts = model.cost_to_serve(&c).unwrap();
+    assert_eq!(cts.lines[0].amount, usd("0.02"));
+    for line in &cts.lines {
+        let by_hand = (line.quantity * line.rate)
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointNearestEven);
+        assert_eq!(line.amount.amount(), by_hand, "{line}");
+    }
+}
+
+#[test]
+fn overhead_is_a_share_of_the_direct_cost() {
+    let mut config = CostModelConfig::default();
+    config.cogs_share_of_revenue = custfit::Share::ZERO;
+    let model = CostModel::new(config).unwrap();
+    let c = base("o").engineering_hours(dec("10")).build().unwrap();
+    let cts = model.cost_to_serve(&c).unwrap();
+    // 10 h x $120 = 1,200; 10 % overhead = 120.
+    let overhead = cts.lines.last().unwrap();
+    assert_eq!(overhead.item, CostItem::Overhead);
+    assert_eq!(overhead.amount, usd("120"));
+    assert_eq!(cts.total, usd("1320"));
+}
+
+#[test]
+fn implementation_outside_the_window_costs_nothing_and_partial_periods_prorate() {
+    let model = simple_model();
+    let old = base("old")
+        .implementation(dec("100"), d(2022, 1, 1), None)
+        .build()
+        .unwrap();
+    assert!(model.cost_to_serve(&old).unwrap().lines.is_empty());
+    // A quarter of a 2025-01-01 go-live with 12 months' amortisation: 90 of 365 days.
+    let q1 = custfit::Customer::builder("q1", "Q1")
+        .currency("USD")
+        .period(d(2025, 1, 1), d(2025, 3, 31))
+        .customer_since(d(2024, 12, 1))
+        .implementation(dec("365"), d(2025, 1, 1), None)
+        .build()
+        .unwrap();
+    let cts = model.cost_to_serve(&q1).unwrap();
+    assert_eq!(cts.lines[0].quantity, dec("90"));
+    assert_eq!(cts.total, usd("9000"));
+}
+
+#[test]
+fn margin_is_absent_with_zero_revenue_and_can_fall_below_minus_100_percent() {
+    let model = simple_model();
+    let zero = base("z").engineering_hours(dec("1")).build().unwrap();
+    let cts = model.cost_to_serve(&zero).unwrap();
+    assert_eq!(cts.margin, None);
+    assert_eq!(cts.gross_margin, usd("-100"));
+    let deep = base("deep")
+        .recurring_revenue(dec("1000"))
+        .engineering_hours(dec("30"))
+        .build()
+        .unwrap();
+    let cts = model.cost_to_serve(&deep).unwrap();
+    // Revenue 1,000; cost 100 COGS + 3,000 engineering; margin -2,100 / 1,000.
+    assert_eq!(cts.margin.unwrap().get(), dec("-2.1"));
+    assert_eq!(cts.margin.unwrap().to_string(), "-210.0%");
+}
+
+#[test]
+fn a_customer_in_another_currency_is_an_error_naming_it() {
+    let c = custfit::Customer::builder("eu", "EU")
+        .currency("EUR")
+        .period(d(2025, 1, 1), d(2025, 12, 31))
+        .customer_since(d(2020, 1, 1))
+        .build()
+        .unwrap();
+    let err = simple_model().cost_to_serve(&c).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "customer `eu`: computing `currency`: is in EUR, expected USD"
+    );
+}
+
+#[test]
+fn overflow_is_an_error_naming_the_customer_and_the_line() {
+    let c = base("big")
+        .engineering_hours(Decimal::MAX)
+        .build()
+        .unwrap();
+    let err = simple_model().cost_to_serve(&c).unwrap_err();
+    assert!(matches!(err, custfit::Error::Arithmetic { .. }));
+    assert_eq!(
+        err.to_string(),
+        "customer `big`: computing `cost.engineering`: amount overflows the decimal range"
+    );
+}
+
+#[test]
+fn invalid_configuration_is_refused_with_the_field() {
+    let mut config = CostModelConfig::default();
+    config.implementation_amortisation_months = 0;
+    assert_eq!(
+        CostModel::new(config).unwrap_err().to_string(),
+        "configuration field `implementation_amortisation_months`: must lie in 1.., got 0"
+    );
+    let mut config = CostModelConfig::default();
+    config.rates.executive = HourlyRate::PerHour("250 EUR".parse().unwrap());
+    assert_eq!(
+        CostModel::new(config).unwrap_err().to_string(),
+        "configuration field `rates.executive`: is in EUR, expected USD"
+    );
+    let mut config = CostModelConfig::default();
+    config.cost_per_escalation = usd("-1");
+    assert_eq!(
+        CostModel::new(config).unwrap_err().to_string(),
+        "configuration field `cost_per_escalation`: must not be negative, got -1"
+    );
+    assert!(CapacityCostRate::new(usd("1"), Hours::ZERO).is_err());
+}
+
+#[test]
+fn cost_model_configuration_round_trips_through_json_and_validates_on_the_way_in() {
+    let model = CostModel::new(CostModelConfig::default()).unwrap();
+    let json = serde_json::to_string(&model).unwrap();
+    let back: CostModel = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, model);
+    let bad = json.replace("\"implementation_amortisation_months\":24", "\"implementation_amortisation_months\":0");
+    assert!(serde_json::from_str::<CostModel>(&bad).is_err());
+}

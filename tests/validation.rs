@@ -1,0 +1,319 @@
+//! One test per validation rule: the error variant, and a message that names the customer and
+//! the field.
+
+mod common;
+
+use common::*;
+use custfit::{Contract, Customer, Error, LifecycleStage, Problem, RequestScope, Severity};
+
+/// Each case builds a customer that breaks one rule and states the exact message expected.
+macro_rules! rule {
+    ($name:ident, $builder:expr, $message:expr) => {
+        #[test]
+        fn $name() {
+            let err = $builder.build().expect_err("the rule must refuse this customer");
+            assert!(
+                matches!(err, Error::InvalidField { .. }),
+                "wrong variant: {err:?}"
+            );
+            assert_eq!(err.to_string(), $message);
+            assert!(err.field().is_some());
+        }
+    };
+}
+
+rule!(
+    empty_id,
+    Customer::builder(" ", "Nameless").currency("USD"),
+    "field `id`: must not be empty"
+);
+rule!(
+    missing_currency,
+    Customer::builder("c1", "C").period(d(2025, 1, 1), d(2025, 12, 31)),
+    "customer `c1`: field `currency`: is required"
+);
+rule!(
+    malformed_currency,
+    base("c1").currency("euro"),
+    "customer `c1`: field `currency`: cannot parse \"euro\" as an ISO 4217 code of three upper-case letters"
+);
+rule!(
+    missing_period,
+    Customer::builder("c1", "C").currency("USD"),
+    "customer `c1`: field `activity.period`: is required"
+);
+rule!(
+    period_ends_before_it_starts,
+    base("c1").period(d(2025, 12, 31), d(2025, 1, 1)),
+    "customer `c1`: field `activity.period.end`: must come after `period.start` (2025-12-31), got 2025-01-01"
+);
+rule!(
+    negative_recurring_revenue,
+    base("c1").recurring_revenue(dec("-5")),
+    "customer `c1`: field `recurring_revenue`: must not be negative, got -5"
+);
+rule!(
+    negative_one_time_revenue,
+    base("c1").one_time_revenue(dec("-0.01")),
+    "customer `c1`: field `one_time_revenue`: must not be negative, got -0.01"
+);
+rule!(
+    negative_acquisition_cost,
+    base("c1").acquisition_cost(dec("-100")),
+    "customer `c1`: field `acquisition_cost`: must not be negative, got -100"
+);
+rule!(
+    negative_engineering_hours,
+    base("c1").engineering_hours(dec("-3")),
+    "customer `c1`: field `activity.engineering_hours`: must not be negative, got -3"
+);
+rule!(
+    negative_success_hours,
+    base("c1").success_hours(dec("-1")),
+    "customer `c1`: field `activity.success_hours`: must not be negative, got -1"
+);
+rule!(
+    negative_executive_hours,
+    base("c1").executive_hours(dec("-2")),
+    "customer `c1`: field `activity.executive_hours`: must not be negative, got -2"
+);
+rule!(
+    negative_ticket_hours,
+    base("c1").tickets(Severity::High, 3, Some(dec("-4"))),
+    "customer `c1`: field `activity.tickets.high.handling_hours`: must not be negative, got -4"
+);
+rule!(
+    negative_implementation_hours,
+    base("c1").implementation(dec("-10"), d(2025, 1, 1), None),
+    "customer `c1`: field `activity.implementation.hours`: must not be negative, got -10"
+);
+rule!(
+    negative_implementation_cost,
+    base("c1").implementation(dec("10"), d(2025, 1, 1), Some(dec("-1"))),
+    "customer `c1`: field `activity.implementation.external_cost`: must not be negative, got -1"
+);
+rule!(
+    negative_usage_units,
+    base("c1").usage_units(dec("-7")),
+    "customer `c1`: field `activity.usage_units`: must not be negative, got -7"
+);
+rule!(
+    negative_whitespace,
+    base("c1").upsell_whitespace(dec("-9")),
+    "customer `c1`: field `growth.upsell_whitespace`: must not be negative, got -9"
+);
+rule!(
+    share_above_one,
+    base("c1").meeting_attendance(dec("1.5")),
+    "customer `c1`: field `behaviour.meeting_attendance`: must lie in 0..=1, got 1.5"
+);
+rule!(
+    share_below_zero,
+    base("c1").content_consumed(dec("-0.1")),
+    "customer `c1`: field `behaviour.content_consumed`: must lie in 0..=1, got -0.1"
+);
+rule!(
+    probability_above_one,
+    base("c1").growth_likelihood(1.2),
+    "customer `c1`: field `growth.likelihood`: must lie in 0..=1, got 1.2"
+);
+rule!(
+    probability_nan,
+    base("c1").renewal_intent(f64::NAN),
+    "customer `c1`: field `behaviour.renewal_intent`: must lie in 0..=1, got NaN"
+);
+rule!(
+    nps_out_of_range,
+    base("c1").nps(101),
+    "customer `c1`: field `behaviour.nps`: must lie in -100..=100, got 101"
+);
+rule!(
+    historical_growth_below_minus_one,
+    base("c1").historical_growth(dec("-1.5")),
+    "customer `c1`: field `growth.historical_growth`: must lie in -1.., got -1.5"
+);
+rule!(
+    contract_ends_before_it_starts,
+    base("c1").contract(Contract::builder(d(2025, 6, 1), d(2025, 5, 31))),
+    "customer `c1`: field `contract.term_end`: must come after `term_start` (2025-06-01), got 2025-05-31"
+);
+rule!(
+    renewal_notice_longer_than_term,
+    base("c1").contract(Contract::builder(d(2025, 1, 1), d(2025, 3, 31)).renewal_notice_days(90)),
+    "customer `c1`: field `contract.renewal_notice_days`: 90 days is longer than the contract term (90 days)"
+);
+rule!(
+    termination_notice_longer_than_term,
+    base("c1").contract(
+        Contract::builder(d(2025, 1, 1), d(2025, 1, 31))
+            .terminate_for_convenience(60, usd("0"))
+    ),
+    "customer `c1`: field `contract.vendor_termination.notice_days`: 60 days is longer than the contract term (31 days)"
+);
+rule!(
+    negative_termination_fee,
+    base("c1").contract(
+        Contract::builder(d(2025, 1, 1), d(2025, 12, 31))
+            .terminate_for_convenience(30, usd("-10"))
+    ),
+    "customer `c1`: field `contract.vendor_termination.fee`: must not be negative, got -10"
+);
+rule!(
+    termination_fee_in_another_currency,
+    base("c1").contract(
+        Contract::builder(d(2025, 1, 1), d(2025, 12, 31))
+            .terminate_for_convenience(30, "10 EUR".parse().unwrap())
+    ),
+    "customer `c1`: field `contract.vendor_termination.fee`: is in EUR, expected USD"
+);
+rule!(
+    zero_renewal_term,
+    base("c1").contract(Contract::builder(d(2025, 1, 1), d(2025, 12, 31)).renewal_term_months(0)),
+    "customer `c1`: field `contract.renewal_term_months`: must lie in 1.., got 0"
+);
+rule!(
+    empty_compliance_obligation,
+    base("c1").contract(
+        Contract::builder(d(2025, 1, 1), d(2025, 12, 31)).compliance_obligation("  ")
+    ),
+    "customer `c1`: field `contract.compliance_obligations[0]`: must not be empty"
+);
+rule!(
+    missing_signing_date,
+    Customer::builder("c1", "C")
+        .currency("USD")
+        .period(d(2025, 1, 1), d(2025, 12, 31))
+        .stage(LifecycleStage::Active),
+    "customer `c1`: field `customer_since`: is required"
+);
+rule!(
+    signed_after_the_period,
+    base("c1").customer_since(d(2026, 2, 1)),
+    "customer `c1`: field `activity.period.end`: must come after `customer_since` (2026-02-01), got 2025-12-31"
+);
+rule!(
+    own_parent,
+    base("c1").parent("c1"),
+    "customer `c1`: field `parent`: a customer cannot be its own parent account"
+);
+rule!(
+    empty_parent,
+    base("c1").parent(""),
+    "customer `c1`: field `parent`: must not be empty"
+);
+rule!(
+    empty_use_case,
+    base("c1").use_case(""),
+    "customer `c1`: field `use_cases[0]`: must not be empty"
+);
+rule!(
+    empty_custom_feature,
+    base("c1").custom_feature("ok").custom_feature(" "),
+    "customer `c1`: field `activity.custom_features[1]`: must not be empty"
+);
+rule!(
+    empty_feature_request_title,
+    base("c1").feature_request("", RequestScope::Broad),
+    "customer `c1`: field `feature_requests[0].title`: must not be empty"
+);
+
+#[test]
+fn empty_name_is_refused() {
+    let err = Customer::builder("c1", "  ")
+        .currency("USD")
+        .period(d(2025, 1, 1), d(2025, 12, 31))
+        .customer_since(d(2020, 1, 1))
+        .build()
+        .unwrap_err();
+    assert_eq!(err.to_string(), "customer `c1`: field `name`: must not be empty");
+    assert_eq!(err.customer().map(|c| c.as_str()), Some("c1"));
+}
+
+#[test]
+fn the_first_error_is_reported_not_the_last() {
+    let err = base("c1")
+        .engineering_hours(dec("-1"))
+        .success_hours(dec("-2"))
+        .build()
+        .unwrap_err();
+    assert_eq!(err.field(), Some("activity.engineering_hours"));
+}
+
+#[test]
+fn a_prospect_needs_no_signing_date_nor_contract() {
+    let prospect = Customer::builder("p1", "Prospect")
+        .currency("USD")
+        .period(d(2025, 1, 1), d(2025, 12, 31))
+        .stage(LifecycleStage::Prospect)
+        .build()
+        .unwrap();
+    assert_eq!(prospect.customer_since(), None);
+    assert_eq!(prospect.tenure_months(d(2026, 1, 1)), None);
+}
+
+fn valid_json() -> serde_json::Value {
+    let c = base("j1")
+        .recurring_revenue(dec("1000"))
+        .contract(Contract::builder(d(2025, 1, 1), d(2025, 12, 31)))
+        .meeting_attendance(dec("0.5"))
+        .build()
+        .unwrap();
+    serde_json::to_value(&c).unwrap()
+}
+
+#[test]
+fn deserialising_goes_through_the_same_validation() {
+    let mut v = valid_json();
+    v["recurring_revenue"] = "-1000 USD".into();
+    let err = serde_json::from_value::<Customer>(v).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("customer `j1`: field `recurring_revenue`: must not be negative, got -1000"),
+        "{err}"
+    );
+
+    let mut v = valid_json();
+    v["contract"]["term_end"] = "2024-01-01".into();
+    let err = serde_json::from_value::<Customer>(v).unwrap_err();
+    assert!(
+        err.to_string().contains("customer `j1`: field `contract.term_end`"),
+        "{err}"
+    );
+
+    let mut v = valid_json();
+    v["recurring_revenue"] = "1000 EUR".into();
+    let err = serde_json::from_value::<Customer>(v).unwrap_err();
+    assert!(err.to_string().contains("is in EUR, expected USD"), "{err}");
+
+    // Single values are checked by their own types on the way in.
+    let mut v = valid_json();
+    v["behaviour"]["meeting_attendance"] = "1.5".into();
+    let err = serde_json::from_value::<Customer>(v).unwrap_err();
+    assert!(err.to_string().contains("must lie in 0..=1, got 1.5"), "{err}");
+
+    let mut v = valid_json();
+    v["id"] = "".into();
+    assert!(serde_json::from_value::<Customer>(v).is_err());
+
+    assert!(serde_json::from_value::<Customer>(valid_json()).is_ok());
+}
+
+#[test]
+fn unit_constructors_refuse_out_of_range_values() {
+    use custfit::{Hours, Nps, Probability, Share};
+    assert!(matches!(
+        Hours::new(dec("-1")),
+        Err(Error::InvalidField {
+            problem: Problem::Negative { .. },
+            ..
+        })
+    ));
+    assert!(Share::from_percent(dec("101")).is_err());
+    assert_eq!(Share::from_percent(dec("25")).unwrap().get(), dec("0.25"));
+    assert!(Probability::new(f64::INFINITY).is_err());
+    assert!(Probability::new(-0.0).is_ok());
+    assert!(Nps::new(-101).is_err());
+    assert!(custfit::CustomerId::new("").is_err());
+    assert!("12 usd".parse::<custfit::Money>().is_err());
+    assert!("twelve USD".parse::<custfit::Money>().is_err());
+}
