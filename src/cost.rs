@@ -729,6 +729,8 @@ struct CostBuilder<'a> {
     model: &'a CostModel,
     customer: &'a Customer,
     lines: Vec<CostLine>,
+    /// Running sum of the rounded line amounts.
+    total: Decimal,
     hours: RoleHours,
     days: Decimal,
 }
@@ -749,6 +751,7 @@ impl<'a> CostBuilder<'a> {
             model,
             customer,
             lines: Vec::with_capacity(12),
+            total: Decimal::ZERO,
             hours: RoleHours::default(),
             days: Decimal::from(customer.period().days()),
         })
@@ -768,6 +771,10 @@ impl<'a> CostBuilder<'a> {
             return Ok(());
         }
         let amount = Money::new(self.mul(item, quantity, rate)?, self.model.currency()).round();
+        self.total = self
+            .total
+            .checked_add(amount.amount())
+            .ok_or_else(|| self.overflow(item))?;
         self.lines.push(CostLine {
             item,
             quantity: quantity.normalize(),
@@ -865,14 +872,9 @@ impl<'a> CostBuilder<'a> {
                 round_dp(per_period, model.currency().minor_units()),
             )?;
         }
-        let direct = self.sum(CostItem::Overhead)?;
-        self.line(
-            CostItem::Overhead,
-            direct.amount(),
-            config.overhead_share.get(),
-        )?;
+        self.line(CostItem::Overhead, self.total, config.overhead_share.get())?;
 
-        let total = self.sum(CostItem::Overhead)?;
+        let total = Money::new(self.total, model.currency());
         let gross_margin = revenue
             .checked_sub(total)
             .map_err(|e| Error::arithmetic(Some(customer.id()), "gross_margin", e))?;
@@ -889,11 +891,6 @@ impl<'a> CostBuilder<'a> {
             margin,
             hours: self.hours.map(|_, h| h.normalize()),
         })
-    }
-
-    fn sum(&self, item: CostItem) -> Result<Money> {
-        Money::checked_sum(self.model.currency(), self.lines.iter().map(|l| l.amount))
-            .map_err(|e| Error::arithmetic(Some(self.customer.id()), item.field(), e))
     }
 
     /// Spread the implementation's cost evenly over the days of the amortisation window and
