@@ -106,8 +106,11 @@ fn main() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
+/// Whole currency units, rounded half to even, for a compact table.
 fn amount(m: Money) -> String {
-    format!("{:.0}", m.amount())
+    m.amount()
+        .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointNearestEven)
+        .to_string()
 }
 
 fn truncate(s: &str, n: usize) -> String {
