@@ -51,8 +51,9 @@ impl CustomerId {
 }
 
 impl fmt::Display for CustomerId {
+    /// Honours width and alignment (`{:<8}`), so ids line up in tables.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.pad(&self.0)
     }
 }
 

@@ -317,3 +317,10 @@ fn unit_constructors_refuse_out_of_range_values() {
     assert!("12 usd".parse::<custfit::Money>().is_err());
     assert!("twelve USD".parse::<custfit::Money>().is_err());
 }
+
+#[test]
+fn ids_and_currencies_honour_width_in_tables() {
+    let id = custfit::CustomerId::new("C-1").unwrap();
+    assert_eq!(format!("[{id:<5}]"), "[C-1  ]");
+    assert_eq!(format!("[{:>4}]", custfit::Currency::EUR), "[ EUR]");
+}
