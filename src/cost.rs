@@ -132,9 +132,16 @@ impl<T> PerRole<T> {
 pub type RoleHours = PerRole<Decimal>;
 
 impl RoleHours {
-    /// Hours of every role added up.
-    pub fn total(&self) -> Decimal {
-        self.support + self.engineering + self.success + self.executive + self.implementation
+    /// Hours of every role added up, or `None` on overflow.
+    pub fn total(&self) -> Option<Decimal> {
+        [
+            self.engineering,
+            self.success,
+            self.executive,
+            self.implementation,
+        ]
+        .into_iter()
+        .try_fold(self.support, Decimal::checked_add)
     }
 
     /// `self + other`, role by role, or `None` on overflow.

@@ -63,6 +63,12 @@ impl fmt::Debug for CustomerId {
     }
 }
 
+impl AsRef<str> for CustomerId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
 impl TryFrom<String> for CustomerId {
     type Error = Error;
     fn try_from(s: String) -> Result<Self> {

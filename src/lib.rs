@@ -3,16 +3,26 @@
 #![deny(missing_docs)]
 
 mod activity;
+mod assessment;
 mod contract;
 mod cost;
 mod customer;
+mod diff;
 mod error;
+mod inputs;
 mod money;
+mod overrides;
+mod profile;
 pub mod retention;
+pub mod scoring;
 pub mod source;
 mod units;
 
 pub use crate::activity::{Activity, AssessmentPeriod, Implementation, Severity, TicketGroup};
+pub use crate::assessment::{
+    AssessmentConfig, AssessmentContext, Assessor, Classification, Comparison, FitAssessment,
+    FitClass, Guardrail, Quadrant, Reason, SegmentationConfig, Signal,
+};
 pub use crate::contract::{Contract, ContractBuilder, Sla, SlaTier, VendorTermination};
 pub use crate::cost::{
     CapacityCostRate, CapacityUsage, CostItem, CostLine, CostModel, CostModelConfig, CostToServe,
@@ -22,6 +32,10 @@ pub use crate::customer::{
     Behaviour, BrandTier, Customer, CustomerBuilder, CustomerId, FeatureRequest, GrowthFacts,
     Level, LifecycleStage, LogoValue, RequestScope,
 };
+pub use crate::diff::{AssessmentDiff, DimensionChange, InputChange};
 pub use crate::error::{Error, Problem, Result};
+pub use crate::inputs::{Dimension, Input, Inputs, PerDimension};
 pub use crate::money::{Currency, Money, MoneyError};
+pub use crate::overrides::{Override, OverrideOutcome, OverrideStatus, OverrideTarget};
+pub use crate::profile::{Criterion, CriterionMatch, IdealCustomerProfile, ProfileMatch};
 pub use crate::units::{Hours, Nps, Probability, Quantity, Ratio, Share};

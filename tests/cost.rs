@@ -158,8 +158,10 @@ fn every_line_is_rounded_half_to_even_and_reproducible_by_hand() {
 
 #[test]
 fn overhead_is_a_share_of_the_direct_cost() {
-    let mut config = CostModelConfig::default();
-    config.cogs_share_of_revenue = custfit::Share::ZERO;
+    let config = CostModelConfig {
+        cogs_share_of_revenue: custfit::Share::ZERO,
+        ..Default::default()
+    };
     let model = CostModel::new(config).unwrap();
     let c = base("o").engineering_hours(dec("10")).build().unwrap();
     let cts = model.cost_to_serve(&c).unwrap();
@@ -240,8 +242,10 @@ fn overflow_is_an_error_naming_the_customer_and_the_line() {
 
 #[test]
 fn invalid_configuration_is_refused_with_the_field() {
-    let mut config = CostModelConfig::default();
-    config.implementation_amortisation_months = 0;
+    let config = CostModelConfig {
+        implementation_amortisation_months: 0,
+        ..Default::default()
+    };
     assert_eq!(
         CostModel::new(config).unwrap_err().to_string(),
         "configuration field `implementation_amortisation_months`: must lie in 1.., got 0"
@@ -252,8 +256,10 @@ fn invalid_configuration_is_refused_with_the_field() {
         CostModel::new(config).unwrap_err().to_string(),
         "configuration field `rates.executive`: is in EUR, expected USD"
     );
-    let mut config = CostModelConfig::default();
-    config.cost_per_escalation = usd("-1");
+    let config = CostModelConfig {
+        cost_per_escalation: usd("-1"),
+        ..Default::default()
+    };
     assert_eq!(
         CostModel::new(config).unwrap_err().to_string(),
         "configuration field `cost_per_escalation`: must not be negative, got -1"

@@ -69,10 +69,21 @@ pub fn drivers() -> impl Strategy<Value = Drivers> {
         (0u32..200, 0i64..2_000),
         0u32..200,
         (0i64..2_000, 0i64..1_000, 0i64..200, 0u32..20),
-        (proptest::option::of(0i64..2_000), 0usize..5, 0i64..10_000_000, 0i64..20),
+        (
+            proptest::option::of(0i64..2_000),
+            0usize..5,
+            0i64..10_000_000,
+            0i64..20,
+        ),
     )
         .prop_map(
-            |((recurring, one_time), tickets_with_hours, tickets_without_hours, (engineering, success, executive, escalations), (implementation, custom_features, usage, standby))| Drivers {
+            |(
+                (recurring, one_time),
+                tickets_with_hours,
+                tickets_without_hours,
+                (engineering, success, executive, escalations),
+                (implementation, custom_features, usage, standby),
+            )| Drivers {
                 recurring,
                 one_time,
                 tickets_with_hours,
@@ -96,14 +107,16 @@ pub fn build(id: &str, x: &Drivers) -> Customer {
     let mut b = base(id)
         .recurring_revenue(cents(x.recurring * 100))
         .one_time_revenue(cents(x.one_time))
-        .contract(
-            Contract::builder(d(2025, 1, 1), d(2025, 12, 31)).sla(Sla {
-                tier: SlaTier::Premium,
-                first_response_hours: None,
-                standby_hours_per_month: custfit::Hours::new(tenths(x.standby)).unwrap(),
-            }),
+        .contract(Contract::builder(d(2025, 1, 1), d(2025, 12, 31)).sla(Sla {
+            tier: SlaTier::Premium,
+            first_response_hours: None,
+            standby_hours_per_month: custfit::Hours::new(tenths(x.standby)).unwrap(),
+        }))
+        .tickets(
+            Severity::High,
+            x.tickets_with_hours.0,
+            Some(tenths(x.tickets_with_hours.1)),
         )
-        .tickets(Severity::High, x.tickets_with_hours.0, Some(tenths(x.tickets_with_hours.1)))
         .tickets(Severity::Low, x.tickets_without_hours, None)
         .engineering_hours(tenths(x.engineering))
         .success_hours(tenths(x.success))
@@ -141,7 +154,11 @@ pub fn customer() -> impl Strategy<Value = Customer> {
                 .goal_changes(goals)
                 .feature_request(
                     "bulk import",
-                    if broad { RequestScope::Broad } else { RequestScope::Custom },
+                    if broad {
+                        RequestScope::Broad
+                    } else {
+                        RequestScope::Custom
+                    },
                 );
             if prospect {
                 b = b.stage(LifecycleStage::Prospect);
@@ -160,4 +177,54 @@ pub fn customer() -> impl Strategy<Value = Customer> {
             }
             b.build().expect("generated customers are valid")
         })
+}
+
+use custfit::{AssessmentConfig, Assessor, IdealCustomerProfile};
+
+/// The assessment date used by the scenario tests.
+pub fn as_of() -> NaiveDate {
+    d(2026, 1, 15)
+}
+
+/// An assessor over [`simple_model`] with a logistics / fleet-tracking profile.
+pub fn assessor() -> Assessor {
+    Assessor::new(simple_model(), assessment_config()).expect("valid config")
+}
+
+pub fn assessment_config() -> AssessmentConfig {
+    AssessmentConfig {
+        profile: IdealCustomerProfile {
+            target_industries: vec!["logistics".into(), "retail".into()],
+            core_use_cases: vec!["fleet-tracking".into(), "warehouse-ops".into()],
+            roadmap_themes: vec!["route-optimisation".into()],
+            preferred_segments: vec!["mid-market".into()],
+            ..IdealCustomerProfile::default()
+        },
+        ..AssessmentConfig::default()
+    }
+}
+
+/// A healthy in-profile customer: 100,000 revenue, moderate service, engaged and successful.
+pub fn healthy(id: &str) -> CustomerBuilder {
+    base(id)
+        .industry("logistics")
+        .use_case("fleet-tracking")
+        .roadmap_interest("route-optimisation")
+        .segment("mid-market")
+        .recurring_revenue(dec("100000"))
+        .tickets(Severity::Normal, 20, Some(dec("40")))
+        .success_hours(dec("60"))
+        .engineering_hours(dec("20"))
+        .referenceable(false)
+        .brand_tier(custfit::BrandTier::Regional)
+        .expansion_whitespace(dec("20000"))
+        .growth_likelihood(0.5)
+        .meeting_attendance(dec("0.9"))
+        .plan_adherence(dec("0.85"))
+        .goal_changes(0)
+        .responsiveness(dec("0.9"))
+        .outcomes_achieved(dec("0.8"))
+        .content_consumed(dec("0.6"))
+        .renewal_intent(0.85)
+        .nps(40)
 }

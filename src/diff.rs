@@ -1,0 +1,135 @@
+//! Why an assessment changed: what moved between two assessments of the same customer, by how
+//! much, and which inputs caused it, ordered by effect.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::assessment::{FitAssessment, FitClass, Quadrant};
+use crate::error::{Error, Problem, Result};
+use crate::inputs::{Dimension, Input};
+
+/// One input that changed.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct InputChange {
+    /// The input.
+    pub input: Input,
+    /// Its earlier value.
+    pub from: Option<f64>,
+    /// Its later value.
+    pub to: Option<f64>,
+}
+
+/// One dimension that moved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DimensionChange {
+    /// The dimension.
+    pub dimension: Dimension,
+    /// Its earlier score.
+    pub from: Option<f64>,
+    /// Its later score.
+    pub to: Option<f64>,
+    /// Change of its contribution to the overall score, in points.
+    pub effect: f64,
+    /// The inputs behind it that changed.
+    pub inputs: Vec<InputChange>,
+}
+
+/// What changed between two assessments of one customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssessmentDiff {
+    /// Overall score before and after.
+    pub overall: (f64, f64),
+    /// Quadrant before and after, if it changed.
+    pub quadrant: Option<(Quadrant, Quadrant)>,
+    /// Class before and after, if it changed.
+    pub class: Option<(FitClass, FitClass)>,
+    /// Dimensions that moved, largest effect on the overall first.
+    pub dimensions: Vec<DimensionChange>,
+}
+
+impl fmt::Display for AssessmentDiff {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (from, to) = self.overall;
+        write!(f, "overall {from:.1} -> {to:.1} ({:+.1})", to - from)?;
+        if let Some((a, b)) = self.quadrant {
+            write!(f, "; quadrant {a} -> {b}")?;
+        }
+        if let Some((a, b)) = self.class {
+            write!(f, "; class {a} -> {b}")?;
+        }
+        for d in &self.dimensions {
+            let show = |v: Option<f64>| v.map_or("n/a".to_owned(), |v| format!("{v:.0}"));
+            write!(
+                f,
+                "; {} {} -> {} ({:+.1} points",
+                d.dimension,
+                show(d.from),
+                show(d.to),
+                d.effect
+            )?;
+            for (i, c) in d.inputs.iter().enumerate() {
+                let show = |v: Option<f64>| v.map_or("n/a".to_owned(), |v| format!("{v:.3}"));
+                let sep = if i == 0 { ": " } else { ", " };
+                write!(f, "{sep}{} {} -> {}", c.input, show(c.from), show(c.to))?;
+            }
+            f.write_str(")")?;
+        }
+        Ok(())
+    }
+}
+
+impl FitAssessment {
+    /// What changed since `earlier`, an assessment of the same customer.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidField`] when `earlier` concerns another customer.
+    pub fn changes_since(&self, earlier: &FitAssessment) -> Result<AssessmentDiff> {
+        if earlier.customer != self.customer {
+            return Err(Error::invalid(
+                Some(&self.customer),
+                "customer",
+                Problem::Rule {
+                    rule: format!("cannot compare with customer `{}`", earlier.customer),
+                },
+            ));
+        }
+        let mut dimensions: Vec<DimensionChange> = Dimension::ALL
+            .iter()
+            .filter_map(|&d| {
+                let (a, b) = (
+                    earlier.scorecard.dimensions.get(d),
+                    self.scorecard.dimensions.get(d),
+                );
+                let inputs: Vec<InputChange> = d
+                    .inputs()
+                    .iter()
+                    .filter_map(|&i| {
+                        let (from, to) = (earlier.inputs.get(i), self.inputs.get(i));
+                        (from != to).then_some(InputChange { input: i, from, to })
+                    })
+                    .collect();
+                let effect = b.contribution - a.contribution;
+                (a.score != b.score || effect.abs() > 1e-9 || !inputs.is_empty()).then_some(
+                    DimensionChange {
+                        dimension: d,
+                        from: a.score,
+                        to: b.score,
+                        effect,
+                        inputs,
+                    },
+                )
+            })
+            .collect();
+        dimensions.sort_by(|x, y| y.effect.abs().total_cmp(&x.effect.abs()));
+        Ok(AssessmentDiff {
+            overall: (earlier.scorecard.overall, self.scorecard.overall),
+            quadrant: (earlier.quadrant != self.quadrant)
+                .then_some((earlier.quadrant, self.quadrant)),
+            class: (earlier.classification.class != self.classification.class)
+                .then_some((earlier.classification.class, self.classification.class)),
+            dimensions,
+        })
+    }
+}

@@ -1,0 +1,322 @@
+//! The measured inputs of a fit assessment: one number per fact, `None` when the data lacks it.
+//!
+//! Inputs are measured once per customer (no allocation) and are what scoring strategies,
+//! explanations and "why it changed" diffs refer to.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A dimension of fit, from the articles.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dimension {
+    /// Alignment with the ideal customer profile (seed 001 §1, seed 004).
+    StrategicAlignment,
+    /// Margin after all costs (seed 001 §2).
+    Margin,
+    /// Resource intensity and opportunity cost (seed 001 §3, seed 000); light scores high.
+    ResourceIntensity,
+    /// Logo value: reference, brand, positioning, feedback (seed 001 §4).
+    LogoValue,
+    /// Growth potential: whitespace times the likelihood of seizing it (seed 002).
+    GrowthPotential,
+    /// Behaviour and success (seed 002).
+    BehaviourSuccess,
+    /// Product influence: broad requests raise it, one-off demands lower it (seeds 000, 001, 004).
+    ProductInfluence,
+    /// Mutual value: outcomes realised and acknowledged (seed 003).
+    MutualValue,
+}
+
+impl Dimension {
+    /// Every dimension, in report order.
+    pub const ALL: [Dimension; 8] = [
+        Dimension::StrategicAlignment,
+        Dimension::Margin,
+        Dimension::ResourceIntensity,
+        Dimension::LogoValue,
+        Dimension::GrowthPotential,
+        Dimension::BehaviourSuccess,
+        Dimension::ProductInfluence,
+        Dimension::MutualValue,
+    ];
+
+    /// Position in [`Dimension::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The inputs this dimension is computed from.
+    pub fn inputs(self) -> &'static [Input] {
+        match self {
+            Dimension::StrategicAlignment => &[Input::ProfileMatch],
+            Dimension::Margin => &[Input::Margin],
+            Dimension::ResourceIntensity => &[Input::RelativeIntensity],
+            Dimension::LogoValue => &[
+                Input::Referenceable,
+                Input::CaseStudy,
+                Input::BrandTier,
+                Input::StrategicPositioning,
+                Input::FeedbackQuality,
+            ],
+            Dimension::GrowthPotential => &[Input::ExpectedGrowth, Input::Likelihood],
+            Dimension::BehaviourSuccess => &[
+                Input::MeetingAttendance,
+                Input::PlanAdherence,
+                Input::GoalChanges,
+                Input::Responsiveness,
+                Input::OutcomesAchieved,
+                Input::ContentConsumed,
+            ],
+            Dimension::ProductInfluence => &[Input::BroadRequests, Input::CustomDemands],
+            Dimension::MutualValue => &[Input::OutcomesAchieved, Input::RenewalIntent, Input::Nps],
+        }
+    }
+
+    /// Snake-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dimension::StrategicAlignment => "strategic_alignment",
+            Dimension::Margin => "margin",
+            Dimension::ResourceIntensity => "resource_intensity",
+            Dimension::LogoValue => "logo_value",
+            Dimension::GrowthPotential => "growth_potential",
+            Dimension::BehaviourSuccess => "behaviour_success",
+            Dimension::ProductInfluence => "product_influence",
+            Dimension::MutualValue => "mutual_value",
+        }
+    }
+}
+
+impl fmt::Display for Dimension {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Dimension::StrategicAlignment => "strategic alignment",
+            Dimension::Margin => "margin",
+            Dimension::ResourceIntensity => "resource intensity",
+            Dimension::LogoValue => "logo value",
+            Dimension::GrowthPotential => "growth potential",
+            Dimension::BehaviourSuccess => "behaviour and success",
+            Dimension::ProductInfluence => "product influence",
+            Dimension::MutualValue => "mutual value",
+        })
+    }
+}
+
+/// One value per [`Dimension`].
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct PerDimension<T> {
+    /// Strategic alignment.
+    pub strategic_alignment: T,
+    /// Margin.
+    pub margin: T,
+    /// Resource intensity.
+    pub resource_intensity: T,
+    /// Logo value.
+    pub logo_value: T,
+    /// Growth potential.
+    pub growth_potential: T,
+    /// Behaviour and success.
+    pub behaviour_success: T,
+    /// Product influence.
+    pub product_influence: T,
+    /// Mutual value.
+    pub mutual_value: T,
+}
+
+impl<T> PerDimension<T> {
+    /// Build from a function of the dimension.
+    pub fn from_fn(mut f: impl FnMut(Dimension) -> T) -> Self {
+        PerDimension {
+            strategic_alignment: f(Dimension::StrategicAlignment),
+            margin: f(Dimension::Margin),
+            resource_intensity: f(Dimension::ResourceIntensity),
+            logo_value: f(Dimension::LogoValue),
+            growth_potential: f(Dimension::GrowthPotential),
+            behaviour_success: f(Dimension::BehaviourSuccess),
+            product_influence: f(Dimension::ProductInfluence),
+            mutual_value: f(Dimension::MutualValue),
+        }
+    }
+
+    /// The value for `dimension`.
+    pub fn get(&self, dimension: Dimension) -> &T {
+        match dimension {
+            Dimension::StrategicAlignment => &self.strategic_alignment,
+            Dimension::Margin => &self.margin,
+            Dimension::ResourceIntensity => &self.resource_intensity,
+            Dimension::LogoValue => &self.logo_value,
+            Dimension::GrowthPotential => &self.growth_potential,
+            Dimension::BehaviourSuccess => &self.behaviour_success,
+            Dimension::ProductInfluence => &self.product_influence,
+            Dimension::MutualValue => &self.mutual_value,
+        }
+    }
+
+    /// The value for `dimension`, mutably.
+    pub fn get_mut(&mut self, dimension: Dimension) -> &mut T {
+        match dimension {
+            Dimension::StrategicAlignment => &mut self.strategic_alignment,
+            Dimension::Margin => &mut self.margin,
+            Dimension::ResourceIntensity => &mut self.resource_intensity,
+            Dimension::LogoValue => &mut self.logo_value,
+            Dimension::GrowthPotential => &mut self.growth_potential,
+            Dimension::BehaviourSuccess => &mut self.behaviour_success,
+            Dimension::ProductInfluence => &mut self.product_influence,
+            Dimension::MutualValue => &mut self.mutual_value,
+        }
+    }
+
+    /// `(dimension, value)` pairs in report order.
+    pub fn iter(&self) -> impl Iterator<Item = (Dimension, &T)> {
+        Dimension::ALL.into_iter().map(move |d| (d, self.get(d)))
+    }
+}
+
+/// A measured input.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Input {
+    /// Weighted share of the profile's criteria matched (0 to 1).
+    ProfileMatch,
+    /// Margin after all costs, as a ratio.
+    Margin,
+    /// Service hours per unit of revenue, relative to the typical customer (1 = typical).
+    RelativeIntensity,
+    /// Referenceable (1 yes, 0 no).
+    Referenceable,
+    /// Case study agreed (1 yes, 0 no).
+    CaseStudy,
+    /// Brand tier (0 local, 1/3 regional, 2/3 national, 1 global).
+    BrandTier,
+    /// Strategic positioning (0 low, 0.5 medium, 1 high).
+    StrategicPositioning,
+    /// Feedback quality (0 low, 0.5 medium, 1 high).
+    FeedbackQuality,
+    /// Whitespace times likelihood over annual revenue (0.25 = a quarter more revenue expected).
+    ExpectedGrowth,
+    /// Likelihood of seizing the whitespace (given, or judged from behaviour).
+    Likelihood,
+    /// Share of meetings attended.
+    MeetingAttendance,
+    /// Share of the success plan carried out.
+    PlanAdherence,
+    /// Goal changes over the period.
+    GoalChanges,
+    /// Share of requests answered in time.
+    Responsiveness,
+    /// Share of goals achieved.
+    OutcomesAchieved,
+    /// Share of recommended content consumed.
+    ContentConsumed,
+    /// Stated intent to renew.
+    RenewalIntent,
+    /// Net Promoter Score.
+    Nps,
+    /// Feature requests that benefit many customers.
+    BroadRequests,
+    /// One-off demands: custom requests plus custom features kept alive.
+    CustomDemands,
+}
+
+impl Input {
+    /// Every input.
+    pub const ALL: [Input; 20] = [
+        Input::ProfileMatch,
+        Input::Margin,
+        Input::RelativeIntensity,
+        Input::Referenceable,
+        Input::CaseStudy,
+        Input::BrandTier,
+        Input::StrategicPositioning,
+        Input::FeedbackQuality,
+        Input::ExpectedGrowth,
+        Input::Likelihood,
+        Input::MeetingAttendance,
+        Input::PlanAdherence,
+        Input::GoalChanges,
+        Input::Responsiveness,
+        Input::OutcomesAchieved,
+        Input::ContentConsumed,
+        Input::RenewalIntent,
+        Input::Nps,
+        Input::BroadRequests,
+        Input::CustomDemands,
+    ];
+}
+
+impl fmt::Display for Input {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Input::ProfileMatch => "profile match",
+            Input::Margin => "margin",
+            Input::RelativeIntensity => "hours per revenue vs typical",
+            Input::Referenceable => "referenceable",
+            Input::CaseStudy => "case study",
+            Input::BrandTier => "brand tier",
+            Input::StrategicPositioning => "strategic positioning",
+            Input::FeedbackQuality => "feedback quality",
+            Input::ExpectedGrowth => "expected growth",
+            Input::Likelihood => "likelihood of growth",
+            Input::MeetingAttendance => "meeting attendance",
+            Input::PlanAdherence => "plan adherence",
+            Input::GoalChanges => "goal changes",
+            Input::Responsiveness => "responsiveness",
+            Input::OutcomesAchieved => "outcomes achieved",
+            Input::ContentConsumed => "recommended content consumed",
+            Input::RenewalIntent => "renewal intent",
+            Input::Nps => "NPS",
+            Input::BroadRequests => "broad requests",
+            Input::CustomDemands => "custom demands",
+        })
+    }
+}
+
+/// Every measured input of one customer; `None` where the data lacks it.
+///
+/// On the wire it is a map from input name to value, holding the known inputs only.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(from = "BTreeMap<Input, f64>", into = "BTreeMap<Input, f64>")]
+pub struct Inputs {
+    values: [Option<f64>; 20],
+}
+
+impl Inputs {
+    /// The value of `input`.
+    pub fn get(&self, input: Input) -> Option<f64> {
+        self.values[input as usize]
+    }
+
+    /// Set the value of `input` (non-finite values are stored as missing).
+    pub fn set(&mut self, input: Input, value: Option<f64>) {
+        self.values[input as usize] = value.filter(|v| v.is_finite());
+    }
+
+    /// `(input, value)` pairs.
+    pub fn iter(&self) -> impl Iterator<Item = (Input, Option<f64>)> + '_ {
+        Input::ALL.into_iter().map(move |i| (i, self.get(i)))
+    }
+}
+
+impl From<BTreeMap<Input, f64>> for Inputs {
+    fn from(map: BTreeMap<Input, f64>) -> Self {
+        let mut inputs = Inputs::default();
+        for (input, value) in map {
+            inputs.set(input, Some(value));
+        }
+        inputs
+    }
+}
+
+impl From<Inputs> for BTreeMap<Input, f64> {
+    fn from(inputs: Inputs) -> Self {
+        inputs
+            .iter()
+            .filter_map(|(i, v)| v.map(|v| (i, v)))
+            .collect()
+    }
+}

@@ -1,0 +1,788 @@
+//! Scoring strategies: how measured [`Inputs`] become dimension scores, an overall score and a
+//! grade.
+//!
+//! - [`WeightedScorecard`] (the default) weighs the eight dimensions with weights that may
+//!   differ by lifecycle stage, maps margin, resource intensity and growth through configurable
+//!   value scales, and grades the result with configurable bands. Use it unless you have a
+//!   reason not to: every number it uses is plain configuration.
+//! - [`MarginFirst`] ranks customers by margin first and lets the other dimensions only break
+//!   near-ties — for a business that must restore profitability before anything else.
+//! - Your own: implement [`ScoringStrategy`] (or wrap a closure with [`from_fn`]) and hand it to the
+//!   [`Assessor`](crate::Assessor). Strategies are object-safe and `Send + Sync`, so a
+//!   `Box<dyn ScoringStrategy>` chosen from configuration works.
+//!
+//! Scores are 0-100, higher is better for the company, 50 is neutral.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::customer::LifecycleStage;
+use crate::error::{Error, Problem, Result};
+use crate::inputs::{Dimension, Input, Inputs, PerDimension};
+
+/// What a strategy knows besides the inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScoringContext {
+    /// The customer's lifecycle stage.
+    pub stage: LifecycleStage,
+    /// Whether the customer is new (tenure below the configured months).
+    pub new_customer: bool,
+}
+
+/// Turns measured inputs into a [`Scorecard`].
+///
+/// ```
+/// use custfit::scoring::{dimension_scores, Scorecard, ScoringContext, ScoringStrategy, WeightedScorecard};
+/// use custfit::{Inputs, Result};
+///
+/// /// Judges customers by mutual value alone (seed 003), leaving the rest to the scorecard.
+/// struct MutualValueOnly(WeightedScorecard);
+///
+/// impl ScoringStrategy for MutualValueOnly {
+///     fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard> {
+///         let mut card = self.0.score(inputs, ctx)?;
+///         card.overall = card.dimensions.mutual_value.score.unwrap_or(50.0);
+///         card.grade = self.0.config().grade(card.overall);
+///         Ok(card)
+///     }
+/// }
+/// let strategy: Box<dyn ScoringStrategy> = Box::new(MutualValueOnly(WeightedScorecard::default()));
+/// # let _ = strategy;
+/// ```
+pub trait ScoringStrategy: Send + Sync {
+    /// Score one customer's inputs.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the strategy reports; the shipped strategies do not fail.
+    fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard>;
+}
+
+impl<S: ScoringStrategy + ?Sized> ScoringStrategy for &S {
+    fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard> {
+        (**self).score(inputs, ctx)
+    }
+}
+
+impl<S: ScoringStrategy + ?Sized> ScoringStrategy for Box<S> {
+    fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard> {
+        (**self).score(inputs, ctx)
+    }
+}
+
+impl<S: ScoringStrategy + ?Sized> ScoringStrategy for Arc<S> {
+    fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard> {
+        (**self).score(inputs, ctx)
+    }
+}
+
+/// A strategy from a closure (see [`from_fn`]).
+#[derive(Clone, Copy)]
+pub struct FnStrategy<F>(F);
+
+impl<F> fmt::Debug for FnStrategy<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("FnStrategy")
+    }
+}
+
+/// Use a closure as a scoring strategy.
+///
+/// ```
+/// use custfit::scoring::{from_fn, ScoringStrategy, WeightedScorecard};
+/// let base = WeightedScorecard::default();
+/// let cautious = from_fn(move |inputs, ctx| {
+///     let mut card = base.score(inputs, ctx)?;
+///     card.overall = card.overall.min(card.dimensions.margin.score.unwrap_or(0.0));
+///     Ok(card)
+/// });
+/// # let _ = cautious;
+/// ```
+pub fn from_fn<F>(f: F) -> FnStrategy<F>
+where
+    F: Fn(&Inputs, &ScoringContext) -> Result<Scorecard> + Send + Sync,
+{
+    FnStrategy(f)
+}
+
+impl<F> ScoringStrategy for FnStrategy<F>
+where
+    F: Fn(&Inputs, &ScoringContext) -> Result<Scorecard> + Send + Sync,
+{
+    fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard> {
+        (self.0)(inputs, ctx)
+    }
+}
+
+/// Red, amber or green.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rag {
+    /// Act now.
+    Red,
+    /// Watch.
+    Amber,
+    /// Fine.
+    Green,
+}
+
+/// A grade band: scores from `min` up to the next band's `min` (exclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GradeBand {
+    /// Lowest score of the band, inclusive: a score exactly on a boundary gets the higher band.
+    pub min: f64,
+    /// Letter grade.
+    pub letter: char,
+    /// Traffic light.
+    pub rag: Rag,
+}
+
+/// The grade of an overall score.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Grade {
+    /// Letter grade.
+    pub letter: char,
+    /// Traffic light.
+    pub rag: Rag,
+    /// Lower bound of the band the score fell in.
+    pub band_min: f64,
+}
+
+impl fmt::Display for Grade {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({:?})", self.letter, self.rag)
+    }
+}
+
+/// A piecewise-linear value scale: `(value, score)` points with increasing values; between
+/// points the score is interpolated, beyond the ends it is clamped.
+///
+/// ```
+/// use custfit::scoring::Scale;
+/// let margin = Scale::new(vec![(-0.5, 0.0), (0.0, 30.0), (0.5, 100.0)])?;
+/// assert_eq!(margin.score(0.25), 65.0);
+/// assert_eq!(margin.score(-9.0), 0.0);
+/// # Ok::<(), custfit::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Vec<(f64, f64)>", into = "Vec<(f64, f64)>")]
+pub struct Scale {
+    points: Vec<(f64, f64)>,
+}
+
+impl Scale {
+    /// A scale through `points`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] unless there are at least two points, values strictly
+    /// increase, and every score lies in 0..=100 (all finite).
+    pub fn new(points: Vec<(f64, f64)>) -> Result<Self> {
+        let bad = |rule: &str| {
+            Error::config(
+                "scale",
+                Problem::Rule {
+                    rule: rule.to_owned(),
+                },
+            )
+        };
+        if points.len() < 2 {
+            return Err(bad("a scale needs at least two points"));
+        }
+        if points
+            .iter()
+            .any(|(x, s)| !x.is_finite() || !(0.0..=100.0).contains(s))
+        {
+            return Err(bad("scale values must be finite and scores within 0..=100"));
+        }
+        if points.windows(2).any(|w| w[0].0 >= w[1].0) {
+            return Err(bad("scale values must strictly increase"));
+        }
+        Ok(Scale { points })
+    }
+
+    /// The score of `value`.
+    pub fn score(&self, value: f64) -> f64 {
+        let first = self.points[0];
+        let last = self.points[self.points.len() - 1];
+        if value.is_nan() {
+            return 50.0;
+        }
+        if value <= first.0 {
+            return first.1;
+        }
+        if value >= last.0 {
+            return last.1;
+        }
+        for w in self.points.windows(2) {
+            let ((x0, s0), (x1, s1)) = (w[0], w[1]);
+            if value <= x1 {
+                return s0 + (s1 - s0) * (value - x0) / (x1 - x0);
+            }
+        }
+        last.1
+    }
+
+    /// The points.
+    pub fn points(&self) -> &[(f64, f64)] {
+        &self.points
+    }
+
+    fn is_non_decreasing(&self) -> bool {
+        self.points.windows(2).all(|w| w[0].1 <= w[1].1)
+    }
+
+    fn is_non_increasing(&self) -> bool {
+        self.points.windows(2).all(|w| w[0].1 >= w[1].1)
+    }
+}
+
+impl TryFrom<Vec<(f64, f64)>> for Scale {
+    type Error = Error;
+    fn try_from(points: Vec<(f64, f64)>) -> Result<Self> {
+        Scale::new(points)
+    }
+}
+
+impl From<Scale> for Vec<(f64, f64)> {
+    fn from(s: Scale) -> Self {
+        s.points
+    }
+}
+
+/// What to do with a dimension whose inputs are all missing.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingPolicy {
+    /// Leave it out and renormalise the other weights.
+    Renormalise,
+    /// Score it as neutral (50).
+    Neutral,
+    /// Score it as worst (0).
+    Worst,
+}
+
+/// Weights of the eight dimensions (positive, any scale: they are normalised).
+pub type Weights = PerDimension<f64>;
+
+/// Configuration of the [`WeightedScorecard`]; plain serde data with documented defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ScorecardConfig {
+    /// Weights for customers whose stage has no entry in `weights_by_stage`.
+    pub weights: Weights,
+    /// Weights by lifecycle stage (for example onboarding customers judged on growth and
+    /// behaviour rather than margin).
+    pub weights_by_stage: BTreeMap<LifecycleStage, Weights>,
+    /// Weights for new customers (tenure below the configured months), whatever their stage;
+    /// seed 002: judge them on growth potential, not early margin.
+    pub new_customer_weights: Option<Weights>,
+    /// Margin ratio to score; must not decrease.
+    pub margin_scale: Scale,
+    /// Relative resource intensity (1 = typical) to score; must not increase.
+    pub intensity_scale: Scale,
+    /// Expected growth ratio to score; must not decrease.
+    pub growth_scale: Scale,
+    /// Missing-data policy.
+    pub missing: MissingPolicy,
+    /// Grade bands, highest first; the last must start at 0.
+    pub grades: Vec<GradeBand>,
+    /// Group of each dimension, for subtotals (for example `financial`).
+    pub groups: PerDimension<String>,
+}
+
+fn scale(points: &[(f64, f64)]) -> Scale {
+    Scale {
+        points: points.to_vec(),
+    }
+}
+
+impl Default for ScorecardConfig {
+    /// Example defaults: margin and resource intensity weigh most for established customers;
+    /// new customers weigh growth and behaviour instead. Margin 0 % scores 30, 15 % scores 50,
+    /// 40 % or more 100. Typical intensity scores 50, a quarter of it 90, three times it 10.
+    /// Expected growth of 10 % of revenue scores 50, 50 % or more 100. Grades: A from 80, B
+    /// from 65, C from 50, D from 35, F below; green from 65, amber from 45, red below.
+    fn default() -> Self {
+        let weights = PerDimension {
+            strategic_alignment: 1.5,
+            margin: 2.0,
+            resource_intensity: 1.5,
+            logo_value: 1.0,
+            growth_potential: 1.5,
+            behaviour_success: 1.0,
+            product_influence: 0.75,
+            mutual_value: 1.0,
+        };
+        let new_customer = PerDimension {
+            margin: 0.5,
+            resource_intensity: 0.75,
+            growth_potential: 2.5,
+            behaviour_success: 1.5,
+            ..weights
+        };
+        let group = |s: &str| s.to_owned();
+        ScorecardConfig {
+            weights,
+            weights_by_stage: BTreeMap::from([(LifecycleStage::Onboarding, new_customer)]),
+            new_customer_weights: Some(new_customer),
+            margin_scale: scale(&[(-0.5, 0.0), (0.0, 30.0), (0.15, 50.0), (0.4, 100.0)]),
+            intensity_scale: scale(&[(0.25, 90.0), (1.0, 50.0), (3.0, 10.0), (6.0, 0.0)]),
+            growth_scale: scale(&[(0.0, 10.0), (0.1, 50.0), (0.5, 100.0)]),
+            missing: MissingPolicy::Renormalise,
+            grades: vec![
+                GradeBand {
+                    min: 80.0,
+                    letter: 'A',
+                    rag: Rag::Green,
+                },
+                GradeBand {
+                    min: 65.0,
+                    letter: 'B',
+                    rag: Rag::Green,
+                },
+                GradeBand {
+                    min: 50.0,
+                    letter: 'C',
+                    rag: Rag::Amber,
+                },
+                GradeBand {
+                    min: 45.0,
+                    letter: 'D',
+                    rag: Rag::Amber,
+                },
+                GradeBand {
+                    min: 35.0,
+                    letter: 'D',
+                    rag: Rag::Red,
+                },
+                GradeBand {
+                    min: 0.0,
+                    letter: 'F',
+                    rag: Rag::Red,
+                },
+            ],
+            groups: PerDimension {
+                strategic_alignment: group("strategic"),
+                margin: group("financial"),
+                resource_intensity: group("financial"),
+                logo_value: group("strategic"),
+                growth_potential: group("growth"),
+                behaviour_success: group("relationship"),
+                product_influence: group("strategic"),
+                mutual_value: group("relationship"),
+            },
+        }
+    }
+}
+
+impl ScorecardConfig {
+    /// Check weights, scales and bands.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] naming the field: a weight that is not positive and finite; a
+    /// margin or growth scale that decreases, an intensity scale that increases; grade bands
+    /// not strictly descending, not starting at or below 100, or not ending at 0.
+    pub fn validate(&self) -> Result<()> {
+        let check_weights = |field: &str, w: &Weights| -> Result<()> {
+            for (d, v) in w.iter() {
+                if !(v.is_finite() && *v > 0.0) {
+                    return Err(Error::config(
+                        format!("{field}.{}", d.as_str()),
+                        Problem::OutOfRange {
+                            value: v.to_string(),
+                            allowed: "a positive finite number".into(),
+                        },
+                    ));
+                }
+            }
+            Ok(())
+        };
+        check_weights("weights", &self.weights)?;
+        for (stage, w) in &self.weights_by_stage {
+            check_weights(&format!("weights_by_stage.{stage:?}").to_lowercase(), w)?;
+        }
+        if let Some(w) = &self.new_customer_weights {
+            check_weights("new_customer_weights", w)?;
+        }
+        let rule = |field: &str, rule: &str| {
+            Err(Error::config(
+                field,
+                Problem::Rule {
+                    rule: rule.to_owned(),
+                },
+            ))
+        };
+        if !self.margin_scale.is_non_decreasing() {
+            return rule("margin_scale", "scores must not decrease as margin rises");
+        }
+        if !self.growth_scale.is_non_decreasing() {
+            return rule("growth_scale", "scores must not decrease as growth rises");
+        }
+        if !self.intensity_scale.is_non_increasing() {
+            return rule("intensity_scale", "scores must not rise with intensity");
+        }
+        let g = &self.grades;
+        if g.is_empty() || g.iter().any(|b| !(0.0..=100.0).contains(&b.min)) {
+            return rule("grades", "bands must start within 0..=100");
+        }
+        if g.windows(2).any(|w| w[0].min <= w[1].min) {
+            return rule("grades", "bands must be listed highest first, without ties");
+        }
+        if g[g.len() - 1].min != 0.0 {
+            return rule(
+                "grades",
+                "the last band must start at 0 so that bands cover 0-100",
+            );
+        }
+        Ok(())
+    }
+
+    /// The weights for a customer of `stage`, new or not: new-customer weights first, then
+    /// the stage's, then the default.
+    pub fn weights_for(&self, ctx: &ScoringContext) -> &Weights {
+        if ctx.new_customer {
+            if let Some(w) = &self.new_customer_weights {
+                return w;
+            }
+        }
+        self.weights_by_stage
+            .get(&ctx.stage)
+            .unwrap_or(&self.weights)
+    }
+
+    /// The grade of `score`: the first band whose `min` is at or below it.
+    pub fn grade(&self, score: f64) -> Grade {
+        let band = self
+            .grades
+            .iter()
+            .find(|b| score >= b.min)
+            .or(self.grades.last())
+            .copied()
+            .unwrap_or(GradeBand {
+                min: 0.0,
+                letter: '?',
+                rag: Rag::Red,
+            });
+        Grade {
+            letter: band.letter,
+            rag: band.rag,
+            band_min: band.min,
+        }
+    }
+}
+
+/// One dimension on a scorecard.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DimensionScore {
+    /// The score from the inputs, or `None` when every input was missing.
+    pub score: Option<f64>,
+    /// The score that went into the overall (after the missing-data policy), if any.
+    pub used: Option<f64>,
+    /// Share of the overall this dimension carries (normalised weight, 0 when left out).
+    pub weight: f64,
+    /// Points it contributed to the overall: `used × weight`.
+    pub contribution: f64,
+}
+
+/// Which inputs were missing, and how much weight their dimensions carried.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Confidence {
+    /// Share of the configured weight whose dimensions had data (1 = nothing missing).
+    pub share: f64,
+    /// Weight share of the dimensions that had no data at all.
+    pub missing_weight: f64,
+    /// Inputs that were missing, as a set.
+    pub missing_inputs: InputSet,
+}
+
+/// A set of [`Input`]s (a bit set; no allocation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(from = "Vec<Input>", into = "Vec<Input>")]
+pub struct InputSet(u32);
+
+impl InputSet {
+    /// Add an input.
+    pub fn insert(&mut self, input: Input) {
+        self.0 |= 1 << (input as u32);
+    }
+    /// Whether the set holds `input`.
+    pub fn contains(&self, input: Input) -> bool {
+        self.0 & (1 << (input as u32)) != 0
+    }
+    /// Number of inputs.
+    pub fn len(&self) -> usize {
+        self.0.count_ones() as usize
+    }
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+    /// The inputs, in [`Input::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = Input> + '_ {
+        Input::ALL.into_iter().filter(move |i| self.contains(*i))
+    }
+}
+
+impl From<Vec<Input>> for InputSet {
+    fn from(v: Vec<Input>) -> Self {
+        let mut s = InputSet::default();
+        for i in v {
+            s.insert(i);
+        }
+        s
+    }
+}
+
+impl From<InputSet> for Vec<Input> {
+    fn from(s: InputSet) -> Self {
+        s.iter().collect()
+    }
+}
+
+/// The result of scoring: each dimension, the overall score, its grade and the confidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scorecard {
+    /// Every dimension.
+    pub dimensions: PerDimension<DimensionScore>,
+    /// Overall score, 0-100.
+    pub overall: f64,
+    /// Grade of the overall score.
+    pub grade: Grade,
+    /// How complete the data was.
+    pub confidence: Confidence,
+}
+
+/// The score of each dimension from the inputs (0-100), or `None` when its inputs are all
+/// missing. Shared by the shipped strategies; a custom strategy may use it too.
+///
+/// Formulas (each input is a ratio from 0 to 1 unless stated):
+/// - strategic alignment: profile match × 100;
+/// - margin, resource intensity, growth potential: their scales in `config`;
+/// - logo value: weighted mean of referenceable (0.3), case study (0.15), brand tier (0.25),
+///   strategic positioning (0.2), feedback quality (0.1), over the known ones, × 100;
+/// - behaviour and success: mean of attendance, plan adherence, responsiveness, content
+///   consumed, goal stability (1 − changes / 5, at least 0) and outcomes (counted twice), × 100;
+/// - product influence: 50 + 50 × (broad − custom) / (broad + custom + 1);
+/// - mutual value: mean of outcomes, renewal intent and (NPS + 100) / 200, × 100.
+pub fn dimension_scores(inputs: &Inputs, config: &ScorecardConfig) -> PerDimension<Option<f64>> {
+    let get = |i| inputs.get(i);
+    let weighted_mean = |items: &[(Option<f64>, f64)]| {
+        let (mut sum, mut weight) = (0.0, 0.0);
+        for (v, w) in items {
+            if let Some(v) = v {
+                sum += v * w;
+                weight += w;
+            }
+        }
+        (weight > 0.0).then(|| (100.0 * sum / weight).clamp(0.0, 100.0))
+    };
+    let goal_stability = get(Input::GoalChanges).map(|g| (1.0 - g / 5.0).max(0.0));
+    let product_influence = match (get(Input::BroadRequests), get(Input::CustomDemands)) {
+        (None, None) => None,
+        (b, c) => {
+            let (b, c) = (b.unwrap_or(0.0), c.unwrap_or(0.0));
+            Some((50.0 + 50.0 * (b - c) / (b + c + 1.0)).clamp(0.0, 100.0))
+        }
+    };
+    PerDimension {
+        strategic_alignment: get(Input::ProfileMatch).map(|m| (m * 100.0).clamp(0.0, 100.0)),
+        margin: get(Input::Margin).map(|m| config.margin_scale.score(m)),
+        resource_intensity: get(Input::RelativeIntensity).map(|r| config.intensity_scale.score(r)),
+        logo_value: weighted_mean(&[
+            (get(Input::Referenceable), 0.3),
+            (get(Input::CaseStudy), 0.15),
+            (get(Input::BrandTier), 0.25),
+            (get(Input::StrategicPositioning), 0.2),
+            (get(Input::FeedbackQuality), 0.1),
+        ]),
+        growth_potential: get(Input::ExpectedGrowth).map(|g| config.growth_scale.score(g)),
+        behaviour_success: weighted_mean(&[
+            (get(Input::MeetingAttendance), 1.0),
+            (get(Input::PlanAdherence), 1.0),
+            (get(Input::Responsiveness), 1.0),
+            (get(Input::ContentConsumed), 1.0),
+            (goal_stability, 1.0),
+            (get(Input::OutcomesAchieved), 2.0),
+        ]),
+        product_influence,
+        mutual_value: weighted_mean(&[
+            (get(Input::OutcomesAchieved), 1.0),
+            (get(Input::RenewalIntent), 1.0),
+            (get(Input::Nps).map(|n| (n + 100.0) / 200.0), 1.0),
+        ]),
+    }
+}
+
+/// Combine dimension scores with weights under a missing-data policy.
+fn combine(
+    raw: &PerDimension<Option<f64>>,
+    weights: &Weights,
+    missing: MissingPolicy,
+    inputs: &Inputs,
+    config: &ScorecardConfig,
+) -> Scorecard {
+    let total_weight: f64 = Dimension::ALL.iter().map(|d| *weights.get(*d)).sum();
+    let used = |d: Dimension| match (raw.get(d), missing) {
+        (Some(s), _) => Some(*s),
+        (None, MissingPolicy::Renormalise) => None,
+        (None, MissingPolicy::Neutral) => Some(50.0),
+        (None, MissingPolicy::Worst) => Some(0.0),
+    };
+    let used_weight: f64 = Dimension::ALL
+        .iter()
+        .filter(|d| used(**d).is_some())
+        .map(|d| *weights.get(*d))
+        .sum();
+    let missing_weight: f64 = Dimension::ALL
+        .iter()
+        .filter(|d| raw.get(**d).is_none())
+        .map(|d| *weights.get(*d))
+        .sum();
+    let dimensions = PerDimension::from_fn(|d| {
+        let used = used(d);
+        let weight = if used.is_some() && used_weight > 0.0 {
+            weights.get(d) / used_weight
+        } else {
+            0.0
+        };
+        DimensionScore {
+            score: *raw.get(d),
+            used,
+            weight,
+            contribution: used.unwrap_or(0.0) * weight,
+        }
+    });
+    let overall = if used_weight > 0.0 {
+        dimensions
+            .iter()
+            .map(|(_, s)| s.contribution)
+            .sum::<f64>()
+            .clamp(0.0, 100.0)
+    } else {
+        50.0
+    };
+    let mut missing_inputs = InputSet::default();
+    for (input, value) in inputs.iter() {
+        if value.is_none() {
+            missing_inputs.insert(input);
+        }
+    }
+    let missing_share = if total_weight > 0.0 {
+        missing_weight / total_weight
+    } else {
+        0.0
+    };
+    Scorecard {
+        dimensions,
+        overall,
+        grade: config.grade(overall),
+        confidence: Confidence {
+            share: 1.0 - missing_share,
+            missing_weight: missing_share,
+            missing_inputs,
+        },
+    }
+}
+
+/// The default strategy: a weighted scorecard of the eight dimensions.
+///
+/// ```
+/// use custfit::scoring::{ScorecardConfig, WeightedScorecard};
+/// let mut config = ScorecardConfig::default();
+/// config.weights.margin = 3.0; // margin matters more here
+/// let scorecard = WeightedScorecard::new(config)?;
+/// # let _ = scorecard;
+/// # Ok::<(), custfit::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ScorecardConfig", into = "ScorecardConfig")]
+pub struct WeightedScorecard {
+    config: ScorecardConfig,
+}
+
+impl WeightedScorecard {
+    /// A scorecard with a validated configuration.
+    ///
+    /// # Errors
+    ///
+    /// As [`ScorecardConfig::validate`].
+    pub fn new(config: ScorecardConfig) -> Result<Self> {
+        config.validate()?;
+        Ok(WeightedScorecard { config })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ScorecardConfig {
+        &self.config
+    }
+}
+
+impl TryFrom<ScorecardConfig> for WeightedScorecard {
+    type Error = Error;
+    fn try_from(config: ScorecardConfig) -> Result<Self> {
+        WeightedScorecard::new(config)
+    }
+}
+
+impl From<WeightedScorecard> for ScorecardConfig {
+    fn from(s: WeightedScorecard) -> Self {
+        s.config
+    }
+}
+
+impl ScoringStrategy for WeightedScorecard {
+    fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard> {
+        let raw = dimension_scores(inputs, &self.config);
+        Ok(combine(
+            &raw,
+            self.config.weights_for(ctx),
+            self.config.missing,
+            inputs,
+            &self.config,
+        ))
+    }
+}
+
+/// Ranks by margin first: the overall is 80 % the margin score and 20 % the weighted score of
+/// the other dimensions, so the others only separate customers of similar margin.
+///
+/// Missing margin (zero revenue) is scored as neutral.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct MarginFirst {
+    scorecard: WeightedScorecard,
+}
+
+impl MarginFirst {
+    /// Margin-first ranking over the dimension scores of `scorecard`.
+    pub fn new(scorecard: WeightedScorecard) -> Self {
+        MarginFirst { scorecard }
+    }
+}
+
+impl ScoringStrategy for MarginFirst {
+    fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard> {
+        let config = &self.scorecard.config;
+        let raw = dimension_scores(inputs, config);
+        let mut weights = *config.weights_for(ctx);
+        let others: f64 = Dimension::ALL
+            .iter()
+            .filter(|d| **d != Dimension::Margin && raw.get(**d).is_some())
+            .map(|d| *weights.get(*d))
+            .sum();
+        // Margin carries 80 % of the known weight, the others share 20 %.
+        weights.margin = if others > 0.0 { others * 4.0 } else { 1.0 };
+        let policy = if raw.margin.is_none() {
+            MissingPolicy::Neutral
+        } else {
+            config.missing
+        };
+        Ok(combine(&raw, &weights, policy, inputs, config))
+    }
+}
