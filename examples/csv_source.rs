@@ -50,6 +50,7 @@ struct Row {
 
 impl Row {
     fn into_customer(self) -> custfit::Result<Customer> {
+        let id = self.id.clone();
         let mut b = Customer::builder(self.id, self.name)
             .currency(&self.currency)
             .period(self.period_start, self.period_end)
@@ -58,12 +59,37 @@ impl Row {
         macro_rules! opt {
             ($($field:ident),*) => { $( if let Some(v) = self.$field { b = b.$field(v); } )* };
         }
-        opt!(industry, segment, region, account_owner, acquisition_channel, customer_since);
-        opt!(one_time_revenue, engineering_hours, success_hours, executive_hours, escalations);
-        opt!(meeting_attendance, plan_adherence, goal_changes, outcomes_achieved);
+        opt!(
+            industry,
+            segment,
+            region,
+            account_owner,
+            acquisition_channel,
+            customer_since
+        );
+        opt!(
+            one_time_revenue,
+            engineering_hours,
+            success_hours,
+            executive_hours,
+            escalations
+        );
+        opt!(
+            meeting_attendance,
+            plan_adherence,
+            goal_changes,
+            outcomes_achieved
+        );
         opt!(content_consumed, renewal_intent);
-        if let Some(n) = self.support_tickets {
-            b = b.tickets(Severity::Normal, n, self.support_hours);
+        match (self.support_tickets, self.support_hours) {
+            (Some(n), hours) => b = b.tickets(Severity::Normal, n, hours),
+            (None, Some(_)) => {
+                return Err(custfit::Error::Source {
+                    record: Some(id),
+                    message: "support_hours given without support_tickets".into(),
+                })
+            }
+            (None, None) => {}
         }
         for i in 0..self.custom_features.unwrap_or(0) {
             b = b.custom_feature(format!("custom feature {}", i + 1));

@@ -12,7 +12,6 @@ use std::fs;
 use chrono::NaiveDate;
 use custfit::source::{CustomerSource, IterSource};
 use custfit::{AssessmentConfig, Assessor, CostModel, Customer, FitAssessment, Money, Role};
-use rust_decimal::Decimal;
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data");
 
@@ -89,7 +88,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("revenue              {revenue}");
     println!("gross margin         {margin}");
     if let Some(r) = margin.ratio_to(revenue)? {
-        println!("margin %             {:.1}%", r * Decimal::ONE_HUNDRED);
+        println!("margin %             {}", custfit::Ratio::new(r));
     }
     let mut by_quadrant = BTreeMap::new();
     let mut by_class = BTreeMap::new();

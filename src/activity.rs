@@ -44,7 +44,7 @@ impl AssessmentPeriod {
             Err(Error::invalid(
                 None,
                 "period.end",
-                Problem::NotAfter {
+                Problem::Before {
                     date: end,
                     other_field: "period.start".into(),
                     other: start,
@@ -128,13 +128,19 @@ impl Severity {
     ];
 
     /// Lower-case name.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Severity::Critical => "critical",
             Severity::High => "high",
             Severity::Normal => "normal",
             Severity::Low => "low",
         }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
     }
 }
 

@@ -163,6 +163,7 @@ impl fmt::Display for Signal {
 }
 
 /// The class and the signals that put the customer in it.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Classification {
     /// The class.
@@ -392,6 +393,7 @@ impl AssessmentContext<'_> {
 }
 
 /// The fit assessment of one customer.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FitAssessment {
     /// The customer.

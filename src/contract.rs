@@ -23,6 +23,10 @@ pub enum SlaTier {
     Enterprise,
 }
 
+crate::customer::display_names! {
+    SlaTier { Standard => "standard", Premium => "premium", Enterprise => "enterprise" }
+}
+
 /// What the SLA commits us to, so that its cost can be priced.
 ///
 /// `standby_hours_per_month` is support time reserved for this customer whether or not it
@@ -65,8 +69,8 @@ pub enum VendorTermination {
     },
 }
 
-/// A customer contract, valid by construction: the term ends after it starts, notice periods fit
-/// in the term, the renewal term is at least a month.
+/// A customer contract, valid by construction: the term does not end before it starts, notice
+/// periods are shorter than the term, the renewal term is at least a month.
 ///
 /// Built with [`Contract::builder`]; deserialising goes through the same checks.
 ///
@@ -270,15 +274,15 @@ impl ContractBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidField`] naming the field: `term_end` not after `term_start`; a
+    /// [`Error::InvalidField`] naming the field: `term_end` before `term_start`; a
     /// `renewal_term_months` of zero; a `renewal_notice_days` or `vendor_termination.notice_days`
-    /// longer than the term; a negative `vendor_termination.fee`; an empty compliance obligation.
+    /// not shorter than the term; a negative `vendor_termination.fee`; an empty compliance obligation.
     pub fn build(self) -> Result<Contract> {
         if self.term_end < self.term_start {
             return Err(Error::invalid(
                 None,
                 "term_end",
-                Problem::NotAfter {
+                Problem::Before {
                     date: self.term_end,
                     other_field: "term_start".into(),
                     other: self.term_start,
@@ -369,5 +373,48 @@ impl From<Contract> for ContractBuilder {
             compliance_obligations: c.compliance_obligations,
             sla: c.sla,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn renewal_notice_deadline_counts_back_from_the_last_day() {
+        let c = Contract::builder(d(2025, 3, 1), d(2026, 2, 28))
+            .renewal_notice_days(60)
+            .build()
+            .unwrap();
+        assert_eq!(c.renewal_notice_deadline(), d(2025, 12, 30));
+        assert_eq!(c.term_days(), 365);
+    }
+
+    #[test]
+    fn next_term_ends_on_the_day_before_the_anniversary_across_leap_days() {
+        let leap = Contract::builder(d(2027, 3, 1), d(2028, 2, 29))
+            .build()
+            .unwrap();
+        assert_eq!(leap.next_term_end(), Some(d(2029, 2, 28)));
+        let month_end = Contract::builder(d(2025, 1, 31), d(2025, 2, 27))
+            .renewal_term_months(1)
+            .build()
+            .unwrap();
+        assert_eq!(month_end.next_term_end(), Some(d(2025, 3, 27)));
+    }
+
+    #[test]
+    fn a_one_day_term_is_valid_but_its_notice_must_be_shorter() {
+        assert!(Contract::builder(d(2025, 1, 1), d(2025, 1, 1))
+            .build()
+            .is_ok());
+        assert!(Contract::builder(d(2025, 1, 1), d(2025, 1, 1))
+            .renewal_notice_days(1)
+            .build()
+            .is_err());
     }
 }

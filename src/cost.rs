@@ -22,8 +22,6 @@ use crate::error::{Error, Problem, Result};
 use crate::money::{Currency, Money, MoneyError};
 use crate::units::{Hours, Ratio, Share};
 
-/// Decimal places kept in derived rates, so that lines can be redone by hand.
-const RATE_DP: u32 = 4;
 /// Decimal places kept in derived quantities (hours of standby, ...).
 const QUANTITY_DP: u32 = 2;
 /// Decimal places kept in margin ratios (0.0001 % resolution).
@@ -61,7 +59,7 @@ impl Role {
     ];
 
     /// Lower-case name.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Role::Support => "support",
             Role::Engineering => "engineering",
@@ -218,14 +216,12 @@ impl CapacityCostRate {
         Ok(CapacityCostRate {
             resource_cost,
             practical_capacity,
-            rate: Money::new(
-                round_dp(rate.amount(), RATE_DP).normalize(),
-                rate.currency(),
-            ),
+            // Kept exact (not rounded), so that used plus unused cost is the resources supplied.
+            rate: Money::new(rate.amount().normalize(), rate.currency()),
         })
     }
 
-    /// Cost per hour of capacity (rounded to four decimal places).
+    /// Cost per hour of capacity, exact.
     pub fn rate(&self) -> Money {
         self.rate
     }
@@ -313,6 +309,7 @@ impl From<CapacityCostRate> for CapacityRepr {
 }
 
 /// How much of a resource's practical capacity was used.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CapacityUsage {
     /// Hours used.
@@ -460,7 +457,8 @@ impl CostModel {
     /// # Errors
     ///
     /// [`Error::InvalidConfig`] naming the field: an amount in another currency than
-    /// `currency`, a negative rate or cost, or zero amortisation months.
+    /// `currency`, a negative rate or cost, zero amortisation months, or a COGS share that
+    /// with overhead takes a unit or more of each unit of revenue.
     pub fn new(config: CostModelConfig) -> Result<Self> {
         let currency = config.currency;
         let check = |field: &str, m: Money| -> Result<()> {
@@ -500,6 +498,22 @@ impl CostModel {
             config.custom_feature_upkeep_per_year,
         )?;
         check("cost_per_escalation", config.cost_per_escalation)?;
+        let per_revenue = config
+            .cogs_share_of_revenue
+            .get()
+            .checked_mul(Decimal::ONE + config.overhead_share.get())
+            .unwrap_or(Decimal::MAX);
+        if per_revenue >= Decimal::ONE {
+            return Err(Error::config(
+                "cogs_share_of_revenue",
+                Problem::Rule {
+                    rule: format!(
+                        "with the overhead share, each unit of revenue would cost {per_revenue} units: \
+                         COGS x (1 + overhead) must stay below 1"
+                    ),
+                },
+            ));
+        }
         if config.implementation_amortisation_months == 0 {
             return Err(Error::config(
                 "implementation_amortisation_months",
@@ -668,6 +682,7 @@ impl fmt::Display for CostItem {
 }
 
 /// One itemised cost: `amount = round(quantity × rate)` to the currency's minor unit.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CostLine {
     /// What it prices.
@@ -692,6 +707,7 @@ impl fmt::Display for CostLine {
 }
 
 /// The itemised cost to serve one customer over its assessment period, and its margin.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CostToServe {
     /// The customer.
@@ -706,8 +722,8 @@ pub struct CostToServe {
     pub gross_margin: Money,
     /// Gross margin over revenue (rounded to six places); `None` with zero revenue.
     pub margin: Option<Ratio>,
-    /// Hours each role spent on the customer over the period (tickets priced per ticket and
-    /// amortised implementation add no hours).
+    /// Hours each role spent on the customer over the period. Tickets priced per ticket add no
+    /// hours; implementation adds its hours prorated like its cost.
     pub hours: RoleHours,
 }
 
@@ -934,7 +950,12 @@ impl<'a> CostBuilder<'a> {
         let total = labour
             .checked_add(external)
             .ok_or_else(|| self.overflow(item))?;
-        let daily = round_dp(total / Decimal::from(window_days), RATE_DP);
+        // The daily rate is kept exact: rounding it would make the lines of successive periods
+        // add up to more or less than the implementation cost.
+        let window = Decimal::from(window_days);
+        let daily = total / window;
+        let hours = implementation.hours.get() * Decimal::from(overlap) / window;
+        self.add_hours(Role::Implementation, item, round_dp(hours, QUANTITY_DP))?;
         self.line(item, Decimal::from(overlap), daily)
     }
 }

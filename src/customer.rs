@@ -139,6 +139,24 @@ pub enum BrandTier {
     Global,
 }
 
+/// `Display` for unit-only enums: their snake-case serde names.
+macro_rules! display_names {
+    ($($ty:ty { $($variant:ident => $name:literal),* $(,)? })*) => {$(
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.pad(match self { $(Self::$variant => $name),* })
+            }
+        }
+    )*};
+}
+pub(crate) use display_names;
+
+display_names! {
+    LifecycleStage { Prospect => "prospect", Onboarding => "onboarding", Active => "active", Churned => "churned" }
+    Level { Low => "low", Medium => "medium", High => "high" }
+    BrandTier { Local => "local", Regional => "regional", National => "national", Global => "global" }
+}
+
 /// Value beyond revenue (seed 001 §4): reference potential, brand, positioning, feedback.
 ///
 /// Every fact is optional; an absent fact stays visible as `None` for confidence scoring.
@@ -247,6 +265,10 @@ pub enum RequestScope {
     Custom,
 }
 
+display_names! {
+    RequestScope { Broad => "broad", Custom => "custom" }
+}
+
 /// A feature the customer asked for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeatureRequest {
@@ -330,12 +352,13 @@ pub struct Customer {
     revenue: Money,
 }
 
-/// The wire form of a customer, before validation. Same fields as [`Customer`].
+/// The wire form of a customer: raw values, checked by the same builder as
+/// [`Customer::builder`], so every error names the customer and the field.
 #[derive(Deserialize)]
 struct CustomerRepr {
-    id: CustomerId,
+    id: String,
     name: String,
-    currency: Currency,
+    currency: String,
     #[serde(default)]
     industry: Option<String>,
     #[serde(default)]
@@ -349,7 +372,7 @@ struct CustomerRepr {
     #[serde(default)]
     employees: Option<u32>,
     #[serde(default)]
-    parent: Option<CustomerId>,
+    parent: Option<String>,
     #[serde(default)]
     account_owner: Option<String>,
     #[serde(default)]
@@ -368,59 +391,195 @@ struct CustomerRepr {
     acquisition_cost: Option<Money>,
     #[serde(default)]
     contract: Option<ContractBuilder>,
-    activity: Activity,
+    activity: ActivityRepr,
     #[serde(default)]
     logo: LogoValue,
     #[serde(default)]
-    growth: GrowthFacts,
+    growth: GrowthRepr,
     #[serde(default)]
-    behaviour: Behaviour,
+    behaviour: BehaviourRepr,
     #[serde(default)]
     last_expectation_reset: Option<NaiveDate>,
     #[serde(default)]
     feature_requests: Vec<FeatureRequest>,
 }
 
+#[derive(Deserialize)]
+struct PeriodRaw {
+    start: NaiveDate,
+    end: NaiveDate,
+}
+
+#[derive(Deserialize)]
+struct TicketRepr {
+    severity: Severity,
+    count: u32,
+    #[serde(default)]
+    handling_hours: Option<Decimal>,
+}
+
+#[derive(Deserialize)]
+struct ImplementationRepr {
+    hours: Decimal,
+    #[serde(default)]
+    external_cost: Option<Money>,
+    go_live: NaiveDate,
+}
+
+#[derive(Deserialize)]
+struct ActivityRepr {
+    period: PeriodRaw,
+    #[serde(default)]
+    tickets: Vec<TicketRepr>,
+    #[serde(default)]
+    engineering_hours: Decimal,
+    #[serde(default)]
+    success_hours: Decimal,
+    #[serde(default)]
+    executive_hours: Decimal,
+    #[serde(default)]
+    escalations: u32,
+    #[serde(default)]
+    implementation: Option<ImplementationRepr>,
+    #[serde(default)]
+    custom_features: Vec<String>,
+    #[serde(default)]
+    usage_units: Decimal,
+}
+
+#[derive(Default, Deserialize)]
+struct GrowthRepr {
+    #[serde(default)]
+    expansion_whitespace: Option<Money>,
+    #[serde(default)]
+    upsell_whitespace: Option<Money>,
+    #[serde(default)]
+    cross_sell_whitespace: Option<Money>,
+    #[serde(default)]
+    likelihood: Option<f64>,
+    #[serde(default)]
+    historical_growth: Option<Decimal>,
+}
+
+#[derive(Default, Deserialize)]
+struct BehaviourRepr {
+    #[serde(default)]
+    meeting_attendance: Option<Decimal>,
+    #[serde(default)]
+    plan_adherence: Option<Decimal>,
+    #[serde(default)]
+    goal_changes: Option<u32>,
+    #[serde(default)]
+    responsiveness: Option<Decimal>,
+    #[serde(default)]
+    outcomes_achieved: Option<Decimal>,
+    #[serde(default)]
+    content_consumed: Option<Decimal>,
+    #[serde(default)]
+    renewal_intent: Option<f64>,
+    #[serde(default)]
+    nps: Option<i16>,
+}
+
 impl TryFrom<CustomerRepr> for Customer {
     type Error = Error;
     fn try_from(r: CustomerRepr) -> Result<Self> {
-        let contract = match r.contract {
-            Some(b) => Some(
-                b.build()
-                    .map_err(|e| e.within("contract").for_customer(&r.id))?,
-            ),
-            None => None,
-        };
-        Customer {
-            one_time_revenue: r.one_time_revenue.unwrap_or(Money::zero(r.currency)),
-            revenue: Money::zero(r.currency),
-            id: r.id,
-            name: r.name,
-            currency: r.currency,
-            industry: r.industry,
-            use_cases: r.use_cases,
-            roadmap_interests: r.roadmap_interests,
-            region: r.region,
-            segment: r.segment,
-            employees: r.employees,
-            parent: r.parent,
-            account_owner: r.account_owner,
-            acquisition_channel: r.acquisition_channel,
-            plan: r.plan,
-            product_version: r.product_version,
-            stage: r.stage,
-            customer_since: r.customer_since,
-            recurring_revenue: r.recurring_revenue,
-            acquisition_cost: r.acquisition_cost,
-            contract,
-            activity: r.activity,
-            logo: r.logo,
-            growth: r.growth,
-            behaviour: r.behaviour,
-            last_expectation_reset: r.last_expectation_reset,
-            feature_requests: r.feature_requests,
+        let a = r.activity;
+        let mut b = CustomerBuilder::new(r.id, r.name)
+            .currency(&r.currency)
+            .period(a.period.start, a.period.end)
+            .stage(r.stage)
+            .engineering_hours(a.engineering_hours)
+            .success_hours(a.success_hours)
+            .executive_hours(a.executive_hours)
+            .escalations(a.escalations)
+            .usage_units(a.usage_units);
+        for t in a.tickets {
+            b = b.tickets(t.severity, t.count, t.handling_hours);
         }
-        .validated()
+        if let Some(i) = a.implementation {
+            b = b.implementation(i.hours, i.go_live, None);
+            if let (Some((_, _, external)), Some(cost)) = (&mut b.implementation, i.external_cost) {
+                *external = Some(Amount::In(cost));
+            }
+        }
+        b.custom_features = a.custom_features;
+        b.industry = r.industry;
+        b.use_cases = r.use_cases;
+        b.roadmap_interests = r.roadmap_interests;
+        b.region = r.region;
+        b.segment = r.segment;
+        b.employees = r.employees;
+        b.parent = r.parent;
+        b.account_owner = r.account_owner;
+        b.acquisition_channel = r.acquisition_channel;
+        b.plan = r.plan;
+        b.product_version = r.product_version;
+        b.customer_since = r.customer_since;
+        b.recurring_revenue = Amount::In(r.recurring_revenue);
+        b.one_time_revenue = r
+            .one_time_revenue
+            .map_or(Amount::Plain(Decimal::ZERO), Amount::In);
+        b.acquisition_cost = r.acquisition_cost.map(Amount::In);
+        b.contract = r.contract;
+        b.logo = r.logo;
+        let g = r.growth;
+        b.whitespace = [
+            g.expansion_whitespace.map(Amount::In),
+            g.upsell_whitespace.map(Amount::In),
+            g.cross_sell_whitespace.map(Amount::In),
+        ];
+        if let Some(p) = g.likelihood {
+            b = b.growth_likelihood(p);
+        }
+        if let Some(h) = g.historical_growth {
+            b = b.historical_growth(h);
+        }
+        let v = r.behaviour;
+        let shares = [
+            (
+                v.meeting_attendance,
+                CustomerBuilder::meeting_attendance as fn(_, _) -> _,
+            ),
+            (v.plan_adherence, CustomerBuilder::plan_adherence),
+            (v.responsiveness, CustomerBuilder::responsiveness),
+            (v.outcomes_achieved, CustomerBuilder::outcomes_achieved),
+            (v.content_consumed, CustomerBuilder::content_consumed),
+        ];
+        for (value, set) in shares {
+            if let Some(value) = value {
+                b = set(b, value);
+            }
+        }
+        if let Some(g) = v.goal_changes {
+            b = b.goal_changes(g);
+        }
+        if let Some(p) = v.renewal_intent {
+            b = b.renewal_intent(p);
+        }
+        if let Some(n) = v.nps {
+            b = b.nps(n);
+        }
+        b.last_expectation_reset = r.last_expectation_reset;
+        b.feature_requests = r.feature_requests;
+        b.build()
+    }
+}
+
+/// An amount given as a plain number (in the customer's currency) or with its own currency
+/// (checked against the customer's by validation).
+#[derive(Debug, Clone, Copy)]
+enum Amount {
+    Plain(Decimal),
+    In(Money),
+}
+
+impl Amount {
+    fn in_currency(self, currency: Currency) -> Money {
+        match self {
+            Amount::Plain(d) => Money::new(d, currency),
+            Amount::In(m) => m,
+        }
     }
 }
 
@@ -513,16 +672,31 @@ impl Customer {
             (_, None) => return Err(bad("customer_since", Problem::Missing)),
             (_, Some(since)) if since > period.end() => {
                 return Err(bad(
-                    "activity.period.end",
-                    Problem::NotAfter {
-                        date: period.end(),
-                        other_field: "customer_since".into(),
-                        other: since,
+                    "customer_since",
+                    Problem::After {
+                        date: since,
+                        other_field: "activity.period.end".into(),
+                        other: period.end(),
                     },
                 ))
             }
             _ => {}
         }
+        let tags = [
+            ("industry", &self.industry),
+            ("region", &self.region),
+            ("segment", &self.segment),
+            ("account_owner", &self.account_owner),
+            ("acquisition_channel", &self.acquisition_channel),
+            ("plan", &self.plan),
+            ("product_version", &self.product_version),
+        ];
+        for (field, tag) in tags {
+            if tag.as_deref().is_some_and(|t| t.trim().is_empty()) {
+                return Err(bad(field, Problem::Empty));
+            }
+        }
+        self.check_tickets()?;
         if self.parent.as_ref() == Some(&self.id) {
             return Err(bad(
                 "parent",
@@ -549,6 +723,51 @@ impl Customer {
             return Err(bad(&format!("feature_requests[{i}].title"), Problem::Empty));
         }
         Ok(self)
+    }
+
+    /// Tickets must be consistent: hours need tickets, measured hours are not zero, and each
+    /// severity appears once with measured hours and once without at most (so that every cost
+    /// line is one group).
+    fn check_tickets(&self) -> Result<()> {
+        let tickets = &self.activity.tickets;
+        for (i, t) in tickets.iter().enumerate() {
+            let field = || format!("activity.tickets[{i}].handling_hours");
+            let rule =
+                |rule: String| Error::invalid(Some(&self.id), field(), Problem::Rule { rule });
+            match t.handling_hours {
+                Some(h) if t.count == 0 && !h.get().is_zero() => {
+                    return Err(rule(format!("{h} of handling for no tickets")));
+                }
+                Some(h) if t.count > 0 && h.get().is_zero() => {
+                    return Err(rule(format!(
+                        "0 hours for {} tickets: leave the hours out to price them per ticket",
+                        t.count
+                    )));
+                }
+                _ => {}
+            }
+            let same = |u: &TicketGroup| {
+                u.severity == t.severity && u.handling_hours.is_some() == t.handling_hours.is_some()
+            };
+            if tickets[..i].iter().any(same) {
+                return Err(Error::invalid(
+                    Some(&self.id),
+                    format!("activity.tickets[{i}]"),
+                    Problem::Rule {
+                        rule: format!(
+                            "a second group of {} tickets {} measured hours: merge them",
+                            t.severity.as_str(),
+                            if t.handling_hours.is_some() {
+                                "with"
+                            } else {
+                                "without"
+                            }
+                        ),
+                    },
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The id.
@@ -733,21 +952,23 @@ pub struct CustomerBuilder {
     product_version: Option<String>,
     stage: LifecycleStage,
     customer_since: Option<NaiveDate>,
-    recurring_revenue: Decimal,
-    one_time_revenue: Decimal,
-    acquisition_cost: Option<Decimal>,
+    recurring_revenue: Amount,
+    one_time_revenue: Amount,
+    acquisition_cost: Option<Amount>,
     contract: Option<ContractBuilder>,
     activity: Option<Activity>,
+    /// Whether a setter of one part of the activity was used (conflicts with `activity`).
+    activity_parts: bool,
     tickets: Vec<TicketGroup>,
     engineering_hours: Hours,
     success_hours: Hours,
     executive_hours: Hours,
     escalations: u32,
-    implementation: Option<(Hours, NaiveDate, Option<Decimal>)>,
+    implementation: Option<(Hours, NaiveDate, Option<Amount>)>,
     custom_features: Vec<String>,
     usage_units: Quantity,
     logo: LogoValue,
-    whitespace: [Option<Decimal>; 3],
+    whitespace: [Option<Amount>; 3],
     growth: GrowthFacts,
     behaviour: Behaviour,
     last_expectation_reset: Option<NaiveDate>,
@@ -789,11 +1010,12 @@ impl CustomerBuilder {
             product_version: None,
             stage: LifecycleStage::Active,
             customer_since: None,
-            recurring_revenue: Decimal::ZERO,
-            one_time_revenue: Decimal::ZERO,
+            recurring_revenue: Amount::Plain(Decimal::ZERO),
+            one_time_revenue: Amount::Plain(Decimal::ZERO),
             acquisition_cost: None,
             contract: None,
             activity: None,
+            activity_parts: false,
             tickets: Vec::new(),
             engineering_hours: Hours::ZERO,
             success_hours: Hours::ZERO,
@@ -826,6 +1048,7 @@ impl CustomerBuilder {
     }
 
     fn hours(mut self, field: &str, value: Decimal, set: fn(&mut Self, Hours)) -> Self {
+        self.activity_parts = true;
         if let Some(h) = self.check(field, Hours::new(value)) {
             set(&mut self, h);
         }
@@ -916,17 +1139,17 @@ impl CustomerBuilder {
     }
     /// Recurring revenue over the period.
     pub fn recurring_revenue(mut self, amount: Decimal) -> Self {
-        self.recurring_revenue = amount;
+        self.recurring_revenue = Amount::Plain(amount);
         self
     }
     /// One-time revenue over the period.
     pub fn one_time_revenue(mut self, amount: Decimal) -> Self {
-        self.one_time_revenue = amount;
+        self.one_time_revenue = Amount::Plain(amount);
         self
     }
     /// Customer acquisition cost.
     pub fn acquisition_cost(mut self, amount: Decimal) -> Self {
-        self.acquisition_cost = Some(amount);
+        self.acquisition_cost = Some(Amount::Plain(amount));
         self
     }
     /// The contract; validated with the customer so that errors name it.
@@ -934,13 +1157,15 @@ impl CustomerBuilder {
         self.contract = Some(contract);
         self
     }
-    /// The whole activity record at once (replaces the period and every activity setter).
+    /// The whole activity record at once; building fails if the period or any other activity
+    /// setter is used as well, rather than dropping either silently.
     pub fn activity(mut self, activity: Activity) -> Self {
         self.activity = Some(activity);
         self
     }
     /// Add tickets of one severity, with their total handling hours if measured.
     pub fn tickets(mut self, severity: Severity, count: u32, hours: Option<Decimal>) -> Self {
+        self.activity_parts = true;
         let handling_hours = match hours {
             Some(h) => {
                 let field = format!("activity.tickets.{}.handling_hours", severity.as_str());
@@ -976,6 +1201,7 @@ impl CustomerBuilder {
     }
     /// Escalations to management.
     pub fn escalations(mut self, count: u32) -> Self {
+        self.activity_parts = true;
         self.escalations = count;
         self
     }
@@ -986,18 +1212,21 @@ impl CustomerBuilder {
         go_live: NaiveDate,
         external_cost: Option<Decimal>,
     ) -> Self {
+        self.activity_parts = true;
         if let Some(h) = self.check("activity.implementation.hours", Hours::new(hours)) {
-            self.implementation = Some((h, go_live, external_cost));
+            self.implementation = Some((h, go_live, external_cost.map(Amount::Plain)));
         }
         self
     }
     /// Add a custom feature kept alive for this customer.
     pub fn custom_feature(mut self, name: impl Into<String>) -> Self {
+        self.activity_parts = true;
         self.custom_features.push(name.into());
         self
     }
     /// Usage units for per-unit COGS.
     pub fn usage_units(mut self, units: Decimal) -> Self {
+        self.activity_parts = true;
         if let Some(q) = self.check("activity.usage_units", Quantity::new(units)) {
             self.usage_units = q;
         }
@@ -1030,17 +1259,17 @@ impl CustomerBuilder {
     }
     /// Expansion whitespace per year.
     pub fn expansion_whitespace(mut self, amount: Decimal) -> Self {
-        self.whitespace[0] = Some(amount);
+        self.whitespace[0] = Some(Amount::Plain(amount));
         self
     }
     /// Up-sell whitespace per year.
     pub fn upsell_whitespace(mut self, amount: Decimal) -> Self {
-        self.whitespace[1] = Some(amount);
+        self.whitespace[1] = Some(Amount::Plain(amount));
         self
     }
     /// Cross-sell whitespace per year.
     pub fn cross_sell_whitespace(mut self, amount: Decimal) -> Self {
-        self.whitespace[2] = Some(amount);
+        self.whitespace[2] = Some(Amount::Plain(amount));
         self
     }
     /// Likelihood of seizing the whitespace (0 to 1).
@@ -1138,8 +1367,17 @@ impl CustomerBuilder {
             Some(code) => Currency::new(code).map_err(fail)?,
             None => return Err(fail(Error::invalid(None, "currency", Problem::Missing))),
         };
-        let money = |amount: Decimal| Money::new(amount, currency);
+        let money = |amount: Amount| amount.in_currency(currency);
         let activity = match self.activity {
+            Some(_) if self.period.is_some() || self.activity_parts => {
+                return Err(fail(Error::invalid(
+                    None,
+                    "activity",
+                    Problem::Rule {
+                        rule: "set either the whole activity or its parts (period, tickets, hours, ...), not both".into(),
+                    },
+                )))
+            }
             Some(activity) => activity,
             None => {
                 let (start, end) = self.period.ok_or_else(|| {
@@ -1205,8 +1443,44 @@ impl CustomerBuilder {
             behaviour: self.behaviour,
             last_expectation_reset: self.last_expectation_reset,
             feature_requests: self.feature_requests,
-            revenue: money(Decimal::ZERO),
+            revenue: Money::zero(currency),
         }
         .validated()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn since(date: NaiveDate) -> Customer {
+        Customer::builder("t", "T")
+            .currency("EUR")
+            .period(d(2025, 1, 1), d(2025, 12, 31))
+            .customer_since(date)
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn tenure_counts_whole_calendar_months() {
+        let c = since(d(2025, 1, 31));
+        assert_eq!(c.tenure_months(d(2025, 2, 28)), Some(0));
+        assert_eq!(c.tenure_months(d(2025, 3, 31)), Some(2));
+        assert_eq!(c.tenure_months(d(2024, 1, 1)), Some(0));
+        assert_eq!(c.tenure_days(d(2025, 2, 1)), Some(1));
+    }
+
+    #[test]
+    fn with_revenue_revalidates() {
+        let c = since(d(2024, 1, 1));
+        let eur = |s: &str| Money::new(s.parse().unwrap(), Currency::EUR);
+        let more = c.clone().with_revenue(eur("100"), eur("5")).unwrap();
+        assert_eq!(more.revenue(), eur("105"));
+        assert!(c.with_revenue(eur("-1"), eur("0")).is_err());
     }
 }

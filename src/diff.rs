@@ -10,6 +10,7 @@ use crate::error::{Error, Problem, Result};
 use crate::inputs::{Dimension, Input};
 
 /// One input that changed.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct InputChange {
     /// The input.
@@ -21,6 +22,7 @@ pub struct InputChange {
 }
 
 /// One dimension that moved.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DimensionChange {
     /// The dimension.
@@ -36,6 +38,7 @@ pub struct DimensionChange {
 }
 
 /// What changed between two assessments of one customer.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssessmentDiff {
     /// Overall score before and after.

@@ -39,16 +39,25 @@ pub enum Problem {
     Empty,
     /// A required value was absent.
     Missing,
-    /// A date must come after another one.
-    NotAfter {
+    /// A date lies before another date it must not precede.
+    Before {
         /// The date given.
         date: NaiveDate,
-        /// The field it must follow.
+        /// The field it must not precede.
         other_field: String,
         /// That field's date.
         other: NaiveDate,
     },
-    /// A number of days is longer than the span it must fit in.
+    /// A date lies after another date it must not follow.
+    After {
+        /// The date given.
+        date: NaiveDate,
+        /// The field it must not follow.
+        other_field: String,
+        /// That field's date.
+        other: NaiveDate,
+    },
+    /// A number of days is not shorter than the span it must fit in.
     TooLong {
         /// The number of days given.
         days: u32,
@@ -66,6 +75,8 @@ pub enum Problem {
     },
     /// Arithmetic on the value overflowed the range of `Decimal`.
     Overflow,
+    /// A division by zero.
+    DivisionByZero,
     /// Text that could not be parsed.
     Unparsable {
         /// The text given.
@@ -89,20 +100,35 @@ impl fmt::Display for Problem {
             }
             Problem::Empty => f.write_str("must not be empty"),
             Problem::Missing => f.write_str("is required"),
-            Problem::NotAfter {
+            Problem::Before {
                 date,
                 other_field,
                 other,
-            } => write!(f, "must come after `{other_field}` ({other}), got {date}"),
+            } => write!(
+                f,
+                "must not come before `{other_field}` ({other}), got {date}"
+            ),
+            Problem::After {
+                date,
+                other_field,
+                other,
+            } => write!(
+                f,
+                "must not come after `{other_field}` ({other}), got {date}"
+            ),
             Problem::TooLong {
                 days,
                 within,
                 limit_days,
-            } => write!(f, "{days} days is longer than {within} ({limit_days} days)"),
+            } => write!(
+                f,
+                "{days} days is not shorter than {within} ({limit_days} days)"
+            ),
             Problem::CurrencyMismatch { expected, found } => {
                 write!(f, "is in {found}, expected {expected}")
             }
             Problem::Overflow => f.write_str("amount overflows the decimal range"),
+            Problem::DivisionByZero => f.write_str("division by zero"),
             Problem::Unparsable { text, expected } => {
                 write!(f, "cannot parse {text:?} as {expected}")
             }
@@ -115,6 +141,7 @@ impl From<MoneyError> for Problem {
     fn from(e: MoneyError) -> Self {
         match e {
             MoneyError::Overflow => Problem::Overflow,
+            MoneyError::DivisionByZero => Problem::DivisionByZero,
             MoneyError::CurrencyMismatch { left, right } => Problem::CurrencyMismatch {
                 expected: left,
                 found: right,

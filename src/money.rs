@@ -116,6 +116,9 @@ pub enum MoneyError {
     /// The result does not fit in a `Decimal`.
     #[error("amount overflows the decimal range")]
     Overflow,
+    /// Division by zero.
+    #[error("division by zero")]
+    DivisionByZero,
     /// The two amounts are in different currencies.
     #[error("cannot combine {left} with {right}")]
     CurrencyMismatch {
@@ -231,8 +234,11 @@ impl Money {
     ///
     /// # Errors
     ///
-    /// [`MoneyError::Overflow`] on overflow or a zero divisor.
+    /// [`MoneyError::DivisionByZero`] or [`MoneyError::Overflow`].
     pub fn checked_div(self, divisor: Decimal) -> Result<Money, MoneyError> {
+        if divisor.is_zero() {
+            return Err(MoneyError::DivisionByZero);
+        }
         let amount = self
             .amount
             .checked_div(divisor)
@@ -339,5 +345,34 @@ impl TryFrom<String> for Money {
 impl From<Money> for String {
     fn from(m: Money) -> String {
         m.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_is_half_to_even_at_the_minor_unit() {
+        let m = |s: &str| s.parse::<Money>().unwrap();
+        assert_eq!(m("0.125 EUR").round(), m("0.12 EUR"));
+        assert_eq!(m("0.135 EUR").round(), m("0.14 EUR"));
+        assert_eq!(m("2.5 JPY").round(), m("2 JPY"));
+        assert_eq!(m("1.0005 KWD").round(), m("1.000 KWD"));
+    }
+
+    #[test]
+    fn division_by_zero_and_overflow_are_told_apart() {
+        let m = Money::new(Decimal::MAX, Currency::EUR);
+        assert_eq!(
+            m.checked_div(Decimal::ZERO),
+            Err(MoneyError::DivisionByZero)
+        );
+        assert_eq!(m.checked_mul(Decimal::TWO), Err(MoneyError::Overflow));
+        assert_eq!(m.ratio_to(Money::zero(Currency::EUR)), Ok(None));
+        assert_eq!(
+            m.ratio_to(Money::new(Decimal::new(1, 28), Currency::EUR)),
+            Err(MoneyError::Overflow)
+        );
     }
 }

@@ -167,6 +167,7 @@ pub enum OverrideStatus {
 
 /// An override as considered by one assessment: the computed value it faced, and whether it
 /// applied.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OverrideOutcome {
     /// The override.

@@ -26,7 +26,7 @@ fn with_facts(
         BrandTier::National,
         BrandTier::Global,
     ][usize::from(brand % 4)];
-    base("p")
+    identity("p")
         .industry(if industry { "logistics" } else { "hospitality" })
         .use_case("fleet-tracking")
         .recurring_revenue(c.recurring_revenue().amount())

@@ -118,20 +118,24 @@ fn every_kind_of_line_is_priced_and_itemised() {
     assert_eq!(line(CostItem::CustomerSuccess).amount, usd("2000"));
     assert_eq!(line(CostItem::Executive).amount, usd("1000"));
     assert_eq!(line(CostItem::Escalations).amount, usd("1000"));
-    // 366 h x $100 = 36,600 over 12 months from 2025-07-01 (365 days, to 2026-06-30):
-    // 100.2740 a day; 184 of those days fall in 2025: 184 x 100.2740 = 18,450.416.
+    // 366 h x $100 = 36,600 over 12 months from 2025-07-01 (365 days, to 2026-06-30), at an
+    // exact 36,600 / 365 a day; 184 of those days fall in 2025: 18,450.410958... -> 18,450.41.
     let imp = line(CostItem::Implementation);
     assert_eq!(imp.quantity, dec("184"));
-    assert_eq!(imp.rate, dec("100.274"));
-    assert_eq!(imp.amount, usd("18450.42"));
-    // $3,650 a year per feature, a full year: 2 x 3,650.
+    assert_eq!(imp.rate, dec("36600") / dec("365"));
+    assert_eq!(imp.amount, usd("18450.41"));
+    assert_eq!(cts.hours.implementation, dec("184.5")); // 366 h x 184 / 365
+                                                        // $3,650 a year per feature, a full year: 2 x 3,650.
     assert_eq!(line(CostItem::CustomFeatureUpkeep).amount, usd("7300"));
     assert!(cts.lines.iter().all(|l| l.item != CostItem::Overhead));
 
     let sum = cts.lines.iter().map(|l| l.amount.amount()).sum::<Decimal>();
     assert_eq!(cts.total.amount(), sum);
     assert_eq!(cts.revenue, usd("100000"));
-    assert_eq!(cts.gross_margin, usd("100000").checked_sub(cts.total).unwrap());
+    assert_eq!(
+        cts.gross_margin,
+        usd("100000").checked_sub(cts.total).unwrap()
+    );
     assert_eq!(cts.hours.support, dec("150"));
     assert_eq!(cts.hours.engineering, dec("40"));
     assert_eq!(cts.hours.success, dec("25"));
@@ -228,10 +232,7 @@ fn a_customer_in_another_currency_is_an_error_naming_it() {
 
 #[test]
 fn overflow_is_an_error_naming_the_customer_and_the_line() {
-    let c = base("big")
-        .engineering_hours(Decimal::MAX)
-        .build()
-        .unwrap();
+    let c = base("big").engineering_hours(Decimal::MAX).build().unwrap();
     let err = simple_model().cost_to_serve(&c).unwrap_err();
     assert!(matches!(err, custfit::Error::Arithmetic { .. }));
     assert_eq!(
@@ -273,6 +274,66 @@ fn cost_model_configuration_round_trips_through_json_and_validates_on_the_way_in
     let json = serde_json::to_string(&model).unwrap();
     let back: CostModel = serde_json::from_str(&json).unwrap();
     assert_eq!(back, model);
-    let bad = json.replace("\"implementation_amortisation_months\":24", "\"implementation_amortisation_months\":0");
+    let bad = json.replace(
+        "\"implementation_amortisation_months\":24",
+        "\"implementation_amortisation_months\":0",
+    );
     assert!(serde_json::from_str::<CostModel>(&bad).is_err());
+}
+
+#[test]
+fn amortised_implementation_adds_up_to_its_cost_over_the_window() {
+    let model = simple_model();
+    let in_period = |start, end| {
+        let c = custfit::Customer::builder("imp", "Imp")
+            .currency("USD")
+            .period(start, end)
+            .customer_since(d(2025, 1, 1))
+            .implementation(dec("366"), d(2025, 7, 1), None)
+            .build()
+            .unwrap();
+        model.cost_to_serve(&c).unwrap().total.amount()
+    };
+    let first = in_period(d(2025, 1, 1), d(2025, 12, 31));
+    let second = in_period(d(2026, 1, 1), d(2026, 12, 31));
+    assert_eq!(first + second, dec("36600"));
+}
+
+#[test]
+fn implementation_hours_count_towards_time_driven_capacity() {
+    let mut config = CostModelConfig::default();
+    config.rates.implementation = HourlyRate::TimeDriven(
+        CapacityCostRate::new(usd("100000"), Hours::new(dec("1000")).unwrap()).unwrap(),
+    );
+    let model = CostModel::new(config).unwrap();
+    let c = base("i")
+        .implementation(dec("900"), d(2025, 1, 1), None)
+        .build()
+        .unwrap();
+    let cts = model.cost_to_serve(&c).unwrap();
+    // 24 months' amortisation: the 365 days of 2025 out of 730 carry half the hours.
+    assert_eq!(cts.hours.implementation, dec("450"));
+    let usage = model.capacity_usage(&cts.hours).unwrap();
+    assert_eq!(usage[0].0, Role::Implementation);
+    assert_eq!(usage[0].1.unused_hours, dec("550"));
+}
+
+#[test]
+fn a_cogs_share_that_eats_all_revenue_is_refused() {
+    let config = CostModelConfig {
+        cogs_share_of_revenue: custfit::Share::new(dec("0.95")).unwrap(),
+        ..Default::default()
+    };
+    assert_eq!(
+        CostModel::new(config).unwrap_err().field(),
+        Some("cogs_share_of_revenue")
+    );
+}
+
+#[test]
+fn time_driven_rates_are_exact_so_used_and_unused_cost_add_up() {
+    let rate = CapacityCostRate::new(usd("1000"), Hours::new(dec("3")).unwrap()).unwrap();
+    let usage = rate.usage_of_hours(dec("1")).unwrap();
+    let used = rate.rate().checked_mul(dec("1")).unwrap().round();
+    assert_eq!(used.checked_add(usage.unused_cost).unwrap(), usd("1000"));
 }

@@ -26,7 +26,8 @@ fn raise(x: &Drivers, which: usize, by: u32) -> Drivers {
         7 => y.custom_features += (by as usize % 3) + 1,
         8 => y.usage += by64 * 1_000,
         9 => y.standby += by64,
-        _ => y.tickets_with_hours.0 += by, // more tickets with the same hours costs nothing more
+        // More tickets with the same measured hours cost nothing more (unless they start a group).
+        _ => y.tickets_with_hours.0 += by,
     }
     y
 }
@@ -162,7 +163,10 @@ fn value_types_round_trip_through_json() {
         .unwrap());
     rt(model());
     rt(custfit::CostModelConfig::default());
-    rt(custfit::CapacityCostRate::new(usd("600000"), custfit::Hours::new(dec("10000")).unwrap()).unwrap());
+    rt(
+        custfit::CapacityCostRate::new(usd("600000"), custfit::Hours::new(dec("10000")).unwrap())
+            .unwrap(),
+    );
     rt(base("e").engineering_hours(dec("-1")).build().unwrap_err());
     rt(custfit::MoneyError::Overflow);
 }

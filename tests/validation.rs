@@ -11,7 +11,9 @@ macro_rules! rule {
     ($name:ident, $builder:expr, $message:expr) => {
         #[test]
         fn $name() {
-            let err = $builder.build().expect_err("the rule must refuse this customer");
+            let err = $builder
+                .build()
+                .expect_err("the rule must refuse this customer");
             assert!(
                 matches!(err, Error::InvalidField { .. }),
                 "wrong variant: {err:?}"
@@ -45,7 +47,7 @@ rule!(
 rule!(
     period_ends_before_it_starts,
     base("c1").period(d(2025, 12, 31), d(2025, 1, 1)),
-    "customer `c1`: field `activity.period.end`: must come after `period.start` (2025-12-31), got 2025-01-01"
+    "customer `c1`: field `activity.period.end`: must not come before `period.start` (2025-12-31), got 2025-01-01"
 );
 rule!(
     negative_recurring_revenue,
@@ -135,12 +137,12 @@ rule!(
 rule!(
     contract_ends_before_it_starts,
     base("c1").contract(Contract::builder(d(2025, 6, 1), d(2025, 5, 31))),
-    "customer `c1`: field `contract.term_end`: must come after `term_start` (2025-06-01), got 2025-05-31"
+    "customer `c1`: field `contract.term_end`: must not come before `term_start` (2025-06-01), got 2025-05-31"
 );
 rule!(
     renewal_notice_longer_than_term,
     base("c1").contract(Contract::builder(d(2025, 1, 1), d(2025, 3, 31)).renewal_notice_days(90)),
-    "customer `c1`: field `contract.renewal_notice_days`: 90 days is longer than the contract term (90 days)"
+    "customer `c1`: field `contract.renewal_notice_days`: 90 days is not shorter than the contract term (90 days)"
 );
 rule!(
     termination_notice_longer_than_term,
@@ -148,13 +150,12 @@ rule!(
         Contract::builder(d(2025, 1, 1), d(2025, 1, 31))
             .terminate_for_convenience(60, usd("0"))
     ),
-    "customer `c1`: field `contract.vendor_termination.notice_days`: 60 days is longer than the contract term (31 days)"
+    "customer `c1`: field `contract.vendor_termination.notice_days`: 60 days is not shorter than the contract term (31 days)"
 );
 rule!(
     negative_termination_fee,
     base("c1").contract(
-        Contract::builder(d(2025, 1, 1), d(2025, 12, 31))
-            .terminate_for_convenience(30, usd("-10"))
+        Contract::builder(d(2025, 1, 1), d(2025, 12, 31)).terminate_for_convenience(30, usd("-10"))
     ),
     "customer `c1`: field `contract.vendor_termination.fee`: must not be negative, got -10"
 );
@@ -173,9 +174,8 @@ rule!(
 );
 rule!(
     empty_compliance_obligation,
-    base("c1").contract(
-        Contract::builder(d(2025, 1, 1), d(2025, 12, 31)).compliance_obligation("  ")
-    ),
+    base("c1")
+        .contract(Contract::builder(d(2025, 1, 1), d(2025, 12, 31)).compliance_obligation("  ")),
     "customer `c1`: field `contract.compliance_obligations[0]`: must not be empty"
 );
 rule!(
@@ -189,7 +189,7 @@ rule!(
 rule!(
     signed_after_the_period,
     base("c1").customer_since(d(2026, 2, 1)),
-    "customer `c1`: field `activity.period.end`: must come after `customer_since` (2026-02-01), got 2025-12-31"
+    "customer `c1`: field `customer_since`: must not come after `activity.period.end` (2025-12-31), got 2026-02-01"
 );
 rule!(
     own_parent,
@@ -217,6 +217,37 @@ rule!(
     "customer `c1`: field `feature_requests[0].title`: must not be empty"
 );
 
+rule!(
+    hours_without_tickets,
+    base("c1").tickets(Severity::Low, 0, Some(dec("5"))),
+    "customer `c1`: field `activity.tickets[0].handling_hours`: 5 h of handling for no tickets"
+);
+rule!(
+    zero_hours_for_tickets,
+    base("c1").tickets(Severity::Low, 12, Some(dec("0"))),
+    "customer `c1`: field `activity.tickets[0].handling_hours`: 0 hours for 12 tickets: leave the hours out to price them per ticket"
+);
+rule!(
+    duplicate_ticket_group,
+    base("c1")
+        .tickets(Severity::High, 2, None)
+        .tickets(Severity::High, 3, Some(dec("4")))
+        .tickets(Severity::High, 1, None),
+    "customer `c1`: field `activity.tickets[2]`: a second group of high tickets without measured hours: merge them"
+);
+rule!(
+    empty_optional_tag,
+    base("c1").region(" "),
+    "customer `c1`: field `region`: must not be empty"
+);
+rule!(
+    whole_activity_and_its_parts,
+    base("c1").activity(custfit::Activity::new(
+        custfit::AssessmentPeriod::new(d(2025, 1, 1), d(2025, 6, 30)).unwrap()
+    )),
+    "customer `c1`: field `activity`: set either the whole activity or its parts (period, tickets, hours, ...), not both"
+);
+
 #[test]
 fn empty_name_is_refused() {
     let err = Customer::builder("c1", "  ")
@@ -225,7 +256,10 @@ fn empty_name_is_refused() {
         .customer_since(d(2020, 1, 1))
         .build()
         .unwrap_err();
-    assert_eq!(err.to_string(), "customer `c1`: field `name`: must not be empty");
+    assert_eq!(
+        err.to_string(),
+        "customer `c1`: field `name`: must not be empty"
+    );
     assert_eq!(err.customer().map(|c| c.as_str()), Some("c1"));
 }
 
@@ -261,40 +295,52 @@ fn valid_json() -> serde_json::Value {
     serde_json::to_value(&c).unwrap()
 }
 
+/// Invalid JSON is refused with the same message as the builder gives: customer and field.
 #[test]
 fn deserialising_goes_through_the_same_validation() {
-    let mut v = valid_json();
-    v["recurring_revenue"] = "-1000 USD".into();
-    let err = serde_json::from_value::<Customer>(v).unwrap_err();
-    assert!(
-        err.to_string()
-            .contains("customer `j1`: field `recurring_revenue`: must not be negative, got -1000"),
-        "{err}"
+    let refused = |edit: fn(&mut serde_json::Value)| {
+        let mut v = valid_json();
+        edit(&mut v);
+        serde_json::from_value::<Customer>(v)
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        refused(|v| v["recurring_revenue"] = "-1000 USD".into()),
+        "customer `j1`: field `recurring_revenue`: must not be negative, got -1000"
     );
-
-    let mut v = valid_json();
-    v["contract"]["term_end"] = "2024-01-01".into();
-    let err = serde_json::from_value::<Customer>(v).unwrap_err();
-    assert!(
-        err.to_string().contains("customer `j1`: field `contract.term_end`"),
-        "{err}"
+    assert_eq!(
+        refused(|v| v["contract"]["term_end"] = "2024-01-01".into()),
+        "customer `j1`: field `contract.term_end`: must not come before `term_start` (2025-01-01), got 2024-01-01"
     );
-
-    let mut v = valid_json();
-    v["recurring_revenue"] = "1000 EUR".into();
-    let err = serde_json::from_value::<Customer>(v).unwrap_err();
-    assert!(err.to_string().contains("is in EUR, expected USD"), "{err}");
-
-    // Single values are checked by their own types on the way in.
-    let mut v = valid_json();
-    v["behaviour"]["meeting_attendance"] = "1.5".into();
-    let err = serde_json::from_value::<Customer>(v).unwrap_err();
-    assert!(err.to_string().contains("must lie in 0..=1, got 1.5"), "{err}");
-
-    let mut v = valid_json();
-    v["id"] = "".into();
-    assert!(serde_json::from_value::<Customer>(v).is_err());
-
+    assert_eq!(
+        refused(|v| v["recurring_revenue"] = "1000 EUR".into()),
+        "customer `j1`: field `recurring_revenue`: is in EUR, expected USD"
+    );
+    assert_eq!(
+        refused(|v| v["behaviour"]["meeting_attendance"] = "1.5".into()),
+        "customer `j1`: field `behaviour.meeting_attendance`: must lie in 0..=1, got 1.5"
+    );
+    assert_eq!(
+        refused(|v| v["behaviour"]["renewal_intent"] = 1.5.into()),
+        "customer `j1`: field `behaviour.renewal_intent`: must lie in 0..=1, got 1.5"
+    );
+    assert_eq!(
+        refused(|v| v["activity"]["engineering_hours"] = "-3".into()),
+        "customer `j1`: field `activity.engineering_hours`: must not be negative, got -3"
+    );
+    assert_eq!(
+        refused(|v| v["activity"]["period"]["end"] = "2024-12-31".into()),
+        "customer `j1`: field `activity.period.end`: must not come before `period.start` (2025-01-01), got 2024-12-31"
+    );
+    assert_eq!(
+        refused(|v| v["parent"] = "".into()),
+        "customer `j1`: field `parent`: must not be empty"
+    );
+    assert_eq!(
+        refused(|v| v["id"] = "".into()),
+        "field `id`: must not be empty"
+    );
     assert!(serde_json::from_value::<Customer>(valid_json()).is_ok());
 }
 

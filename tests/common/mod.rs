@@ -19,9 +19,13 @@ pub fn usd(s: &str) -> Money {
 
 /// A customer with a 2025 calendar-year period in USD, active since 2023.
 pub fn base(id: &str) -> CustomerBuilder {
+    identity(id).period(d(2025, 1, 1), d(2025, 12, 31))
+}
+
+/// A customer in USD, active since 2023, without a period (for `.activity(..)`).
+pub fn identity(id: &str) -> CustomerBuilder {
     custfit::Customer::builder(id, format!("Customer {id}"))
         .currency("USD")
-        .period(d(2025, 1, 1), d(2025, 12, 31))
         .customer_since(d(2023, 1, 1))
 }
 
@@ -112,17 +116,17 @@ pub fn build(id: &str, x: &Drivers) -> Customer {
             first_response_hours: None,
             standby_hours_per_month: custfit::Hours::new(tenths(x.standby)).unwrap(),
         }))
-        .tickets(
-            Severity::High,
-            x.tickets_with_hours.0,
-            Some(tenths(x.tickets_with_hours.1)),
-        )
         .tickets(Severity::Low, x.tickets_without_hours, None)
         .engineering_hours(tenths(x.engineering))
         .success_hours(tenths(x.success))
         .executive_hours(tenths(x.executive))
         .escalations(x.escalations)
         .usage_units(rust_decimal::Decimal::from(x.usage));
+    // Measured hours need tickets, and tickets with measured hours need some hours.
+    let (count, hours) = x.tickets_with_hours;
+    if count > 0 && hours > 0 {
+        b = b.tickets(Severity::High, count, Some(tenths(hours)));
+    }
     if let Some(h) = x.implementation {
         b = b.implementation(tenths(h), d(2024, 9, 1), Some(cents(123_456)));
     }
@@ -146,7 +150,7 @@ pub fn customer() -> impl Strategy<Value = Customer> {
     )
         .prop_map(|(x, id, prospect, p, share, nps, goals, broad)| {
             let c = build(&id, &x);
-            let mut b = base(&id)
+            let mut b = identity(&id)
                 .recurring_revenue(c.recurring_revenue().amount())
                 .activity(c.activity().clone())
                 .industry("logistics")

@@ -1,0 +1,94 @@
+//! Data sources: in-memory sources, errors that carry the record, and joining activity.
+
+mod common;
+
+use common::*;
+use custfit::source::{
+    ActivityMap, CustomerSource, IterSource, SliceSource, VecSource, WithActivity,
+};
+use custfit::{Activity, AssessmentPeriod, Customer, CustomerId, Error, Implementation};
+
+fn customers() -> Vec<Customer> {
+    ["a", "b", "c"]
+        .iter()
+        .map(|id| base(id).build().unwrap())
+        .collect()
+}
+
+fn drain(mut s: impl CustomerSource) -> Vec<custfit::Result<Customer>> {
+    std::iter::from_fn(|| s.next_customer()).collect()
+}
+
+#[test]
+fn in_memory_sources_yield_every_customer_in_order() {
+    let all = customers();
+    let ids = |v: Vec<custfit::Result<Customer>>| {
+        v.into_iter()
+            .map(|r| r.unwrap().id().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(SliceSource::new(&all).size_hint(), (3, Some(3)));
+    assert_eq!(ids(drain(SliceSource::new(&all))), ["a", "b", "c"]);
+    assert_eq!(ids(drain(VecSource::new(all.clone()))), ["a", "b", "c"]);
+    assert_eq!(
+        ids(drain(IterSource::new(all.clone().into_iter().map(Ok)))),
+        ["a", "b", "c"]
+    );
+    let mut boxed: Box<dyn CustomerSource> = Box::new(VecSource::new(all));
+    assert_eq!(ids(drain(&mut boxed)), ["a", "b", "c"]);
+}
+
+#[test]
+fn a_bad_record_is_an_error_naming_it_and_the_rest_still_come() {
+    let records = vec![
+        Ok(base("a").build().unwrap()),
+        Err(Error::Source {
+            record: Some("line 3".into()),
+            message: "missing column `currency`".into(),
+        }),
+        base("c").engineering_hours(dec("-1")).build(),
+        Ok(base("d").build().unwrap()),
+    ];
+    let out = drain(IterSource::new(records.into_iter()));
+    assert_eq!(out.len(), 4);
+    assert_eq!(
+        out[1].as_ref().unwrap_err().to_string(),
+        "data source, record line 3: missing column `currency`"
+    );
+    assert_eq!(
+        out[2]
+            .as_ref()
+            .unwrap_err()
+            .customer()
+            .map(CustomerId::as_str),
+        Some("c")
+    );
+    assert!(out[3].is_ok());
+}
+
+#[test]
+fn activity_from_another_system_is_joined_and_revalidated() {
+    let q1 = AssessmentPeriod::new(d(2025, 1, 1), d(2025, 3, 31)).unwrap();
+    let mut busy = Activity::new(q1);
+    busy.engineering_hours = custfit::Hours::new(dec("12")).unwrap();
+    let mut foreign = Activity::new(q1);
+    foreign.implementation = Some(Implementation {
+        hours: custfit::Hours::new(dec("10")).unwrap(),
+        external_cost: Some("100 EUR".parse().unwrap()),
+        go_live: d(2025, 1, 1),
+    });
+    let activity: ActivityMap = [
+        (CustomerId::new("a").unwrap(), busy.clone()),
+        (CustomerId::new("b").unwrap(), foreign),
+    ]
+    .into_iter()
+    .collect();
+    let out = drain(WithActivity::new(VecSource::new(customers()), &activity));
+    assert_eq!(out[0].as_ref().unwrap().activity(), &busy);
+    assert_eq!(
+        out[1].as_ref().unwrap_err().to_string(),
+        "customer `b`: field `activity.implementation.external_cost`: is in EUR, expected USD"
+    );
+    // No activity in the other system: the customer's own is kept.
+    assert_eq!(out[2].as_ref().unwrap().period().days(), 365);
+}
