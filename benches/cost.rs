@@ -34,7 +34,11 @@ fn typical() -> custfit::CustomerBuilder {
         .success_hours(Decimal::new(425, 1))
         .executive_hours(Decimal::from(6))
         .escalations(1)
-        .implementation(Decimal::from(240), d(2024, 10, 1), Some(Decimal::from(3_000)))
+        .implementation(
+            Decimal::from(240),
+            d(2024, 10, 1),
+            Some(Decimal::from(3_000)),
+        )
         .custom_feature("SSO bridge")
         .usage_units(Decimal::from(2_500_000))
 }
@@ -45,7 +49,9 @@ fn bench(c: &mut Criterion) {
     c.bench_function("cost/one", |b| {
         b.iter(|| model.cost_to_serve(black_box(&customer)))
     });
-    c.bench_function("customer/build", |b| b.iter(|| black_box(typical()).build()));
+    c.bench_function("customer/build", |b| {
+        b.iter(|| black_box(typical()).build())
+    });
 }
 
 criterion_group!(benches, bench);
