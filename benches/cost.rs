@@ -1,4 +1,4 @@
-//! Cost to serve of one customer, and building (validating) one customer.
+//! Cost to serve, building (validating) and assessing one customer.
 
 use std::hint::black_box;
 
@@ -51,6 +51,12 @@ fn bench(c: &mut Criterion) {
     });
     c.bench_function("customer/build", |b| {
         b.iter(|| black_box(typical()).build())
+    });
+    let assessor = custfit::Assessor::new(model.clone(), custfit::AssessmentConfig::default())
+        .expect("valid config");
+    let as_of = d(2026, 1, 15);
+    c.bench_function("assess/one", |b| {
+        b.iter(|| assessor.assess(black_box(&customer), as_of))
     });
 }
 

@@ -748,15 +748,18 @@ fn measure(
     // likelihood, judge it from past behaviour (attendance, adherence, responsiveness).
     let growth = customer.growth();
     let likelihood = growth.likelihood.map(|p| p.get()).or_else(|| {
-        let known: Vec<f64> = [
+        let (mut sum, mut n) = (0.0, 0u8);
+        for i in [
             Input::MeetingAttendance,
             Input::PlanAdherence,
             Input::Responsiveness,
-        ]
-        .iter()
-        .filter_map(|i| inputs.get(*i))
-        .collect();
-        (!known.is_empty()).then(|| known.iter().sum::<f64>() / known.len() as f64)
+        ] {
+            if let Some(v) = inputs.get(i) {
+                sum += v;
+                n += 1;
+            }
+        }
+        (n > 0).then(|| sum / f64::from(n))
     });
     inputs.set(Input::Likelihood, likelihood);
     let whitespace = growth
