@@ -4,6 +4,7 @@
 use std::fmt;
 
 use chrono::NaiveDate;
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -11,8 +12,10 @@ use crate::cost::{CostModel, CostToServe};
 use crate::customer::{BrandTier, Customer, CustomerId, Level, LifecycleStage, RequestScope};
 use crate::error::{Error, Problem, Result};
 use crate::inputs::{Dimension, Input, Inputs};
+use crate::money::Money;
 use crate::overrides::{Override, OverrideOutcome};
 use crate::profile::{IdealCustomerProfile, ProfileMatch};
+use crate::retention::{ltv_to_cac, renewals_from_tenure, RetentionModels, MIN_DISCOUNT_RATE};
 use crate::scoring::{Scorecard, ScoringContext, ScoringStrategy, WeightedScorecard};
 use crate::units::decimal_to_f64;
 
@@ -359,7 +362,47 @@ fn out_of_range(v: impl fmt::Display, allowed: &str) -> Problem {
     }
 }
 
-/// Configuration of an assessment: the ideal customer profile and the segmentation lines.
+/// Which customer tag selects the retention model of a customer.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SegmentKey {
+    /// [`Customer::segment`].
+    #[default]
+    Segment,
+    /// [`Customer::plan`].
+    Plan,
+}
+
+/// Lifetime value settings: retention models per segment and the discount rate per renewal
+/// period (DESIGN: lifetime value = margin per renewal period × DERL).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LifetimeValueConfig {
+    /// Retention models by segment or plan, with a default.
+    pub models: RetentionModels,
+    /// Discount rate per renewal period (> 0).
+    pub discount_rate: f64,
+    /// The tag that selects the model.
+    #[serde(default)]
+    pub segment_key: SegmentKey,
+}
+
+/// A customer's lifetime value from the retention model.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LifetimeValue {
+    /// Renewals so far (from tenure and the renewal term); `None` for a prospect.
+    pub renewals: Option<u32>,
+    /// Gross margin per renewal period (the period's margin scaled to the renewal term).
+    pub margin_per_period: Money,
+    /// Margin per period × DERL (for a prospect: × the discounted expected lifetime).
+    pub value: Money,
+    /// Lifetime value over acquisition cost, when the cost is known and not zero.
+    pub ltv_to_cac: Option<Decimal>,
+}
+
+/// Configuration of an assessment: the ideal customer profile, the segmentation lines and,
+/// optionally, retention models for lifetime value.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AssessmentConfig {
@@ -367,6 +410,9 @@ pub struct AssessmentConfig {
     pub profile: IdealCustomerProfile,
     /// Dividing lines and thresholds.
     pub segmentation: SegmentationConfig,
+    /// Retention models; when given, each assessment carries a lifetime value and the growth
+    /// dimension uses it.
+    pub lifetime_value: Option<LifetimeValueConfig>,
 }
 
 /// What an assessment needs besides the customer: the date, and facts from the portfolio.
@@ -420,6 +466,8 @@ pub struct FitAssessment {
     pub classification: Classification,
     /// Guardrails that hold for this customer.
     pub guardrails: Vec<Guardrail>,
+    /// Lifetime value, when the configuration has retention models.
+    pub lifetime_value: Option<LifetimeValue>,
 }
 
 /// One reason behind an assessment, structured; `Display` reads well to a person.
@@ -553,6 +601,14 @@ impl Assessor<WeightedScorecard> {
     /// [`Error::InvalidConfig`] when the segmentation configuration is invalid.
     pub fn new(cost_model: CostModel, config: AssessmentConfig) -> Result<Self> {
         config.segmentation.validate()?;
+        if let Some(ltv) = &config.lifetime_value {
+            if !(ltv.discount_rate.is_finite() && ltv.discount_rate >= MIN_DISCOUNT_RATE) {
+                return Err(Error::config(
+                    "lifetime_value.discount_rate",
+                    out_of_range(ltv.discount_rate, "a finite rate of at least 1e-6"),
+                ));
+            }
+        }
         Ok(Assessor {
             cost_model,
             config,
@@ -613,7 +669,24 @@ impl<S: ScoringStrategy> Assessor<S> {
             .typical_service_cost_ratio
             .filter(|r| r.is_finite() && *r > 0.0)
             .unwrap_or(seg.typical_service_cost_ratio);
-        let inputs = measure(customer, &cost, &profile, typical, seg)?;
+        let mut inputs = measure(customer, &cost, &profile, typical, seg)?;
+        let lifetime_value = match &self.config.lifetime_value {
+            Some(config) => Some(lifetime_value(customer, &cost, ctx.as_of, config)?),
+            None => None,
+        };
+        if let Some(ltv) = &lifetime_value {
+            let annual = decimal_to_f64(cost.revenue.amount())
+                * decimal_to_f64(customer.period().annualisation_factor());
+            let base = if annual > 0.0 {
+                annual
+            } else {
+                decimal_to_f64(seg.growth_base_without_revenue)
+            };
+            inputs.set(
+                Input::LifetimeValue,
+                Some(decimal_to_f64(ltv.value.amount()) / base),
+            );
+        }
         let tenure_months = customer.tenure_months(ctx.as_of);
         let new_customer = tenure_months.is_some_and(|t| t < seg.new_customer_months);
         let scorecard = self.strategy.score(
@@ -681,8 +754,60 @@ impl<S: ScoringStrategy> Assessor<S> {
             quadrant,
             classification,
             guardrails,
+            lifetime_value,
         })
     }
+}
+
+/// Lifetime value = margin per renewal period × DERL, with the model of the customer's segment.
+fn lifetime_value(
+    customer: &Customer,
+    cost: &CostToServe,
+    as_of: NaiveDate,
+    config: &LifetimeValueConfig,
+) -> Result<LifetimeValue> {
+    let id = customer.id();
+    let tag = match config.segment_key {
+        SegmentKey::Segment => customer.segment(),
+        SegmentKey::Plan => customer.plan(),
+    };
+    let model = config.models.get(tag.unwrap_or_default());
+    let months = customer.contract().map_or(12, |c| c.renewal_term_months());
+    // The period's margin scaled to one renewal term: × (months × 365 / 12) / days.
+    let term_days = Decimal::from(months) * Decimal::from(365) / Decimal::from(12);
+    let margin_per_period = cost
+        .gross_margin
+        .checked_mul(term_days)
+        .and_then(|m| m.checked_div(Decimal::from(customer.period().days())))
+        .map(Money::round)
+        .map_err(|e| Error::arithmetic(Some(id), "lifetime_value.margin_per_period", e))?;
+    // A prospect has not signed: it is valued from signing, whatever dates it carries.
+    let tenure = match customer.stage() {
+        LifecycleStage::Prospect => None,
+        _ => customer.tenure_days(as_of),
+    };
+    let (renewals, value) = match tenure {
+        Some(tenure) => {
+            let whole_term_days = term_days.round().to_i64().unwrap_or(365);
+            let renewals = renewals_from_tenure(tenure.max(0), whole_term_days.max(1))?;
+            let value = model.lifetime_value(margin_per_period, renewals, config.discount_rate)?;
+            (Some(renewals), value)
+        }
+        None => (
+            None,
+            model.prospect_lifetime_value(margin_per_period, config.discount_rate)?,
+        ),
+    };
+    let ltv_to_cac = match customer.acquisition_cost() {
+        Some(cac) => ltv_to_cac(value, cac)?,
+        None => None,
+    };
+    Ok(LifetimeValue {
+        renewals,
+        margin_per_period,
+        value,
+        ltv_to_cac,
+    })
 }
 
 /// Measure every input of `customer`.

@@ -62,7 +62,11 @@ impl Dimension {
                 Input::StrategicPositioning,
                 Input::FeedbackQuality,
             ],
-            Dimension::GrowthPotential => &[Input::ExpectedGrowth, Input::Likelihood],
+            Dimension::GrowthPotential => &[
+                Input::ExpectedGrowth,
+                Input::Likelihood,
+                Input::LifetimeValue,
+            ],
             Dimension::BehaviourSuccess => &[
                 Input::MeetingAttendance,
                 Input::PlanAdherence,
@@ -221,11 +225,13 @@ pub enum Input {
     BroadRequests,
     /// One-off demands: custom requests plus custom features kept alive.
     CustomDemands,
+    /// Lifetime value over annual revenue (years of revenue), when a retention model is given.
+    LifetimeValue,
 }
 
 impl Input {
     /// Every input.
-    pub const ALL: [Input; 20] = [
+    pub const ALL: [Input; 21] = [
         Input::ProfileMatch,
         Input::Margin,
         Input::RelativeIntensity,
@@ -246,6 +252,7 @@ impl Input {
         Input::Nps,
         Input::BroadRequests,
         Input::CustomDemands,
+        Input::LifetimeValue,
     ];
 }
 
@@ -272,6 +279,7 @@ impl fmt::Display for Input {
             Input::Nps => "NPS",
             Input::BroadRequests => "broad requests",
             Input::CustomDemands => "custom demands",
+            Input::LifetimeValue => "lifetime value in years of revenue",
         })
     }
 }
@@ -282,7 +290,7 @@ impl fmt::Display for Input {
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(from = "BTreeMap<Input, f64>", into = "BTreeMap<Input, f64>")]
 pub struct Inputs {
-    values: [Option<f64>; 20],
+    values: [Option<f64>; 21],
 }
 
 impl Inputs {

@@ -21,7 +21,8 @@ mod units;
 pub use crate::activity::{Activity, AssessmentPeriod, Implementation, Severity, TicketGroup};
 pub use crate::assessment::{
     AssessmentConfig, AssessmentContext, Assessor, Classification, Comparison, FitAssessment,
-    FitClass, Guardrail, Quadrant, Reason, SegmentationConfig, Signal,
+    FitClass, Guardrail, LifetimeValue, LifetimeValueConfig, Quadrant, Reason, SegmentKey,
+    SegmentationConfig, Signal,
 };
 pub use crate::contract::{Contract, ContractBuilder, Sla, SlaTier, VendorTermination};
 pub use crate::cost::{

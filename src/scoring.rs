@@ -288,6 +288,9 @@ pub struct ScorecardConfig {
     pub intensity_scale: Scale,
     /// Expected growth ratio to score; must not decrease.
     pub growth_scale: Scale,
+    /// Lifetime value in years of revenue to score; must not decrease. Used by the growth
+    /// dimension when a retention model gives a lifetime value.
+    pub lifetime_value_scale: Scale,
     /// Missing-data policy.
     pub missing: MissingPolicy,
     /// Grade bands, highest first; the last must start at 0.
@@ -306,7 +309,8 @@ impl Default for ScorecardConfig {
     /// Example defaults: margin and resource intensity weigh most for established customers;
     /// new customers weigh growth and behaviour instead. Margin 0 % scores 30, 15 % scores 50,
     /// 40 % or more 100. Typical intensity scores 50, a quarter of it 90, three times it 10.
-    /// Expected growth of 10 % of revenue scores 50, 50 % or more 100. Grades: A from 80, B
+    /// Expected growth of 10 % of revenue scores 50, 50 % or more 100; a lifetime value of one
+    /// year of revenue scores 50, three years or more 100. Grades: A from 80, B
     /// from 65, C from 50, D from 35, F below; green from 65, amber from 45, red below.
     fn default() -> Self {
         let weights = PerDimension {
@@ -334,6 +338,7 @@ impl Default for ScorecardConfig {
             margin_scale: scale(&[(-0.5, 0.0), (0.0, 30.0), (0.15, 50.0), (0.4, 100.0)]),
             intensity_scale: scale(&[(0.25, 90.0), (1.0, 50.0), (3.0, 10.0), (6.0, 0.0)]),
             growth_scale: scale(&[(0.0, 10.0), (0.1, 50.0), (0.5, 100.0)]),
+            lifetime_value_scale: scale(&[(0.0, 10.0), (1.0, 50.0), (3.0, 100.0)]),
             missing: MissingPolicy::Renormalise,
             grades: vec![
                 GradeBand {
@@ -424,6 +429,12 @@ impl ScorecardConfig {
         }
         if !self.growth_scale.is_non_decreasing() {
             return rule("growth_scale", "scores must not decrease as growth rises");
+        }
+        if !self.lifetime_value_scale.is_non_decreasing() {
+            return rule(
+                "lifetime_value_scale",
+                "scores must not decrease as lifetime value rises",
+            );
         }
         if !self.intensity_scale.is_non_increasing() {
             return rule("intensity_scale", "scores must not rise with intensity");
@@ -564,7 +575,9 @@ pub struct Scorecard {
 ///
 /// Formulas (each input is a ratio from 0 to 1 unless stated):
 /// - strategic alignment: profile match × 100;
-/// - margin, resource intensity, growth potential: their scales in `config`;
+/// - margin, resource intensity: their scales in `config`;
+/// - growth potential: the growth scale of expected growth, averaged with the lifetime-value
+///   scale of lifetime value in years of revenue when a retention model gave one;
 /// - logo value: weighted mean of referenceable (0.3), case study (0.15), brand tier (0.25),
 ///   strategic positioning (0.2), feedback quality (0.1), over the known ones, × 100;
 /// - behaviour and success: mean of attendance, plan adherence, responsiveness, content
@@ -602,7 +615,13 @@ pub fn dimension_scores(inputs: &Inputs, config: &ScorecardConfig) -> PerDimensi
             (get(Input::StrategicPositioning), 0.2),
             (get(Input::FeedbackQuality), 0.1),
         ]),
-        growth_potential: get(Input::ExpectedGrowth).map(|g| config.growth_scale.score(g)),
+        growth_potential: match (
+            get(Input::ExpectedGrowth).map(|g| config.growth_scale.score(g)),
+            get(Input::LifetimeValue).map(|v| config.lifetime_value_scale.score(v)),
+        ) {
+            (Some(g), Some(v)) => Some((g + v) / 2.0),
+            (g, v) => g.or(v),
+        },
         behaviour_success: weighted_mean(&[
             (get(Input::MeetingAttendance), 1.0),
             (get(Input::PlanAdherence), 1.0),

@@ -633,3 +633,82 @@ fn segmentation_configuration_is_validated() {
     config.segmentation.growth_line = 120.0;
     assert!(custfit::Assessor::new(simple_model(), config).is_err());
 }
+
+/// Seed 000: "Once you tally up the cost of acquiring a customer and compare it against their
+/// lifetime value, the monetary impact can be substantial." With retention models configured,
+/// each assessment carries a lifetime value and the growth dimension uses it.
+#[test]
+fn seed_000_lifetime_value_feeds_the_growth_dimension() {
+    use custfit::retention::{RetentionModels, ShiftedBetaGeometric};
+    use custfit::{LifetimeValueConfig, SegmentKey};
+    // Fader & Hardie's "regular" segment as the default; enterprise churns far less.
+    let regular = ShiftedBetaGeometric::new(0.704, 1.182).unwrap();
+    let enterprise = ShiftedBetaGeometric::new(1.5, 12.0).unwrap();
+    let mut config = assessment_config();
+    config.lifetime_value = Some(LifetimeValueConfig {
+        models: RetentionModels::new(regular).with_segment("enterprise", enterprise),
+        discount_rate: 0.10,
+        segment_key: SegmentKey::Segment,
+    });
+    let with_ltv = custfit::Assessor::new(simple_model(), config.clone()).unwrap();
+    // Signed 2023-01-01, annual terms: on 2026-01-15 it has renewed 3 times.
+    let c = healthy("ltv")
+        .acquisition_cost(dec("40000"))
+        .contract(custfit::Contract::builder(d(2025, 1, 1), d(2025, 12, 31)))
+        .build()
+        .unwrap();
+    let a = with_ltv.assess(&c, as_of()).unwrap();
+    let ltv = a.lifetime_value.clone().expect("lifetime value");
+    assert_eq!(ltv.renewals, Some(3));
+    // A full-year period and annual terms: margin per period is the period's margin.
+    assert_eq!(ltv.margin_per_period, a.cost.gross_margin);
+    let derl = regular.derl(0.10, 3).unwrap();
+    let expected = regular
+        .lifetime_value(a.cost.gross_margin, 3, 0.10)
+        .unwrap();
+    assert_eq!(ltv.value, expected);
+    assert!(
+        (ltv.value.amount().to_string().parse::<f64>().unwrap()
+            - derl
+                * a.cost
+                    .gross_margin
+                    .amount()
+                    .to_string()
+                    .parse::<f64>()
+                    .unwrap())
+        .abs()
+            < 0.01
+    );
+    assert_eq!(
+        ltv.ltv_to_cac,
+        Some(ltv.value.amount() / rust_decimal::Decimal::from(40_000))
+    );
+    assert!(a.inputs.get(Input::LifetimeValue).is_some());
+    let without = assessor().assess(&c, as_of()).unwrap();
+    assert_eq!(without.lifetime_value, None);
+    assert_ne!(
+        a.scorecard.dimensions.growth_potential.score,
+        without.scorecard.dimensions.growth_potential.score
+    );
+
+    // The enterprise model (lower churn) gives a higher lifetime value.
+    let ent = healthy("ltv-e")
+        .segment("enterprise")
+        .contract(custfit::Contract::builder(d(2025, 1, 1), d(2025, 12, 31)))
+        .build()
+        .unwrap();
+    let e = with_ltv.assess(&ent, as_of()).unwrap();
+    assert!(e.lifetime_value.unwrap().value.amount() > ltv.value.amount());
+
+    // A prospect is valued from signing.
+    let prospect = base("pros")
+        .stage(LifecycleStage::Prospect)
+        .recurring_revenue(dec("50000"))
+        .build()
+        .unwrap();
+    let p = with_ltv.assess(&prospect, as_of()).unwrap();
+    assert_eq!(p.lifetime_value.unwrap().renewals, None);
+
+    config.lifetime_value.as_mut().unwrap().discount_rate = 0.0;
+    assert!(custfit::Assessor::new(simple_model(), config).is_err());
+}

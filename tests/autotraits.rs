@@ -81,6 +81,16 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<scoring::Scorecard>();
     assert_send_sync::<scoring::WeightedScorecard>();
     assert_send_sync::<Box<dyn scoring::ScoringStrategy>>();
+    assert_send_sync::<LifetimeValue>();
+    assert_send_sync::<LifetimeValueConfig>();
+    assert_send_sync::<SegmentKey>();
+    assert_send_sync::<retention::ShiftedBetaGeometric>();
+    assert_send_sync::<retention::RetentionModels>();
+    assert_send_sync::<retention::Cohort>();
+    assert_send_sync::<retention::Fit>();
+    assert_send_sync::<retention::RetentionError>();
+    assert_send_sync::<source::IterSource<std::vec::IntoIter<Result<Customer>>>>();
+    assert_send_sync::<source::WithActivity<source::VecSource, source::ActivityMap>>();
     assert_send_sync::<source::ActivityMap>();
     assert_send_sync::<source::SliceSource<'static>>();
     assert_send_sync::<source::VecSource>();
