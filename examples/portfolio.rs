@@ -2,7 +2,7 @@
 //! quadrant, class and the reasons behind them — and print a readable report.
 //!
 //! ```text
-//! cargo run --release --example portfolio [customers.json] [cost_model.json] [assessment.json]
+//! cargo run --release --example portfolio [customers.json] [cost_model.json] [assessment.json] [policy.json]
 //! ```
 
 use std::collections::BTreeMap;
@@ -11,7 +11,10 @@ use std::fs;
 
 use chrono::NaiveDate;
 use custfit::source::{CustomerSource, IterSource};
-use custfit::{AssessmentConfig, Assessor, CostModel, Customer, FitAssessment, Money, Role};
+use custfit::{
+    AssessmentConfig, Assessor, CostModel, Customer, DefaultPolicy, FitAssessment, Money,
+    PolicyConfig, PolicyContext, Recommendation, RecommendationPolicy, Role,
+};
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data");
 
@@ -26,6 +29,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     let model: CostModel = serde_json::from_str(&fs::read_to_string(path(1, "cost_model.json"))?)?;
     let config: AssessmentConfig =
         serde_json::from_str(&fs::read_to_string(path(2, "assessment.json"))?)?;
+    let policy_config: PolicyConfig =
+        serde_json::from_str(&fs::read_to_string(path(3, "policy.json"))?)?;
+    let policy = DefaultPolicy::new(policy_config, model.clone())?;
     let assessor = Assessor::new(model, config)?;
     // The sample's assessment period is 2025; it is assessed two weeks after.
     let as_of = NaiveDate::from_ymd_opt(2026, 1, 15).ok_or("bad date")?;
@@ -47,15 +53,21 @@ fn main() -> Result<(), Box<dyn Error>> {
         "{:<6} {:<30} {:>9} {:>9} {:>8}  {:<13} {:<24} {:>5} {:<5}",
         "id", "name", "revenue", "margin", "margin%", "quadrant", "class", "score", "grade"
     );
-    let mut rows: Vec<(Customer, FitAssessment)> = Vec::new();
+    let mut rows: Vec<(Customer, FitAssessment, Recommendation)> = Vec::new();
     let mut bad = Vec::new();
     while let Some(record) = source.next_customer() {
-        match record.and_then(|c| assessor.assess(&c, as_of).map(|a| (c, a))) {
+        let row = record.and_then(|c| {
+            let a = assessor.assess(&c, as_of)?;
+            // The systemic signal comes from portfolio analysis; none is assumed here.
+            let r = policy.recommend(&c, &a, &PolicyContext::default())?;
+            Ok((c, a, r))
+        });
+        match row {
             Ok(row) => rows.push(row),
             Err(e) => bad.push(e),
         }
     }
-    for (c, a) in &rows {
+    for (c, a, r) in &rows {
         println!(
             "{:<6} {:<30} {:>9} {:>9} {:>8}  {:<13} {:<24} {:>5.1} {:<5}",
             c.id(),
@@ -68,14 +80,50 @@ fn main() -> Result<(), Box<dyn Error>> {
             a.scorecard.overall,
             format!("{} {:?}", a.scorecard.grade.letter, a.scorecard.grade.rag),
         );
-        for reason in a.top_reasons(3) {
-            println!("{:<8}- {reason}", "");
+        println!(
+            "{:<7}=> {} (review {}): {}",
+            "",
+            r.action.to_string().to_uppercase(),
+            r.review_on,
+            r.reasons[0]
+        );
+        for reason in r.reasons.iter().skip(1).take(3) {
+            println!("{:<10}- {reason}", "");
+        }
+        if let Some(plan) = &r.levers {
+            for lever in plan.levers.iter().take(4) {
+                println!("{:<10}* {lever}", "");
+            }
+            println!(
+                "{:<10}  margin after levers {} ({}); target {}",
+                "",
+                whole(plan.margin_after),
+                plan.margin_ratio_after
+                    .map_or("n/a".into(), |m| m.to_string()),
+                if plan.reaches_target {
+                    "reached"
+                } else {
+                    "not reached"
+                }
+            );
+        }
+        if let Some(exit) = &r.exit_plan {
+            println!("{:<10}* {exit}", "");
+            if let Some(sponsor) = &exit.executive_sponsor {
+                println!("{:<10}* sponsor: {sponsor}", "");
+            }
+            for item in &exit.compliance {
+                println!("{:<10}* [ ] {} (by {})", "", item.obligation, item.due);
+            }
+            for point in &exit.framing {
+                println!("{:<10}> {point}", "");
+            }
         }
     }
 
     let currency = assessor.cost_model().currency();
     let sum = |f: fn(&FitAssessment) -> Money| {
-        Money::checked_sum(currency, rows.iter().map(|(_, a)| f(a)))
+        Money::checked_sum(currency, rows.iter().map(|(_, a, _)| f(a)))
     };
     let revenue = sum(|a| a.cost.revenue)?;
     let margin = sum(|a| a.cost.gross_margin)?;
@@ -92,9 +140,11 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     let mut by_quadrant = BTreeMap::new();
     let mut by_class = BTreeMap::new();
-    for (_, a) in &rows {
+    let mut by_action = BTreeMap::new();
+    for (_, a, r) in &rows {
         *by_quadrant.entry(a.quadrant).or_insert(0) += 1;
         *by_class.entry(a.classification.class).or_insert(0) += 1;
+        *by_action.entry(r.action).or_insert(0) += 1;
     }
     println!(
         "by quadrant          {}",
@@ -112,8 +162,16 @@ fn main() -> Result<(), Box<dyn Error>> {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    println!(
+        "by recommendation    {}",
+        by_action
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let mut hours = custfit::RoleHours::default();
-    for (_, a) in &rows {
+    for (_, a, _) in &rows {
         hours = hours.checked_add(&a.cost.hours).ok_or("hours overflow")?;
     }
     for (role, usage) in assessor.cost_model().capacity_usage(&hours)? {

@@ -196,8 +196,9 @@ pub enum Guardrail {
         /// The margin it offsets, if known.
         margin: Option<f64>,
     },
-    /// Product shaper: demanding, but its requests make the product better for others
-    /// (seed 000: "hold on to that customer at all costs").
+    /// Product shaper: demanding (resource intensity at least the demanding threshold), but its
+    /// requests make the product better for others (seed 000: "hold on to that customer at all
+    /// costs").
     ProductShaper {
         /// The product-influence score.
         influence_score: f64,
@@ -732,8 +733,12 @@ impl<S: ScoringStrategy> Assessor<S> {
             }
         }
         let broad = inputs.get(Input::BroadRequests).unwrap_or(0.0);
+        // Seed 000: painful to service (demanding), but its requests make the product better.
+        let demanding = inputs
+            .get(Input::RelativeIntensity)
+            .is_some_and(|r| r >= seg.demanding_min_intensity);
         if let Some(influence) = effective(Dimension::ProductInfluence) {
-            if influence >= seg.product_shaper_min_score && broad >= 1.0 {
+            if influence >= seg.product_shaper_min_score && broad >= 1.0 && demanding {
                 guardrails.push(Guardrail::ProductShaper {
                     influence_score: influence,
                     broad_requests: broad as u32,

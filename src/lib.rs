@@ -9,10 +9,13 @@ mod cost;
 mod customer;
 mod diff;
 mod error;
+mod exit;
 mod inputs;
+mod levers;
 mod money;
 mod overrides;
 mod profile;
+mod recommendation;
 pub mod retention;
 pub mod scoring;
 pub mod source;
@@ -35,8 +38,14 @@ pub use crate::customer::{
 };
 pub use crate::diff::{AssessmentDiff, DimensionChange, InputChange};
 pub use crate::error::{Error, Problem, Result};
+pub use crate::exit::{ChecklistItem, ExitConfig, ExitOption, ExitPlan, ExitRoute, TalkingPoint};
 pub use crate::inputs::{Dimension, Input, Inputs, PerDimension};
+pub use crate::levers::{Lever, LeverConfig, LeverKind, LeverPlan, PriceChange};
 pub use crate::money::{Currency, Money, MoneyError};
 pub use crate::overrides::{Override, OverrideOutcome, OverrideStatus, OverrideTarget};
 pub use crate::profile::{Criterion, CriterionMatch, IdealCustomerProfile, ProfileMatch};
+pub use crate::recommendation::{
+    Action, Because, DefaultPolicy, Effect, PolicyConfig, PolicyContext, Recommendation,
+    RecommendationPolicy, ReviewMonths, Rule,
+};
 pub use crate::units::{Hours, Nps, Probability, Quantity, Ratio, Share};

@@ -232,3 +232,24 @@ pub fn healthy(id: &str) -> CustomerBuilder {
         .renewal_intent(0.85)
         .nps(40)
 }
+
+use custfit::{
+    DefaultPolicy, FitAssessment, PolicyConfig, PolicyContext, Recommendation, RecommendationPolicy,
+};
+
+pub fn policy() -> DefaultPolicy {
+    let mut config = PolicyConfig::default();
+    config.levers.current_product_version = Some("v3".into());
+    DefaultPolicy::new(config, simple_model()).expect("valid policy")
+}
+
+/// Assess and recommend with the default assessor and policy.
+pub fn recommend(c: &Customer) -> (FitAssessment, Recommendation) {
+    recommend_in(c, PolicyContext::default())
+}
+
+pub fn recommend_in(c: &Customer, ctx: PolicyContext) -> (FitAssessment, Recommendation) {
+    let a = assessor().assess(c, as_of()).expect("assessable");
+    let r = policy().recommend(c, &a, &ctx).expect("recommendable");
+    (a, r)
+}

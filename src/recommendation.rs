@@ -1,0 +1,609 @@
+//! Recommendations: invest, retain, restructure (with quantified levers), offboard (with a
+//! contract-aware exit plan), or decline a prospect — each with its reasons, a review date and
+//! its expected effect.
+//!
+//! [`RecommendationPolicy`] is the pluggable step; [`DefaultPolicy`] follows the articles:
+//! never decide on one signal alone; new customers with growth potential get time; logo value
+//! can justify a low margin; product shapers are kept; a bad fit is restructured first when the
+//! levers can fix its margin, else let go with help; a bad customer gets one expectation reset
+//! and is let go if its behaviour persists in a period after that reset; dogs are let go; a
+//! customer flagged as part of a systemic problem is never let go for that reason.
+
+use std::fmt;
+
+use chrono::{Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::assessment::{FitAssessment, FitClass, Guardrail, Quadrant, Reason};
+use crate::cost::{CostModel, RoleHours};
+use crate::customer::{Customer, CustomerId, LifecycleStage};
+use crate::error::{Error, Problem, Result};
+use crate::exit::{ExitConfig, ExitPlan};
+use crate::inputs::Dimension;
+use crate::levers::{LeverConfig, LeverPlan};
+use crate::money::Money;
+use rust_decimal::Decimal;
+
+/// What to do with a customer. Ordered by harshness: invest < retain < restructure < offboard;
+/// decline applies to prospects only and ranks with offboard.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Invest: expand the relationship.
+    Invest,
+    /// Retain as is.
+    Retain,
+    /// Restructure: reprice, cut custom work, reset expectations.
+    Restructure,
+    /// Let go gracefully.
+    Offboard,
+    /// Do not sign this prospect.
+    Decline,
+}
+
+impl Action {
+    /// Every action.
+    pub const ALL: [Action; 5] = [
+        Action::Invest,
+        Action::Retain,
+        Action::Restructure,
+        Action::Offboard,
+        Action::Decline,
+    ];
+
+    /// Harshness, 0 (invest) to 3 (offboard, decline).
+    pub fn harshness(self) -> u8 {
+        match self {
+            Action::Invest => 0,
+            Action::Retain => 1,
+            Action::Restructure => 2,
+            Action::Offboard | Action::Decline => 3,
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            Action::Invest => "invest",
+            Action::Retain => "retain",
+            Action::Restructure => "restructure",
+            Action::Offboard => "offboard",
+            Action::Decline => "decline",
+        })
+    }
+}
+
+/// The rule of the policy that decided.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "rule")]
+pub enum Rule {
+    /// A prospect that fits the profile and can grow (seed 004).
+    ProspectFits,
+    /// A prospect with mixed signals: proceed, and review.
+    ProspectUncertain,
+    /// A prospect with several disqualifying signals (seed 003 fired one before signing).
+    ProspectDeclined {
+        /// How many signals.
+        signals: u8,
+    },
+    /// Demanding, but its requests make the product better: keep (seed 000).
+    ProductShaper,
+    /// A new customer with growth potential: give it time (seed 002).
+    NewCustomerWithGrowth,
+    /// A bad customer without an earlier reset: reset expectations once (seed 001).
+    BadCustomerFirstReset,
+    /// A bad customer whose behaviour persisted in a period after the reset.
+    BadCustomerAfterReset {
+        /// The date of the reset.
+        reset_on: NaiveDate,
+    },
+    /// A bad fit whose margin the levers can fix: restructure first (seed 001).
+    BadFitFixable,
+    /// A bad fit the levers cannot fix: let go, with help (seeds 001, 002).
+    BadFitNotFixable,
+    /// Logo value justifies a low margin (seed 001 §4).
+    LogoJustifiesMargin,
+    /// Profitable with growth potential.
+    Star,
+    /// Profitable, little growth.
+    CashCow,
+    /// Not profitable, with growth potential: fix the margin.
+    QuestionMark,
+    /// Not profitable, little growth: a poor dog (seed 002).
+    Dog,
+    /// Letting go would rest on too few signals: restructure instead.
+    TooFewSignals {
+        /// Signals found.
+        signals: u8,
+        /// Signals required.
+        required: u8,
+    },
+    /// Part of a systemic product or onboarding problem: not let go for it (seed 002).
+    SystemicProblem,
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::ProspectFits => f.write_str("prospect fits the profile and can grow"),
+            Rule::ProspectUncertain => f.write_str("prospect with mixed signals"),
+            Rule::ProspectDeclined { signals } => {
+                write!(f, "prospect shows {signals} disqualifying signals")
+            }
+            Rule::ProductShaper => f.write_str("product shaper: its requests help other customers"),
+            Rule::NewCustomerWithGrowth => {
+                f.write_str("new customer with growth potential: give it time")
+            }
+            Rule::BadCustomerFirstReset => {
+                f.write_str("behaviour disqualifies it; reset expectations once first")
+            }
+            Rule::BadCustomerAfterReset { reset_on } => write!(
+                f,
+                "behaviour persisted after the expectation reset of {reset_on}"
+            ),
+            Rule::BadFitFixable => f.write_str("bad fit whose margin the levers can fix"),
+            Rule::BadFitNotFixable => f.write_str("bad fit the levers cannot fix"),
+            Rule::LogoJustifiesMargin => f.write_str("logo value justifies the low margin"),
+            Rule::Star => f.write_str("profitable with growth potential"),
+            Rule::CashCow => f.write_str("profitable with little growth potential"),
+            Rule::QuestionMark => f.write_str("growth potential, but the margin needs fixing"),
+            Rule::Dog => f.write_str("loses money with little growth potential"),
+            Rule::TooFewSignals { signals, required } => write!(
+                f,
+                "only {signals} of {required} required signals to let go: restructure instead"
+            ),
+            Rule::SystemicProblem => f.write_str(
+                "part of a systemic product or onboarding problem: fix that, do not let go for it",
+            ),
+        }
+    }
+}
+
+/// One reason behind a recommendation.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "because")]
+pub enum Because {
+    /// The rule that decided.
+    Rule(Rule),
+    /// Evidence from the assessment: a guardrail, a class signal or a dimension.
+    Assessment(Reason),
+}
+
+impl fmt::Display for Because {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Because::Rule(r) => r.fmt(f),
+            Because::Assessment(r) => r.fmt(f),
+        }
+    }
+}
+
+/// Expected effect of a recommendation over the assessment period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Effect {
+    /// Revenue lost (offboarding, declining).
+    pub revenue_lost: Money,
+    /// Margin gained (the loss no longer made, or the levers' gain).
+    pub margin_gained: Money,
+    /// Hours freed per role for other customers and the roadmap.
+    pub hours_freed: RoleHours,
+}
+
+impl Effect {
+    fn none(currency: crate::Currency) -> Effect {
+        Effect {
+            revenue_lost: Money::zero(currency),
+            margin_gained: Money::zero(currency),
+            hours_freed: RoleHours::default(),
+        }
+    }
+}
+
+/// A recommendation for one customer.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recommendation {
+    /// The customer.
+    pub customer: CustomerId,
+    /// What to do.
+    pub action: Action,
+    /// Why: the deciding rule first, then the evidence.
+    pub reasons: Vec<Because>,
+    /// When to look again.
+    pub review_on: NaiveDate,
+    /// Expected effect.
+    pub effect: Effect,
+    /// The levers, ranked, for a restructure.
+    pub levers: Option<LeverPlan>,
+    /// The exit plan, for an offboarding.
+    pub exit_plan: Option<ExitPlan>,
+}
+
+impl Recommendation {
+    /// The rule that decided.
+    pub fn rule(&self) -> Option<Rule> {
+        self.reasons.iter().find_map(|r| match r {
+            Because::Rule(rule) => Some(*rule),
+            _ => None,
+        })
+    }
+}
+
+/// Facts from outside the customer that the policy needs (set by portfolio analysis).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PolicyContext {
+    /// The customer is part of a systemic problem (seed 002): many customers need heavy help
+    /// although they consume the recommended content.
+    pub systemic: bool,
+}
+
+impl PolicyContext {
+    /// A context with the systemic flag set as given.
+    pub fn with_systemic(systemic: bool) -> Self {
+        PolicyContext { systemic }
+    }
+}
+
+/// Turns an assessment into a recommendation. Object-safe and `Send + Sync`.
+pub trait RecommendationPolicy: Send + Sync {
+    /// Recommend what to do with `customer`, given its `assessment`.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the policy reports; the default policy fails only on arithmetic overflow.
+    fn recommend(
+        &self,
+        customer: &Customer,
+        assessment: &FitAssessment,
+        ctx: &PolicyContext,
+    ) -> Result<Recommendation>;
+}
+
+impl<P: RecommendationPolicy + ?Sized> RecommendationPolicy for &P {
+    fn recommend(
+        &self,
+        c: &Customer,
+        a: &FitAssessment,
+        ctx: &PolicyContext,
+    ) -> Result<Recommendation> {
+        (**self).recommend(c, a, ctx)
+    }
+}
+
+impl<P: RecommendationPolicy + ?Sized> RecommendationPolicy for Box<P> {
+    fn recommend(
+        &self,
+        c: &Customer,
+        a: &FitAssessment,
+        ctx: &PolicyContext,
+    ) -> Result<Recommendation> {
+        (**self).recommend(c, a, ctx)
+    }
+}
+
+impl<P: RecommendationPolicy + ?Sized> RecommendationPolicy for std::sync::Arc<P> {
+    fn recommend(
+        &self,
+        c: &Customer,
+        a: &FitAssessment,
+        ctx: &PolicyContext,
+    ) -> Result<Recommendation> {
+        (**self).recommend(c, a, ctx)
+    }
+}
+
+/// Months until the next review, by action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewMonths {
+    /// After invest.
+    pub invest: u32,
+    /// After retain.
+    pub retain: u32,
+    /// After restructure.
+    pub restructure: u32,
+    /// After decline (the prospect may come back).
+    pub decline: u32,
+    /// For a new customer given time.
+    pub new_customer: u32,
+}
+
+/// Thresholds of the [`DefaultPolicy`]; plain serde data with documented defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PolicyConfig {
+    /// Independent signals needed to let a customer go (default 2; never fewer).
+    pub min_offboard_signals: u8,
+    /// Strategic-alignment score below which a customer is outside the profile (default 50).
+    pub min_alignment: f64,
+    /// Mutual-value score below which value does not flow both ways (default 35).
+    pub min_mutual_value: f64,
+    /// Product-influence score below which one-off demands dominate (default 35).
+    pub min_product_influence: f64,
+    /// Growth score at or above which a customer has growth potential (default 50).
+    pub growth_line: f64,
+    /// Product-influence score from which a customer with broad requests shapes the product
+    /// and is kept (default 70).
+    pub min_shaper_influence: f64,
+    /// Review intervals.
+    pub review_months: ReviewMonths,
+    /// Levers.
+    pub levers: LeverConfig,
+    /// Exit plans.
+    pub exit: ExitConfig,
+}
+
+impl Default for PolicyConfig {
+    fn default() -> Self {
+        PolicyConfig {
+            min_offboard_signals: 2,
+            min_alignment: 50.0,
+            min_mutual_value: 35.0,
+            min_product_influence: 35.0,
+            growth_line: 50.0,
+            min_shaper_influence: 70.0,
+            review_months: ReviewMonths {
+                invest: 6,
+                retain: 12,
+                restructure: 3,
+                decline: 6,
+                new_customer: 3,
+            },
+            levers: LeverConfig::default(),
+            exit: ExitConfig::default(),
+        }
+    }
+}
+
+/// The policy of the articles: never on one signal alone; time for new customers with growth;
+/// one expectation reset for bad customers; bad fits restructured when the levers fix the
+/// margin, else let go with help; logo value justifying a low margin; quadrant otherwise (star
+/// invest, cash cow retain, question mark restructure, dog offboard); product shapers kept and
+/// systemic problems not held against a customer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DefaultPolicy {
+    config: PolicyConfig,
+    cost_model: CostModel,
+}
+
+impl DefaultPolicy {
+    /// A policy with `config`, pricing levers with `cost_model`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] for fewer than two offboarding signals, scores outside 0..=100
+    /// or lever shares outside 0..=1.
+    pub fn new(config: PolicyConfig, cost_model: CostModel) -> Result<Self> {
+        if config.min_offboard_signals < 2 {
+            return Err(Error::config(
+                "min_offboard_signals",
+                Problem::Rule {
+                    rule: "a decision is never made on one signal alone: at least 2".into(),
+                },
+            ));
+        }
+        let scores = [
+            ("min_alignment", config.min_alignment),
+            ("min_mutual_value", config.min_mutual_value),
+            ("min_product_influence", config.min_product_influence),
+            ("growth_line", config.growth_line),
+            ("min_shaper_influence", config.min_shaper_influence),
+        ];
+        for (field, v) in scores {
+            if !(0.0..=100.0).contains(&v) {
+                return Err(Error::config(
+                    field,
+                    Problem::OutOfRange {
+                        value: v.to_string(),
+                        allowed: "0..=100".into(),
+                    },
+                ));
+            }
+        }
+        config.levers.validate()?;
+        Ok(DefaultPolicy { config, cost_model })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &PolicyConfig {
+        &self.config
+    }
+
+    fn below(a: &FitAssessment, d: Dimension, line: f64) -> bool {
+        a.effective_score(d).is_some_and(|s| s < line)
+    }
+
+    /// Independent signals that support letting the customer go.
+    fn offboard_signals(&self, a: &FitAssessment) -> u8 {
+        let unprofitable = matches!(a.quadrant, Quadrant::QuestionMark | Quadrant::Dog);
+        let low_growth = matches!(a.quadrant, Quadrant::CashCow | Quadrant::Dog);
+        let misfit = matches!(a.classification.class, FitClass::Bad | FitClass::BadFit);
+        let one_way = Self::below(a, Dimension::MutualValue, self.config.min_mutual_value);
+        let outside = Self::below(a, Dimension::StrategicAlignment, self.config.min_alignment);
+        [unprofitable, low_growth, misfit, one_way, outside]
+            .into_iter()
+            .filter(|s| *s)
+            .count() as u8
+    }
+}
+
+fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
+    date.checked_add_months(Months::new(months)).unwrap_or(date)
+}
+
+impl RecommendationPolicy for DefaultPolicy {
+    fn recommend(
+        &self,
+        customer: &Customer,
+        a: &FitAssessment,
+        ctx: &PolicyContext,
+    ) -> Result<Recommendation> {
+        let cfg = &self.config;
+        let growth = a.effective_score(Dimension::GrowthPotential);
+        let has_growth = growth.is_some_and(|g| g >= cfg.growth_line);
+        let guard = |p: fn(&Guardrail) -> bool| a.guardrails.iter().any(p);
+        let levers = || LeverPlan::new(customer, &a.cost, &self.cost_model, &cfg.levers);
+
+        let (mut action, mut rule) = if customer.stage() == LifecycleStage::Prospect {
+            let signals = [
+                Self::below(a, Dimension::StrategicAlignment, cfg.min_alignment),
+                Self::below(a, Dimension::MutualValue, cfg.min_mutual_value),
+                Self::below(a, Dimension::ProductInfluence, cfg.min_product_influence),
+                !has_growth,
+            ]
+            .into_iter()
+            .filter(|s| *s)
+            .count() as u8;
+            if signals >= cfg.min_offboard_signals {
+                (Action::Decline, Rule::ProspectDeclined { signals })
+            } else if has_growth && signals == 0 {
+                (Action::Invest, Rule::ProspectFits)
+            } else {
+                (Action::Retain, Rule::ProspectUncertain)
+            }
+        } else if has_growth && guard(|g| matches!(g, Guardrail::NewCustomer { .. })) {
+            match a.quadrant {
+                Quadrant::Star => (Action::Invest, Rule::NewCustomerWithGrowth),
+                _ => (Action::Retain, Rule::NewCustomerWithGrowth),
+            }
+        } else if a.classification.class == FitClass::Bad {
+            let period_start = customer.period().start();
+            match customer.last_expectation_reset() {
+                Some(reset_on) if reset_on < period_start => {
+                    (Action::Offboard, Rule::BadCustomerAfterReset { reset_on })
+                }
+                _ => (Action::Restructure, Rule::BadCustomerFirstReset),
+            }
+        } else if a.classification.class == FitClass::BadFit {
+            if levers()?.reaches_break_even {
+                (Action::Restructure, Rule::BadFitFixable)
+            } else {
+                (Action::Offboard, Rule::BadFitNotFixable)
+            }
+        } else if guard(|g| matches!(g, Guardrail::LogoOffsetsMargin { .. })) {
+            (Action::Retain, Rule::LogoJustifiesMargin)
+        } else {
+            match a.quadrant {
+                Quadrant::Star => (Action::Invest, Rule::Star),
+                Quadrant::CashCow => (Action::Retain, Rule::CashCow),
+                Quadrant::QuestionMark => (Action::Restructure, Rule::QuestionMark),
+                Quadrant::Dog => (Action::Offboard, Rule::Dog),
+            }
+        };
+        let mut reasons = Vec::with_capacity(6);
+        // Seed 000: a customer whose requests benefit others is kept "at all costs": never let
+        // go, and restructured only while it loses money. Applied as a cap, so that lowering
+        // its cost can never make the recommendation harsher.
+        let shapes_product = a
+            .effective_score(Dimension::ProductInfluence)
+            .is_some_and(|s| s >= cfg.min_shaper_influence)
+            && a.inputs.get(crate::Input::BroadRequests).unwrap_or(0.0) >= 1.0;
+        if shapes_product && customer.stage() != LifecycleStage::Prospect {
+            let kept = if a.cost.gross_margin.is_negative() {
+                Action::Restructure
+            } else {
+                Action::Retain
+            };
+            if kept < action {
+                reasons.push(Because::Rule(rule));
+                (action, rule) = (kept, Rule::ProductShaper);
+            }
+        }
+        if action == Action::Offboard {
+            if ctx.systemic && matches!(rule, Rule::Dog | Rule::BadFitNotFixable) {
+                reasons.push(Because::Rule(rule));
+                (action, rule) = (Action::Restructure, Rule::SystemicProblem);
+            } else {
+                let signals = self.offboard_signals(a);
+                if signals < cfg.min_offboard_signals {
+                    reasons.push(Because::Rule(rule));
+                    (action, rule) = (
+                        Action::Restructure,
+                        Rule::TooFewSignals {
+                            signals,
+                            required: cfg.min_offboard_signals,
+                        },
+                    );
+                }
+            }
+        }
+        reasons.insert(0, Because::Rule(rule));
+        reasons.extend(a.top_reasons(4).into_iter().map(Because::Assessment));
+
+        let currency = a.cost.total.currency();
+        let as_of = a.as_of;
+        let months = &cfg.review_months;
+        let (effect, levers, exit_plan, review_on) = match action {
+            Action::Restructure => {
+                let plan = levers()?;
+                let gained = plan
+                    .levers
+                    .iter()
+                    .try_fold(Money::zero(currency), |acc, l| {
+                        acc.checked_add(l.margin_gain)
+                    });
+                let effect = Effect {
+                    revenue_lost: Money::zero(currency),
+                    margin_gained: gained.map_err(|e| {
+                        Error::arithmetic(Some(customer.id()), "effect.margin_gained", e)
+                    })?,
+                    hours_freed: plan.hours_freed(),
+                };
+                (
+                    effect,
+                    Some(plan),
+                    None,
+                    add_months(as_of, months.restructure),
+                )
+            }
+            Action::Offboard | Action::Decline => {
+                let effect = Effect {
+                    revenue_lost: a.cost.revenue,
+                    margin_gained: a.cost.gross_margin.negate(),
+                    hours_freed: a.cost.hours,
+                };
+                if action == Action::Decline {
+                    (effect, None, None, add_months(as_of, months.decline))
+                } else {
+                    let per_day = a
+                        .cost
+                        .gross_margin
+                        .checked_div(Decimal::from(customer.period().days()))
+                        .map_err(|e| {
+                            Error::arithmetic(Some(customer.id()), "exit_plan.margin_per_day", e)
+                        })?;
+                    let plan = ExitPlan::new(customer, per_day, as_of, &cfg.exit)?;
+                    let review_on = plan.chosen.notice_deadline;
+                    (effect, None, Some(plan), review_on)
+                }
+            }
+            Action::Invest => (
+                Effect::none(currency),
+                None,
+                None,
+                add_months(as_of, months.invest),
+            ),
+            _ => {
+                let m = if rule == Rule::NewCustomerWithGrowth {
+                    months.new_customer
+                } else {
+                    months.retain
+                };
+                (Effect::none(currency), None, None, add_months(as_of, m))
+            }
+        };
+        Ok(Recommendation {
+            customer: customer.id().clone(),
+            action,
+            reasons,
+            review_on,
+            effect,
+            levers,
+            exit_plan,
+        })
+    }
+}

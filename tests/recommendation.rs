@@ -1,0 +1,447 @@
+//! Recommendations, levers and exit plans: one scenario per rule and guardrail, each naming the
+//! seed passage it checks.
+
+mod common;
+
+use common::*;
+use custfit::{
+    Action, BrandTier, Contract, ExitRoute, Level, LeverKind, LifecycleStage, PolicyContext,
+    RecommendationPolicy, RequestScope, Rule, Severity, Sla, SlaTier,
+};
+
+fn dog() -> custfit::CustomerBuilder {
+    healthy("dog")
+        .recurring_revenue(dec("20000"))
+        .engineering_hours(dec("150"))
+        .expansion_whitespace(dec("500"))
+        .growth_likelihood(0.1)
+}
+
+fn annual(start_year: i32) -> custfit::ContractBuilder {
+    Contract::builder(d(start_year, 4, 1), d(start_year + 1, 3, 31))
+        .auto_renews(true)
+        .renewal_notice_days(60)
+}
+
+/// Seed 002: "if customers are fairly new they are often delivering zero or negative margins
+/// ... we need to look at their growth potential": a new customer with growth gets time.
+#[test]
+fn seed_002_new_customer_with_growth_gets_time() {
+    let c = healthy("new")
+        .customer_since(d(2025, 10, 1))
+        .recurring_revenue(dec("20000"))
+        .success_hours(dec("250"))
+        .expansion_whitespace(dec("80000"))
+        .growth_likelihood(0.7)
+        .build()
+        .unwrap();
+    let (a, r) = recommend(&c);
+    assert!(a.cost.margin.unwrap().to_f64() < 0.0);
+    assert_eq!(r.action, Action::Retain);
+    assert_eq!(r.rule(), Some(Rule::NewCustomerWithGrowth));
+    assert_eq!(
+        r.review_on,
+        d(2026, 4, 15),
+        "reviewed again in three months"
+    );
+}
+
+/// Seed 001 §4: "A customer with exceptional logo value might justify lower margins."
+#[test]
+fn seed_001_4_logo_value_keeps_a_thin_margin_customer() {
+    let c = dog()
+        .recurring_revenue(dec("60000"))
+        .engineering_hours(dec("500"))
+        .referenceable(true)
+        .case_study(true)
+        .brand_tier(BrandTier::Global)
+        .strategic_positioning(Level::High)
+        .feedback_quality(Level::High)
+        .build()
+        .unwrap();
+    let (_, r) = recommend(&c);
+    assert_eq!(r.action, Action::Retain);
+    assert_eq!(r.rule(), Some(Rule::LogoJustifiesMargin));
+}
+
+/// Seed 000: "hold on to that customer at all costs. They are the ones that make you build a
+/// better product."
+#[test]
+fn seed_000_product_shaper_is_kept() {
+    let c = dog()
+        .tickets(Severity::High, 60, Some(dec("400")))
+        .feature_request("bulk route import", RequestScope::Broad)
+        .feature_request("carbon report API", RequestScope::Broad)
+        .build()
+        .unwrap();
+    let (a, r) = recommend(&c);
+    assert!(a.cost.gross_margin.is_negative());
+    assert_eq!(r.rule(), Some(Rule::ProductShaper));
+    assert_eq!(r.action, Action::Restructure, "kept, with its margin fixed");
+    assert!(r.exit_plan.is_none());
+}
+
+/// Seed 001 "Before proceeding with a breakup, explore whether the relationship can be
+/// salvaged": a bad fit whose margin the levers can fix is restructured.
+#[test]
+fn seed_001_bad_fit_restructured_when_levers_fix_the_margin() {
+    let c = healthy("fixable")
+        .recurring_revenue(dec("50000"))
+        .engineering_hours(dec("200"))
+        .custom_feature("bespoke export")
+        .content_consumed(dec("0.9"))
+        .outcomes_achieved(dec("0.2"))
+        .build()
+        .unwrap();
+    let (a, r) = recommend(&c);
+    assert_eq!(a.classification.class, custfit::FitClass::BadFit);
+    assert_eq!(r.rule(), Some(Rule::BadFitFixable));
+    assert_eq!(r.action, Action::Restructure);
+    let plan = r.levers.as_ref().unwrap();
+    assert!(plan.reaches_break_even);
+    assert!(r.effect.margin_gained.amount() > rust_decimal::Decimal::ZERO);
+}
+
+/// Seed 002: bad fits "are still not successful even with all the additional help you
+/// provide" — when no lever can fix the margin, let go, with help (seed 001 "Transition
+/// Support").
+#[test]
+fn seed_002_bad_fit_let_go_with_help_when_levers_cannot_fix_it() {
+    let c = healthy("hopeless")
+        .recurring_revenue(dec("20000"))
+        .engineering_hours(dec("400"))
+        .success_hours(dec("300"))
+        .content_consumed(dec("0.9"))
+        .outcomes_achieved(dec("0.1"))
+        .contract(
+            annual(2025)
+                .data_export_days(30)
+                .compliance_obligation("GDPR deletion certificate"),
+        )
+        .build()
+        .unwrap();
+    let (_, r) = recommend(&c);
+    assert_eq!(r.rule(), Some(Rule::BadFitNotFixable));
+    assert_eq!(r.action, Action::Offboard);
+    let plan = r.exit_plan.as_ref().unwrap();
+    assert_eq!(plan.compliance[0].obligation, "GDPR deletion certificate");
+    assert!(plan
+        .framing
+        .iter()
+        .any(|p| matches!(p, custfit::TalkingPoint::TransitionSupport { .. })));
+    assert!(plan
+        .framing
+        .iter()
+        .any(|p| matches!(p, custfit::TalkingPoint::CompanyDirection)));
+    // The effect: revenue lost, the loss no longer made, the hours freed.
+    let (a, _) = recommend(&c);
+    assert_eq!(r.effect.revenue_lost, a.cost.revenue);
+    assert_eq!(r.effect.margin_gained, a.cost.gross_margin.negate());
+    assert_eq!(r.effect.hours_freed, a.cost.hours);
+}
+
+fn bad(reset: Option<chrono::NaiveDate>) -> custfit::Customer {
+    let mut b = dog()
+        .meeting_attendance(dec("0.3"))
+        .plan_adherence(dec("0.2"))
+        .goal_changes(5);
+    if let Some(date) = reset {
+        b = b.last_expectation_reset(date);
+    }
+    b.build().unwrap()
+}
+
+/// Seed 001 "Expectation Reset" and seed 002's bad customers: one reset first; let go if the
+/// behaviour persists in a period after that reset.
+#[test]
+fn seed_002_bad_customer_gets_one_reset_then_is_let_go() {
+    let (_, first) = recommend(&bad(None));
+    assert_eq!(first.rule(), Some(Rule::BadCustomerFirstReset));
+    assert_eq!(first.action, Action::Restructure);
+    let levers = &first.levers.as_ref().unwrap().levers;
+    assert!(levers.iter().any(|l| l.kind.is_expectation_reset()));
+    // A reset during the assessed period: the period is not after it, so no verdict yet.
+    let (_, during) = recommend(&bad(Some(d(2025, 6, 1))));
+    assert_eq!(during.action, Action::Restructure);
+    // A reset before the period, and the behaviour persisted through it: let go.
+    let (_, after) = recommend(&bad(Some(d(2024, 9, 1))));
+    assert_eq!(
+        after.rule(),
+        Some(Rule::BadCustomerAfterReset {
+            reset_on: d(2024, 9, 1)
+        })
+    );
+    assert_eq!(after.action, Action::Offboard);
+}
+
+/// Never decide on one signal alone: a bad customer after its reset that is profitable and
+/// growing shows one signal only, and is restructured rather than let go.
+#[test]
+fn one_signal_alone_never_lets_a_customer_go() {
+    let c = healthy("star-but-bad")
+        .meeting_attendance(dec("0.3"))
+        .plan_adherence(dec("0.2"))
+        .last_expectation_reset(d(2024, 9, 1))
+        .expansion_whitespace(dec("90000"))
+        .growth_likelihood(0.8)
+        .build()
+        .unwrap();
+    let (a, r) = recommend(&c);
+    assert_eq!(a.quadrant, custfit::Quadrant::Star);
+    assert_eq!(r.action, Action::Restructure);
+    assert!(matches!(
+        r.rule(),
+        Some(Rule::TooFewSignals {
+            signals: 1,
+            required: 2
+        })
+    ));
+}
+
+/// Seed 002: "The customers you want to get rid of are what's labeled as 'Poor Dogs'" — and
+/// "if you have dozens of customers who need a lot of additional help despite consuming the
+/// recommended content ... it's likely not them who are the problem".
+#[test]
+fn seed_002_dogs_are_let_go_unless_part_of_a_systemic_problem() {
+    let c = dog().contract(annual(2025)).build().unwrap();
+    let (_, r) = recommend(&c);
+    assert_eq!((r.action, r.rule()), (Action::Offboard, Some(Rule::Dog)));
+    assert!(r.exit_plan.is_some());
+    let (_, s) = recommend_in(&c, PolicyContext::with_systemic(true));
+    assert_eq!(
+        (s.action, s.rule()),
+        (Action::Restructure, Some(Rule::SystemicProblem))
+    );
+    assert!(s
+        .reasons
+        .iter()
+        .any(|b| matches!(b, custfit::Because::Rule(Rule::Dog))));
+}
+
+#[test]
+fn quadrants_map_to_invest_retain_restructure() {
+    let star = healthy("star")
+        .expansion_whitespace(dec("90000"))
+        .growth_likelihood(0.8)
+        .build()
+        .unwrap();
+    assert_eq!(recommend(&star).1.action, Action::Invest);
+    let cow = healthy("cow")
+        .expansion_whitespace(dec("1000"))
+        .growth_likelihood(0.2)
+        .build()
+        .unwrap();
+    assert_eq!(recommend(&cow).1.action, Action::Retain);
+    let qm = healthy("qm")
+        .engineering_hours(dec("900"))
+        .expansion_whitespace(dec("90000"))
+        .growth_likelihood(0.8)
+        .build()
+        .unwrap();
+    let (_, r) = recommend(&qm);
+    assert_eq!(
+        (r.action, r.rule()),
+        (Action::Restructure, Some(Rule::QuestionMark))
+    );
+}
+
+/// Seed 003: the prospect "simply did not understand the mutual benefit of the relationship";
+/// seed 004: customers outside the ideal profile cause more harm than good.
+#[test]
+fn seed_003_prospect_without_mutual_value_outside_the_profile_is_declined() {
+    let p = base("p-no")
+        .stage(LifecycleStage::Prospect)
+        .industry("public-sector")
+        .use_case("custom-reporting")
+        .renewal_intent(0.1)
+        .outcomes_achieved(dec("0.1"))
+        .feature_request("bespoke audit export", RequestScope::Custom)
+        .build()
+        .unwrap();
+    let (_, r) = recommend(&p);
+    assert_eq!(r.action, Action::Decline);
+    assert!(matches!(r.rule(), Some(Rule::ProspectDeclined { signals }) if signals >= 2));
+    let fits = healthy("p-yes")
+        .stage(LifecycleStage::Prospect)
+        .recurring_revenue(dec("0"))
+        .expansion_whitespace(dec("60000"))
+        .growth_likelihood(0.8)
+        .build()
+        .unwrap();
+    assert_eq!(recommend(&fits).1.action, Action::Invest);
+}
+
+/// Seed 001 "Margin Improvement Opportunities": each lever quantified from the cost lines.
+#[test]
+fn levers_are_quantified_from_the_cost_lines_and_ranked() {
+    let c = base("levers")
+        .recurring_revenue(dec("100000"))
+        .product_version("v2")
+        .contract(Contract::builder(d(2025, 1, 1), d(2025, 12, 31)).sla(Sla {
+            tier: SlaTier::Enterprise,
+            first_response_hours: None,
+            standby_hours_per_month: custfit::Hours::new(dec("10")).unwrap(),
+        }))
+        .tickets(Severity::High, 50, Some(dec("200")))
+        .engineering_hours(dec("400"))
+        .success_hours(dec("100"))
+        .custom_feature("ERP sync")
+        .build()
+        .unwrap();
+    let a = assessor().assess(&c, as_of()).unwrap();
+    let model = simple_model();
+    let config = custfit::LeverConfig {
+        current_product_version: Some("v3".into()),
+        ..Default::default()
+    };
+    let plan = custfit::LeverPlan::new(&c, &a.cost, &model, &config).unwrap();
+    let gain = |f: fn(&LeverKind) -> bool| {
+        plan.levers
+            .iter()
+            .find(|l| f(&l.kind))
+            .map(|l| l.margin_gain)
+            .unwrap()
+    };
+    // Simple model: no overhead; support 50/h, engineering 100/h, success 80/h.
+    assert_eq!(
+        gain(|k| matches!(k, LeverKind::RemoveCustomFeatures { .. })),
+        usd("3650")
+    );
+    assert_eq!(
+        gain(|k| matches!(k, LeverKind::ChangeSla { .. })),
+        usd("6000")
+    ); // 120 h x 50
+    assert_eq!(
+        gain(|k| matches!(k, LeverKind::MoveToCurrentVersion { .. })),
+        usd("2000")
+    ); // 20 % of 10,000
+    assert_eq!(
+        gain(|k| matches!(k, LeverKind::SupportBoundaries)),
+        usd("1200")
+    ); // 15 % of 80 %
+    assert_eq!(
+        gain(|k| matches!(k, LeverKind::RoadmapInfluenceLimits)),
+        usd("10000")
+    ); // 25 % of 40,000
+    assert_eq!(
+        gain(|k| matches!(k, LeverKind::CommunicationCadence)),
+        usd("1600")
+    ); // 20 % of 8,000
+       // Costs: COGS 10,000 + support 10,000 + SLA 6,000 + eng 40,000 + success 8,000 + feature
+       // 3,650 = 77,650; the levers above save 24,450, leaving 53,200 of which 43,200 is fixed.
+       // Break-even revenue 43,200 / 0.9 = 48,000 (no increase needed); a 20 % margin needs
+       // 43,200 / 0.7 = 61,714.29: no increase either, so no reprice lever.
+    assert!(!plan
+        .levers
+        .iter()
+        .any(|l| matches!(l.kind, LeverKind::Reprice { .. })));
+    assert!(plan.reaches_target);
+    for w in plan.levers.windows(2) {
+        assert!(w[0].margin_gain.amount() >= w[1].margin_gain.amount());
+    }
+}
+
+#[test]
+fn reprice_gives_the_break_even_and_target_changes_by_hand() {
+    // Revenue 100,000; costs: COGS 10 % = 10,000 and engineering 1,000 h = 100,000.
+    let c = base("price")
+        .recurring_revenue(dec("100000"))
+        .engineering_hours(dec("1000"))
+        .build()
+        .unwrap();
+    let a = assessor().assess(&c, as_of()).unwrap();
+    let config = custfit::LeverConfig {
+        roadmap_limits_saving: rust_decimal::Decimal::ZERO,
+        max_price_increase: dec("1"),
+        ..Default::default()
+    };
+    let plan = custfit::LeverPlan::new(&c, &a.cost, &simple_model(), &config).unwrap();
+    let LeverKind::Reprice {
+        break_even,
+        target,
+        proposed,
+    } = &plan.levers[0].kind
+    else {
+        panic!("reprice expected first: {:?}", plan.levers)
+    };
+    // Fixed 100,000: break-even revenue 100,000 / 0.9 = 111,111.11 (+11.11 %); a 20 % margin
+    // needs 100,000 / 0.7 = 142,857.14 (+42.86 %).
+    assert_eq!(break_even.unwrap().amount, usd("11111.11"));
+    assert_eq!(break_even.unwrap().ratio.unwrap().to_string(), "11.1%");
+    assert_eq!(target.unwrap().amount, usd("42857.14"));
+    assert_eq!(target.unwrap().ratio.unwrap().get(), dec("0.4286"));
+    assert_eq!(proposed.amount, usd("42857.14"));
+    assert!(plan.reaches_target);
+    // Capped at 15 %, the price alone does not reach the target, and the plan says so.
+    let capped = custfit::LeverPlan::new(
+        &c,
+        &a.cost,
+        &simple_model(),
+        &custfit::LeverConfig {
+            roadmap_limits_saving: rust_decimal::Decimal::ZERO,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(!capped.reaches_target);
+    assert!(capped.reaches_break_even);
+}
+
+#[test]
+fn a_user_defined_policy_plugs_in() {
+    struct NeverLetGo;
+    impl RecommendationPolicy for NeverLetGo {
+        fn recommend(
+            &self,
+            c: &custfit::Customer,
+            a: &custfit::FitAssessment,
+            ctx: &PolicyContext,
+        ) -> custfit::Result<custfit::Recommendation> {
+            let mut r = policy().recommend(c, a, ctx)?;
+            if r.action == Action::Offboard {
+                r.action = Action::Restructure;
+                r.exit_plan = None;
+            }
+            Ok(r)
+        }
+    }
+    let boxed: Box<dyn RecommendationPolicy> = Box::new(NeverLetGo);
+    let c = dog().build().unwrap();
+    let a = assessor().assess(&c, as_of()).unwrap();
+    assert_eq!(
+        boxed
+            .recommend(&c, &a, &PolicyContext::default())
+            .unwrap()
+            .action,
+        Action::Restructure
+    );
+}
+
+#[test]
+fn recommendations_round_trip_through_json() {
+    for c in [dog().contract(annual(2025)).build().unwrap(), bad(None)] {
+        let (_, r) = recommend(&c);
+        let back: custfit::Recommendation =
+            serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+        assert_eq!(back, r);
+        assert!(!r.reasons.iter().any(|b| b.to_string().is_empty()));
+    }
+}
+
+#[test]
+fn policy_configuration_is_validated() {
+    let config = custfit::PolicyConfig {
+        min_offboard_signals: 1,
+        ..Default::default()
+    };
+    assert!(custfit::DefaultPolicy::new(config, simple_model()).is_err());
+    let mut config = custfit::PolicyConfig::default();
+    config.levers.cadence_saving = dec("1.5");
+    assert_eq!(
+        custfit::DefaultPolicy::new(config, simple_model())
+            .unwrap_err()
+            .to_string(),
+        "configuration field `levers.cadence_saving`: must lie in 0..=1, got 1.5"
+    );
+    let _ = ExitRoute::NonRenewal;
+}
