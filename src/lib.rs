@@ -14,6 +14,7 @@ mod inputs;
 mod levers;
 mod money;
 mod overrides;
+pub mod portfolio;
 mod profile;
 mod recommendation;
 pub mod retention;
@@ -45,7 +46,7 @@ pub use crate::money::{Currency, Money, MoneyError};
 pub use crate::overrides::{Override, OverrideOutcome, OverrideStatus, OverrideTarget};
 pub use crate::profile::{Criterion, CriterionMatch, IdealCustomerProfile, ProfileMatch};
 pub use crate::recommendation::{
-    Action, Because, DefaultPolicy, Effect, PolicyConfig, PolicyContext, Recommendation,
-    RecommendationPolicy, ReviewMonths, Rule,
+    Action, Because, DefaultPolicy, Effect, GroupImpact, GroupTotals, PolicyConfig, PolicyContext,
+    Recommendation, RecommendationPolicy, ReviewMonths, Rule,
 };
 pub use crate::units::{Hours, Nps, Probability, Quantity, Ratio, Share};

@@ -221,6 +221,8 @@ pub struct Recommendation {
     pub levers: Option<LeverPlan>,
     /// The exit plan, for an offboarding.
     pub exit_plan: Option<ExitPlan>,
+    /// For offboarding a member of an account group: what it means for the group.
+    pub group_impact: Option<GroupImpact>,
 }
 
 impl Recommendation {
@@ -233,19 +235,68 @@ impl Recommendation {
     }
 }
 
+/// Revenue and margin of an account group (a parent account and its subsidiaries).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupTotals {
+    /// The parent account.
+    pub parent: CustomerId,
+    /// Customers in the group.
+    pub members: u64,
+    /// Revenue of the whole group over the period.
+    pub revenue: Money,
+    /// Gross margin of the whole group over the period.
+    pub margin: Money,
+}
+
+/// What letting one member go means for its account group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupImpact {
+    /// The group before.
+    pub group: GroupTotals,
+    /// The member's share of the group's revenue (`None` when the group has none).
+    pub revenue_share: Option<crate::Ratio>,
+    /// The group's margin without the member.
+    pub margin_without: Money,
+}
+
+impl fmt::Display for GroupImpact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "part of group {} ({} customers, revenue {}, margin {}): ",
+            self.group.parent, self.group.members, self.group.revenue, self.group.margin
+        )?;
+        if let Some(share) = self.revenue_share {
+            write!(f, "{share} of the group's revenue; ")?;
+        }
+        write!(f, "group margin without it {}", self.margin_without)
+    }
+}
+
 /// Facts from outside the customer that the policy needs (set by portfolio analysis).
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PolicyContext {
     /// The customer is part of a systemic problem (seed 002): many customers need heavy help
     /// although they consume the recommended content.
     pub systemic: bool,
+    /// The customer's account group, when it has a parent account.
+    pub group: Option<GroupTotals>,
 }
 
 impl PolicyContext {
     /// A context with the systemic flag set as given.
     pub fn with_systemic(systemic: bool) -> Self {
-        PolicyContext { systemic }
+        PolicyContext {
+            systemic,
+            group: None,
+        }
+    }
+
+    /// The same context with the customer's account group.
+    pub fn with_group(mut self, group: Option<GroupTotals>) -> Self {
+        self.group = group;
+        self
     }
 }
 
@@ -596,6 +647,26 @@ impl RecommendationPolicy for DefaultPolicy {
                 (Effect::none(currency), None, None, add_months(as_of, m))
             }
         };
+        // Never let a subsidiary go without saying what it means for the group.
+        let group_impact = match (&ctx.group, action) {
+            (Some(group), Action::Offboard) => {
+                let arithmetic = |e| Error::arithmetic(Some(customer.id()), "group_impact", e);
+                Some(GroupImpact {
+                    group: group.clone(),
+                    revenue_share: a
+                        .cost
+                        .revenue
+                        .ratio_to(group.revenue)
+                        .map_err(arithmetic)?
+                        .map(|r| crate::Ratio::new(r.round_dp(6).normalize())),
+                    margin_without: group
+                        .margin
+                        .checked_sub(a.cost.gross_margin)
+                        .map_err(arithmetic)?,
+                })
+            }
+            _ => None,
+        };
         Ok(Recommendation {
             customer: customer.id().clone(),
             action,
@@ -604,6 +675,7 @@ impl RecommendationPolicy for DefaultPolicy {
             effect,
             levers,
             exit_plan,
+            group_impact,
         })
     }
 }

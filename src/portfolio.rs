@@ -1,0 +1,1092 @@
+//! Portfolio analysis (seed 001 "Strategic Customer Portfolio Management"; seed 002's systemic
+//! warning), in the two phases of DESIGN.md:
+//!
+//! 1. each customer is priced and summarised into a mergeable [`PortfolioSummary`];
+//! 2. summaries merge into [`PortfolioFacts`] — the typical customer's resource use (the
+//!    portfolio median, or the configured benchmark), the systemic signal, account-group
+//!    totals — and every customer is assessed and recommended with those facts into a mergeable
+//!    [`PortfolioReport`] of aggregates and one compact row per customer.
+//!
+//! Shards (threads, processes, a distributed engine) run phase 1 apart, merge, compute the
+//! facts once, run phase 2 apart and merge: the report equals that of one run, whatever the
+//! split and the order. Full assessments go to a caller's sink as they are made, not held.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::assessment::{AssessmentContext, Assessor, FitAssessment, FitClass, Quadrant};
+use crate::cost::RoleHours;
+use crate::customer::{Customer, CustomerId};
+use crate::error::{Error, Problem, Result};
+use crate::inputs::Dimension;
+use crate::money::{Currency, Money};
+use crate::recommendation::{
+    Action, GroupTotals, PolicyContext, Recommendation, RecommendationPolicy,
+};
+use crate::scoring::ScoringStrategy;
+use crate::source::CustomerSource;
+use crate::units::{decimal_to_f64, Ratio};
+
+/// Portfolio settings; plain serde data with documented defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PortfolioConfig {
+    /// Measure resource intensity against the portfolio's median customer rather than the
+    /// configured benchmark (default true).
+    pub use_portfolio_median: bool,
+    /// Share of customers above which heavy help despite consumed content is a systemic signal
+    /// (default 0.10).
+    pub systemic_share_threshold: f64,
+    /// Service cost over revenue, relative to the typical customer, from which a customer needs
+    /// heavy help (default 1.5).
+    pub heavy_help_factor: f64,
+    /// Share of recommended content consumed from which a customer "consumes the content"
+    /// (default 0.7).
+    pub content_consumed_min: f64,
+    /// Share of customers whose profit share is reported (default 0.2: the top 20 %).
+    pub top_share: f64,
+    /// Customers whose revenue share is reported (default 10).
+    pub top_revenue_customers: usize,
+    /// Growth score from which a customer has potential for freed hours (default 60).
+    pub potential_min_growth: f64,
+    /// How many such customers the plan names (default 10).
+    pub potential_listed: usize,
+}
+
+impl Default for PortfolioConfig {
+    fn default() -> Self {
+        PortfolioConfig {
+            use_portfolio_median: true,
+            systemic_share_threshold: 0.10,
+            heavy_help_factor: 1.5,
+            content_consumed_min: 0.7,
+            top_share: 0.2,
+            top_revenue_customers: 10,
+            potential_min_growth: 60.0,
+            potential_listed: 10,
+        }
+    }
+}
+
+impl PortfolioConfig {
+    fn validate(&self) -> Result<()> {
+        let ranges = [
+            (
+                "systemic_share_threshold",
+                self.systemic_share_threshold,
+                0.0,
+                1.0,
+            ),
+            ("content_consumed_min", self.content_consumed_min, 0.0, 1.0),
+            ("top_share", self.top_share, 0.0, 1.0),
+            (
+                "potential_min_growth",
+                self.potential_min_growth,
+                0.0,
+                100.0,
+            ),
+            ("heavy_help_factor", self.heavy_help_factor, 0.0, f64::MAX),
+        ];
+        for (field, v, lo, hi) in ranges {
+            if !(lo..=hi).contains(&v) {
+                return Err(Error::config(
+                    format!("portfolio.{field}"),
+                    Problem::OutOfRange {
+                        value: v.to_string(),
+                        allowed: format!("{lo}..={hi}"),
+                    },
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A record the source could not deliver or that failed validation: reported, never dropped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BadRecord {
+    /// The record's id, when known.
+    pub record: Option<String>,
+    /// Why it was refused.
+    pub error: Error,
+}
+
+impl BadRecord {
+    fn new(error: Error) -> Self {
+        let record = match &error {
+            Error::Source { record, .. } => record.clone(),
+            other => other.customer().map(|c| c.to_string()),
+        };
+        BadRecord { record, error }
+    }
+
+    fn sort_key(&self) -> (Option<&str>, String) {
+        (self.record.as_deref(), self.error.to_string())
+    }
+}
+
+fn sort_bad(records: &mut [BadRecord]) {
+    records.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// Phase 1: what each customer contributes to the portfolio facts. Mergeable.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PortfolioSummary {
+    /// Records read.
+    pub records: u64,
+    /// Records refused.
+    pub bad_records: Vec<BadRecord>,
+    /// Service cost over revenue of each customer with revenue.
+    pub service_ratios: Vec<f64>,
+    /// Customers who consume the recommended content, with their service ratio.
+    pub content_consumers: Vec<(CustomerId, f64)>,
+    /// Account groups.
+    pub groups: BTreeMap<CustomerId, GroupTotals>,
+}
+
+impl PortfolioSummary {
+    /// Fold `other` in.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Arithmetic`] when group totals overflow or mix currencies.
+    pub fn merge(&mut self, other: PortfolioSummary) -> Result<()> {
+        self.records += other.records;
+        self.bad_records.extend(other.bad_records);
+        sort_bad(&mut self.bad_records);
+        self.service_ratios.extend(other.service_ratios);
+        self.content_consumers.extend(other.content_consumers);
+        for (parent, g) in other.groups {
+            match self.groups.get_mut(&parent) {
+                Some(mine) => add_group(mine, &g)?,
+                None => {
+                    self.groups.insert(parent, g);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn add_group(into: &mut GroupTotals, other: &GroupTotals) -> Result<()> {
+    let arithmetic = |e| Error::arithmetic(Some(&into.parent), "group", e);
+    into.members += other.members;
+    into.revenue = into
+        .revenue
+        .checked_add(other.revenue)
+        .map_err(arithmetic)?;
+    into.margin = into.margin.checked_add(other.margin).map_err(arithmetic)?;
+    Ok(())
+}
+
+/// The systemic signal (seed 002): "If you have dozens of customers who need a lot of
+/// additional help despite consuming the recommended content ... it's likely not them who are
+/// the problem."
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SystemicSignal {
+    /// Customers who need heavy help although they consume the recommended content, by id.
+    pub customers: Vec<CustomerId>,
+    /// Their share of the customers assessed.
+    pub share: f64,
+    /// The configured threshold.
+    pub threshold: f64,
+    /// Whether the share exceeds the threshold: a likely product or onboarding problem.
+    pub flagged: bool,
+}
+
+impl fmt::Display for SystemicSignal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} customers ({:.1}%) need heavy help although they consume the recommended content",
+            self.customers.len(),
+            self.share * 100.0
+        )?;
+        if self.flagged {
+            write!(
+                f,
+                "; above {:.1}%: likely a product or onboarding problem, not the customers",
+                self.threshold * 100.0
+            )
+        } else {
+            write!(f, "; below the {:.1}% threshold", self.threshold * 100.0)
+        }
+    }
+}
+
+/// Facts from the whole portfolio that phase 2 uses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortfolioFacts {
+    /// Service cost over revenue of the typical customer.
+    pub typical_service_ratio: f64,
+    /// Whether that is the portfolio median (else the configured benchmark).
+    pub typical_from_portfolio: bool,
+    /// The systemic signal.
+    pub systemic: SystemicSignal,
+    /// Account groups.
+    pub groups: BTreeMap<CustomerId, GroupTotals>,
+}
+
+/// Customers, money and hours of one slice of the portfolio.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    /// Customers.
+    pub customers: u64,
+    /// Revenue.
+    pub revenue: Money,
+    /// Cost to serve.
+    pub cost: Money,
+    /// Gross margin.
+    pub margin: Money,
+    /// Hours per role.
+    pub hours: RoleHours,
+    /// Bad-fit customers.
+    pub bad_fit: u64,
+    /// Bad customers.
+    pub bad: u64,
+    /// Customers recommended for offboarding.
+    pub offboard: u64,
+}
+
+impl Tally {
+    fn new(currency: Currency) -> Self {
+        Tally {
+            customers: 0,
+            revenue: Money::zero(currency),
+            cost: Money::zero(currency),
+            margin: Money::zero(currency),
+            hours: RoleHours::default(),
+            bad_fit: 0,
+            bad: 0,
+            offboard: 0,
+        }
+    }
+
+    fn merge(&mut self, other: &Tally) -> std::result::Result<(), Problem> {
+        self.customers += other.customers;
+        self.revenue = self.revenue.checked_add(other.revenue)?;
+        self.cost = self.cost.checked_add(other.cost)?;
+        self.margin = self.margin.checked_add(other.margin)?;
+        self.hours = self
+            .hours
+            .checked_add(&other.hours)
+            .ok_or(Problem::Overflow)?;
+        self.bad_fit += other.bad_fit;
+        self.bad += other.bad;
+        self.offboard += other.offboard;
+        Ok(())
+    }
+}
+
+/// One compact row per customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerRow {
+    /// The customer.
+    pub id: CustomerId,
+    /// Revenue.
+    pub revenue: Money,
+    /// Gross margin (profit after all costs to serve).
+    pub profit: Money,
+    /// Margin ratio.
+    pub margin: Option<Ratio>,
+    /// Growth-potential score.
+    pub growth: Option<f64>,
+    /// Overall score.
+    pub score: f64,
+    /// Quadrant.
+    pub quadrant: Quadrant,
+    /// Class.
+    pub class: FitClass,
+    /// Recommendation.
+    pub action: Action,
+    /// Success and executive hours it received, per unit of revenue (attention).
+    pub attention: Option<f64>,
+}
+
+/// The effect of the recommended plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanEffect {
+    /// Revenue lost by offboarding and declining.
+    pub revenue_lost: Money,
+    /// Margin gained: losses no longer made and levers pulled.
+    pub margin_gained: Money,
+    /// Hours freed per role.
+    pub hours_freed: RoleHours,
+}
+
+/// Account-group roll-up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupRollup {
+    /// Revenue, margin and hours of the group.
+    pub tally: Tally,
+    /// Recommendations of its members.
+    pub actions: BTreeMap<Action, u64>,
+}
+
+/// The portfolio report: aggregates and one compact row per customer. Mergeable.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortfolioReport {
+    /// The currency of every amount.
+    pub currency: Currency,
+    /// The assessment date.
+    pub as_of: NaiveDate,
+    /// The facts phase 2 used.
+    pub facts: PortfolioFacts,
+    /// Records read; always `totals.customers + bad_records.len()`.
+    pub records: u64,
+    /// Records refused, with their id and error.
+    pub bad_records: Vec<BadRecord>,
+    /// The whole portfolio.
+    pub totals: Tally,
+    /// By quadrant.
+    pub by_quadrant: BTreeMap<Quadrant, Tally>,
+    /// By class.
+    pub by_class: BTreeMap<FitClass, Tally>,
+    /// By recommendation.
+    pub by_action: BTreeMap<Action, Tally>,
+    /// By segment (`(none)` when untagged).
+    pub by_segment: BTreeMap<String, Tally>,
+    /// By acquisition channel.
+    pub by_channel: BTreeMap<String, Tally>,
+    /// By account owner.
+    pub by_owner: BTreeMap<String, Tally>,
+    /// Account groups, by parent.
+    pub groups: BTreeMap<CustomerId, GroupRollup>,
+    /// Effect of the plan.
+    pub plan: PlanEffect,
+    /// One row per customer, by id.
+    pub rows: Vec<CustomerRow>,
+}
+
+/// Where a long run is.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Pricing and summarising.
+    Summarise,
+    /// Assessing and recommending.
+    Assess,
+}
+
+/// Hears about progress on long runs. Called every [`PROGRESS_EVERY`] records per shard.
+pub trait Progress: Send + Sync {
+    /// `done` more records of `phase` are finished.
+    fn advanced(&self, phase: Phase, done: u64);
+}
+
+/// Records between two progress calls.
+pub const PROGRESS_EVERY: u64 = 10_000;
+
+const UNTAGGED: &str = "(none)";
+
+fn add_to(
+    map: &mut BTreeMap<String, Tally>,
+    key: Option<&str>,
+    t: &Tally,
+    currency: Currency,
+) -> Result<()> {
+    let entry = map
+        .entry(key.unwrap_or(UNTAGGED).to_owned())
+        .or_insert_with(|| Tally::new(currency));
+    entry
+        .merge(t)
+        .map_err(|p| Error::arithmetic(None, "portfolio.breakdown", p))
+}
+
+fn merge_maps<K: Ord + Clone>(
+    into: &mut BTreeMap<K, Tally>,
+    from: BTreeMap<K, Tally>,
+) -> Result<()> {
+    for (k, t) in from {
+        match into.get_mut(&k) {
+            Some(mine) => mine
+                .merge(&t)
+                .map_err(|p| Error::arithmetic(None, "portfolio.merge", p))?,
+            None => {
+                into.insert(k, t);
+            }
+        }
+    }
+    Ok(())
+}
+
+impl PortfolioReport {
+    fn new(currency: Currency, as_of: NaiveDate, facts: PortfolioFacts) -> Self {
+        PortfolioReport {
+            currency,
+            as_of,
+            facts,
+            records: 0,
+            bad_records: Vec::new(),
+            totals: Tally::new(currency),
+            by_quadrant: BTreeMap::new(),
+            by_class: BTreeMap::new(),
+            by_action: BTreeMap::new(),
+            by_segment: BTreeMap::new(),
+            by_channel: BTreeMap::new(),
+            by_owner: BTreeMap::new(),
+            groups: BTreeMap::new(),
+            plan: PlanEffect {
+                revenue_lost: Money::zero(currency),
+                margin_gained: Money::zero(currency),
+                hours_freed: RoleHours::default(),
+            },
+            rows: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, customer: &Customer, a: &FitAssessment, r: &Recommendation) -> Result<()> {
+        let c = self.currency;
+        let mut t = Tally::new(c);
+        t.customers = 1;
+        t.revenue = a.cost.revenue;
+        t.cost = a.cost.total;
+        t.margin = a.cost.gross_margin;
+        t.hours = a.cost.hours;
+        t.bad_fit = u64::from(a.classification.class == FitClass::BadFit);
+        t.bad = u64::from(a.classification.class == FitClass::Bad);
+        t.offboard = u64::from(r.action == Action::Offboard);
+        let arithmetic = |p| Error::arithmetic(Some(customer.id()), "portfolio", p);
+        self.totals.merge(&t).map_err(arithmetic)?;
+        self.by_quadrant
+            .entry(a.quadrant)
+            .or_insert_with(|| Tally::new(c))
+            .merge(&t)
+            .map_err(arithmetic)?;
+        self.by_class
+            .entry(a.classification.class)
+            .or_insert_with(|| Tally::new(c))
+            .merge(&t)
+            .map_err(arithmetic)?;
+        self.by_action
+            .entry(r.action)
+            .or_insert_with(|| Tally::new(c))
+            .merge(&t)
+            .map_err(arithmetic)?;
+        add_to(&mut self.by_segment, customer.segment(), &t, c)?;
+        add_to(&mut self.by_channel, customer.acquisition_channel(), &t, c)?;
+        add_to(&mut self.by_owner, customer.account_owner(), &t, c)?;
+        if let Some(parent) = customer.parent() {
+            let g = self
+                .groups
+                .entry(parent.clone())
+                .or_insert_with(|| GroupRollup {
+                    tally: Tally::new(c),
+                    actions: BTreeMap::new(),
+                });
+            g.tally.merge(&t).map_err(arithmetic)?;
+            *g.actions.entry(r.action).or_insert(0) += 1;
+        }
+        let e = &r.effect;
+        self.plan.revenue_lost = self
+            .plan
+            .revenue_lost
+            .checked_add(e.revenue_lost)
+            .map_err(|e| arithmetic(e.into()))?;
+        self.plan.margin_gained = self
+            .plan
+            .margin_gained
+            .checked_add(e.margin_gained)
+            .map_err(|e| arithmetic(e.into()))?;
+        self.plan.hours_freed = self
+            .plan
+            .hours_freed
+            .checked_add(&e.hours_freed)
+            .ok_or_else(|| arithmetic(Problem::Overflow))?;
+        let attention = (!a.cost.revenue.is_zero()).then(|| {
+            decimal_to_f64(a.cost.hours.success + a.cost.hours.executive)
+                / decimal_to_f64(a.cost.revenue.amount())
+        });
+        self.rows.push(CustomerRow {
+            id: customer.id().clone(),
+            revenue: a.cost.revenue,
+            profit: a.cost.gross_margin,
+            margin: a.cost.margin,
+            growth: a.effective_score(Dimension::GrowthPotential),
+            score: a.effective_overall(),
+            quadrant: a.quadrant,
+            class: a.classification.class,
+            action: r.action,
+            attention,
+        });
+        Ok(())
+    }
+
+    fn finish(&mut self) {
+        // By id; duplicate ids (a data problem) are ordered by their figures, so that the
+        // order never depends on the input's.
+        self.rows.sort_by(|a, b| {
+            a.id.cmp(&b.id)
+                .then_with(|| a.revenue.amount().cmp(&b.revenue.amount()))
+                .then_with(|| a.profit.amount().cmp(&b.profit.amount()))
+                .then_with(|| a.score.total_cmp(&b.score))
+                .then_with(|| a.action.cmp(&b.action))
+        });
+        sort_bad(&mut self.bad_records);
+    }
+
+    /// Fold `other` — a report of another shard, made with the same facts — in.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when the shards used different facts, currencies or dates;
+    /// [`Error::Arithmetic`] on overflow.
+    pub fn merge(&mut self, other: PortfolioReport) -> Result<()> {
+        if other.facts != self.facts || other.currency != self.currency || other.as_of != self.as_of
+        {
+            return Err(Error::config(
+                "portfolio.merge",
+                Problem::Rule {
+                    rule: "reports of shards must share the portfolio facts, currency and date"
+                        .into(),
+                },
+            ));
+        }
+        let arithmetic = |p| Error::arithmetic(None, "portfolio.merge", p);
+        self.records += other.records;
+        self.bad_records.extend(other.bad_records);
+        self.totals.merge(&other.totals).map_err(arithmetic)?;
+        merge_maps(&mut self.by_quadrant, other.by_quadrant)?;
+        merge_maps(&mut self.by_class, other.by_class)?;
+        merge_maps(&mut self.by_action, other.by_action)?;
+        merge_maps(&mut self.by_segment, other.by_segment)?;
+        merge_maps(&mut self.by_channel, other.by_channel)?;
+        merge_maps(&mut self.by_owner, other.by_owner)?;
+        for (parent, g) in other.groups {
+            match self.groups.get_mut(&parent) {
+                Some(mine) => {
+                    mine.tally.merge(&g.tally).map_err(arithmetic)?;
+                    for (a, n) in g.actions {
+                        *mine.actions.entry(a).or_insert(0) += n;
+                    }
+                }
+                None => {
+                    self.groups.insert(parent, g);
+                }
+            }
+        }
+        let p = other.plan;
+        self.plan.revenue_lost = self
+            .plan
+            .revenue_lost
+            .checked_add(p.revenue_lost)
+            .map_err(|e| arithmetic(e.into()))?;
+        self.plan.margin_gained = self
+            .plan
+            .margin_gained
+            .checked_add(p.margin_gained)
+            .map_err(|e| arithmetic(e.into()))?;
+        self.plan.hours_freed = self
+            .plan
+            .hours_freed
+            .checked_add(&p.hours_freed)
+            .ok_or_else(|| arithmetic(Problem::Overflow))?;
+        self.rows.extend(other.rows);
+        self.finish();
+        Ok(())
+    }
+
+    /// Margin ratio of the portfolio now (`None` without revenue).
+    pub fn margin_before(&self) -> Option<Ratio> {
+        ratio(self.totals.margin.amount(), self.totals.revenue.amount())
+    }
+
+    /// Margin ratio after the plan: margin plus what it gains, over revenue less what it loses.
+    pub fn margin_after(&self) -> Option<Ratio> {
+        let margin = self
+            .totals
+            .margin
+            .amount()
+            .checked_add(self.plan.margin_gained.amount())?;
+        let revenue = self
+            .totals
+            .revenue
+            .amount()
+            .checked_sub(self.plan.revenue_lost.amount())?;
+        ratio(margin, revenue)
+    }
+
+    /// The whale curve: customers ranked by profit, cumulative profit as a share of the total.
+    pub fn whale_curve(&self, max_points: usize) -> WhaleCurve {
+        let mut profits: Vec<Decimal> = self.rows.iter().map(|r| r.profit.amount()).collect();
+        profits.sort_by(|a, b| b.cmp(a));
+        let total: Decimal = profits
+            .iter()
+            .try_fold(Decimal::ZERO, |a, p| a.checked_add(*p))
+            .unwrap_or(Decimal::MAX);
+        let n = profits.len();
+        let (mut cumulative, mut peak, mut peak_rank) = (Decimal::ZERO, Decimal::MIN, 0usize);
+        let step = (n / max_points.max(1)).max(1);
+        let mut points = vec![(0.0, Some(Ratio::new(Decimal::ZERO)))];
+        let defined = total > Decimal::ZERO;
+        let mut top_profit = Decimal::ZERO;
+        let top_n = ((n as f64) * 0.2).ceil() as usize;
+        for (i, p) in profits.iter().enumerate() {
+            cumulative = cumulative.checked_add(*p).unwrap_or(cumulative);
+            if cumulative > peak {
+                peak = cumulative;
+                peak_rank = i + 1;
+            }
+            if i + 1 == top_n {
+                top_profit = cumulative;
+            }
+            if (i + 1) % step == 0 || i + 1 == n {
+                points.push((
+                    (i + 1) as f64 / n as f64,
+                    defined.then(|| Ratio::new((cumulative / total).round_dp(4))),
+                ));
+            }
+        }
+        let currency = self.currency;
+        WhaleCurve {
+            total_profit: Money::new(total, currency),
+            peak_profit: Money::new(if n == 0 { Decimal::ZERO } else { peak }, currency),
+            peak_rank,
+            peak_customer_share: if n == 0 {
+                0.0
+            } else {
+                peak_rank as f64 / n as f64
+            },
+            peak_share: ratio_if(defined, peak, total),
+            top_20_share: ratio_if(defined && n > 0, top_profit, total),
+            points,
+        }
+    }
+
+    /// Revenue concentration: share of the top customers and the Herfindahl index.
+    pub fn revenue_concentration(&self, top: usize) -> Concentration {
+        let mut revenues: Vec<Decimal> = self.rows.iter().map(|r| r.revenue.amount()).collect();
+        revenues.sort_by(|a, b| b.cmp(a));
+        let total: Decimal = revenues
+            .iter()
+            .try_fold(Decimal::ZERO, |a, r| a.checked_add(*r))
+            .unwrap_or(Decimal::MAX);
+        let defined = total > Decimal::ZERO;
+        let top_sum = revenues
+            .iter()
+            .take(top)
+            .try_fold(Decimal::ZERO, |a, r| a.checked_add(*r))
+            .unwrap_or(Decimal::MAX);
+        let total_f = decimal_to_f64(total);
+        let hhi = defined.then(|| {
+            revenues
+                .iter()
+                .map(|r| {
+                    let s = decimal_to_f64(*r) / total_f;
+                    s * s
+                })
+                .sum::<f64>()
+        });
+        Concentration {
+            top,
+            top_share: ratio_if(defined, top_sum, total),
+            herfindahl: hhi,
+        }
+    }
+
+    /// Customers with growth potential who get the least attention: where freed hours should go
+    /// (seed 002). Invest or retain, growth score at least `min_growth`, least success and
+    /// executive hours per revenue first.
+    pub fn potential_for_freed_hours(&self, min_growth: f64, n: usize) -> Vec<CustomerId> {
+        let mut candidates: Vec<&CustomerRow> = self
+            .rows
+            .iter()
+            .filter(|r| matches!(r.action, Action::Invest | Action::Retain))
+            .filter(|r| r.growth.is_some_and(|g| g >= min_growth))
+            .collect();
+        candidates.sort_by(|a, b| {
+            a.attention
+                .unwrap_or(f64::MAX)
+                .total_cmp(&b.attention.unwrap_or(f64::MAX))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        candidates
+            .into_iter()
+            .take(n)
+            .map(|r| r.id.clone())
+            .collect()
+    }
+}
+
+fn ratio(num: Decimal, den: Decimal) -> Option<Ratio> {
+    if den.is_zero() {
+        None
+    } else {
+        num.checked_div(den)
+            .map(|r| Ratio::new(r.round_dp(6).normalize()))
+    }
+}
+
+fn ratio_if(defined: bool, num: Decimal, den: Decimal) -> Option<Ratio> {
+    if defined {
+        ratio(num, den)
+    } else {
+        None
+    }
+}
+
+/// The whale curve (Kaplan and Narayanan: the most profitable 20 % of customers typically earn
+/// 150-300 % of total profit).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WhaleCurve {
+    /// Total profit.
+    pub total_profit: Money,
+    /// Highest cumulative profit along the curve.
+    pub peak_profit: Money,
+    /// How many of the most profitable customers reach the peak.
+    pub peak_rank: usize,
+    /// Those customers as a share of all.
+    pub peak_customer_share: f64,
+    /// The peak as a share of total profit; `None` when total profit is zero or negative.
+    pub peak_share: Option<Ratio>,
+    /// Profit share of the most profitable 20 %; `None` when total profit is not positive.
+    pub top_20_share: Option<Ratio>,
+    /// `(share of customers, cumulative share of profit)`, sampled.
+    pub points: Vec<(f64, Option<Ratio>)>,
+}
+
+/// Revenue concentration.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Concentration {
+    /// How many top customers.
+    pub top: usize,
+    /// Their share of revenue.
+    pub top_share: Option<Ratio>,
+    /// Herfindahl index of revenue shares (0 to 1).
+    pub herfindahl: Option<f64>,
+}
+
+/// Runs both phases over a customer base.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use custfit::portfolio::{PortfolioAnalyzer, PortfolioConfig};
+/// use custfit::{AssessmentConfig, Assessor, CostModel, CostModelConfig, Customer, DefaultPolicy, PolicyConfig};
+/// use rust_decimal::Decimal;
+/// # fn main() -> custfit::Result<()> {
+/// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// let model = CostModel::new(CostModelConfig::default())?;
+/// let analyzer = PortfolioAnalyzer::new(
+///     Assessor::new(model.clone(), AssessmentConfig::default())?,
+///     DefaultPolicy::new(PolicyConfig::default(), model)?,
+///     PortfolioConfig::default(),
+/// )?;
+/// let customers: Vec<Customer> = (0..3)
+///     .map(|i| {
+///         Customer::builder(format!("c{i}"), "C").currency("USD")
+///             .period(d(2025, 1, 1), d(2025, 12, 31)).customer_since(d(2023, 1, 1))
+///             .recurring_revenue(Decimal::from(10_000 * (i + 1))).build()
+///     })
+///     .collect::<custfit::Result<_>>()?;
+/// let report = analyzer.analyze_slice(&customers, d(2026, 1, 15), 2, &|_, _| {})?;
+/// assert_eq!(report.totals.customers, 3);
+/// assert_eq!(report.rows.len(), 3);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct PortfolioAnalyzer<S, P> {
+    assessor: Assessor<S>,
+    policy: P,
+    config: PortfolioConfig,
+}
+
+/// A sink for full assessments: called once per customer as it is assessed.
+pub type Sink<'a> = dyn Fn(&FitAssessment, &Recommendation) + Sync + 'a;
+
+impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
+    /// An analyzer.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] for an invalid portfolio configuration.
+    pub fn new(assessor: Assessor<S>, policy: P, config: PortfolioConfig) -> Result<Self> {
+        config.validate()?;
+        Ok(PortfolioAnalyzer {
+            assessor,
+            policy,
+            config,
+        })
+    }
+
+    /// Phase 1 over records: price each customer and summarise.
+    pub fn summarise<I>(&self, records: I, progress: Option<&dyn Progress>) -> PortfolioSummary
+    where
+        I: IntoIterator<Item = Result<Customer>>,
+    {
+        let mut s = PortfolioSummary::default();
+        for record in records {
+            s.records += 1;
+            if let Err(e) = record.and_then(|c| self.summarise_one(&c, &mut s)) {
+                s.bad_records.push(BadRecord::new(e));
+            }
+            if let Some(p) = progress {
+                if s.records % PROGRESS_EVERY == 0 {
+                    p.advanced(Phase::Summarise, PROGRESS_EVERY);
+                }
+            }
+        }
+        sort_bad(&mut s.bad_records);
+        s
+    }
+
+    fn summarise_one(&self, c: &Customer, s: &mut PortfolioSummary) -> Result<()> {
+        let cost = self.assessor.cost_model().cost_to_serve(c)?;
+        let service = cost
+            .sum_where(|i| i.role().is_some())
+            .map_err(|e| Error::arithmetic(Some(c.id()), "cost.service", e))?;
+        if !cost.revenue.is_zero() {
+            let ratio = decimal_to_f64(service.amount()) / decimal_to_f64(cost.revenue.amount());
+            s.service_ratios.push(ratio);
+            let consumed = c
+                .behaviour()
+                .content_consumed
+                .is_some_and(|x| x.to_f64() >= self.config.content_consumed_min);
+            if consumed {
+                s.content_consumers.push((c.id().clone(), ratio));
+            }
+        }
+        if let Some(parent) = c.parent() {
+            let g = GroupTotals {
+                parent: parent.clone(),
+                members: 1,
+                revenue: cost.revenue,
+                margin: cost.gross_margin,
+            };
+            match s.groups.get_mut(parent) {
+                Some(mine) => add_group(mine, &g)?,
+                None => {
+                    s.groups.insert(parent.clone(), g);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The portfolio facts from a (merged) summary.
+    pub fn facts(&self, summary: &PortfolioSummary) -> PortfolioFacts {
+        let configured = self
+            .assessor
+            .config()
+            .segmentation
+            .typical_service_cost_ratio;
+        let mut ratios = summary.service_ratios.clone();
+        let median = if self.config.use_portfolio_median && !ratios.is_empty() {
+            ratios.sort_by(f64::total_cmp);
+            let n = ratios.len();
+            let m = if n % 2 == 1 {
+                ratios[n / 2]
+            } else {
+                (ratios[n / 2 - 1] + ratios[n / 2]) / 2.0
+            };
+            (m > 0.0).then_some(m)
+        } else {
+            None
+        };
+        let typical = median.unwrap_or(configured);
+        let heavy = typical * self.config.heavy_help_factor;
+        let customers: BTreeSet<CustomerId> = summary
+            .content_consumers
+            .iter()
+            .filter(|(_, r)| *r >= heavy)
+            .map(|(id, _)| id.clone())
+            .collect();
+        let assessed = summary.records - summary.bad_records.len() as u64;
+        let share = if assessed == 0 {
+            0.0
+        } else {
+            customers.len() as f64 / assessed as f64
+        };
+        PortfolioFacts {
+            typical_service_ratio: typical,
+            typical_from_portfolio: median.is_some(),
+            systemic: SystemicSignal {
+                customers: customers.into_iter().collect(),
+                share,
+                threshold: self.config.systemic_share_threshold,
+                flagged: share > self.config.systemic_share_threshold,
+            },
+            groups: summary.groups.clone(),
+        }
+    }
+
+    /// Phase 2 over records: assess and recommend each customer with the portfolio facts.
+    /// Records that fail to read are skipped (phase 1 reported them); a customer whose
+    /// assessment or recommendation fails becomes a bad record.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Arithmetic`] when a total overflows.
+    pub fn report<I>(
+        &self,
+        records: I,
+        facts: &PortfolioFacts,
+        as_of: NaiveDate,
+        sink: &Sink<'_>,
+        progress: Option<&dyn Progress>,
+    ) -> Result<PortfolioReport>
+    where
+        I: IntoIterator<Item = Result<Customer>>,
+    {
+        let mut report =
+            PortfolioReport::new(self.assessor.cost_model().currency(), as_of, facts.clone());
+        let ctx = AssessmentContext {
+            typical_service_cost_ratio: Some(facts.typical_service_ratio),
+            ..AssessmentContext::new(as_of)
+        };
+        for record in records {
+            // Records phase 1 refused are reported there.
+            let Ok(c) = record else { continue };
+            report.records += 1;
+            let assessed = self.assessor.assess_with(&c, &ctx).and_then(|a| {
+                let policy_ctx = PolicyContext::with_systemic(
+                    facts.systemic.flagged
+                        && facts.systemic.customers.binary_search(c.id()).is_ok(),
+                )
+                .with_group(c.parent().and_then(|p| facts.groups.get(p)).cloned());
+                let r = self.policy.recommend(&c, &a, &policy_ctx)?;
+                Ok((a, r))
+            });
+            match assessed {
+                Ok((a, r)) => {
+                    sink(&a, &r);
+                    report.add(&c, &a, &r)?;
+                }
+                Err(e) => report.bad_records.push(BadRecord::new(e)),
+            }
+            if let Some(p) = progress {
+                if report.records % PROGRESS_EVERY == 0 {
+                    p.advanced(Phase::Assess, PROGRESS_EVERY);
+                }
+            }
+        }
+        report.finish();
+        Ok(report)
+    }
+
+    /// Both phases over a source that can be opened twice (a database query, a file): `open`
+    /// is called once per phase.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Arithmetic`] when a total overflows.
+    pub fn analyze<Src, F>(
+        &self,
+        mut open: F,
+        as_of: NaiveDate,
+        sink: &Sink<'_>,
+        progress: Option<&dyn Progress>,
+    ) -> Result<PortfolioReport>
+    where
+        Src: CustomerSource,
+        F: FnMut() -> Src,
+    {
+        let mut first = open();
+        let summary = self.summarise(std::iter::from_fn(|| first.next_customer()), progress);
+        let facts = self.facts(&summary);
+        let mut second = open();
+        let report = self.report(
+            std::iter::from_fn(|| second.next_customer()),
+            &facts,
+            as_of,
+            sink,
+            progress,
+        )?;
+        Ok(with_phase_one(report, summary))
+    }
+
+    /// Both phases over customers in memory, on `threads` threads (scoped; at least 1). The
+    /// report equals that of a sequential run.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Arithmetic`] when a total overflows.
+    pub fn analyze_slice(
+        &self,
+        customers: &[Customer],
+        as_of: NaiveDate,
+        threads: usize,
+        sink: &Sink<'_>,
+    ) -> Result<PortfolioReport>
+    where
+        S: Sync,
+        P: Sync,
+    {
+        let threads = threads.max(1);
+        let chunk = customers.len().div_ceil(threads).max(1);
+        let shards: Vec<&[Customer]> = customers.chunks(chunk).collect();
+        let summaries: Vec<PortfolioSummary> = std::thread::scope(|scope| {
+            let handles: Vec<_> = shards
+                .iter()
+                .map(|shard| {
+                    scope.spawn(move || self.summarise(shard.iter().cloned().map(Ok), None))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        let mut summary = PortfolioSummary::default();
+        for s in summaries {
+            summary.merge(s)?;
+        }
+        let facts = self.facts(&summary);
+        let reports: Vec<Result<PortfolioReport>> = std::thread::scope(|scope| {
+            let facts = &facts;
+            let handles: Vec<_> = shards
+                .iter()
+                .map(|shard| {
+                    scope.spawn(move || {
+                        self.report(shard.iter().cloned().map(Ok), facts, as_of, sink, None)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(Error::config(
+                            "portfolio.threads",
+                            Problem::Rule {
+                                rule: "a worker thread panicked".into(),
+                            },
+                        ))
+                    })
+                })
+                .collect()
+        });
+        let mut report = PortfolioReport::new(self.assessor.cost_model().currency(), as_of, facts);
+        for r in reports {
+            report.merge(r?)?;
+        }
+        Ok(with_phase_one(report, summary))
+    }
+}
+
+/// Count the records phase 1 read and add the records it refused.
+fn with_phase_one(report: PortfolioReport, summary: PortfolioSummary) -> PortfolioReport {
+    report.with_summary(summary)
+}
+
+impl PortfolioReport {
+    /// Complete a report of phase 2 (merged over shards) with the merged phase-1 summary: the
+    /// records read and the records refused. Call it once, after merging.
+    pub fn with_summary(mut self, summary: PortfolioSummary) -> Self {
+        self.records = summary.records;
+        self.bad_records.extend(summary.bad_records);
+        sort_bad(&mut self.bad_records);
+        self
+    }
+
+    /// Records assessed plus records refused: always the records read.
+    pub fn counts_add_up(&self) -> bool {
+        self.totals.customers + self.bad_records.len() as u64 == self.records
+            && self.rows.len() as u64 == self.totals.customers
+    }
+}

@@ -1,0 +1,247 @@
+//! Portfolio analysis: the shipped sample, the systemic signal (seed 002), account groups, bad
+//! records, the whale curve and concentration by hand, and the merge rules.
+
+mod common;
+
+use common::*;
+use custfit::portfolio::{PortfolioAnalyzer, PortfolioConfig, PortfolioReport};
+use custfit::scoring::WeightedScorecard;
+use custfit::source::IterSource;
+use custfit::{Action, Customer, DefaultPolicy, Error, PolicyConfig, Rule, Severity};
+
+type Analyzer = PortfolioAnalyzer<WeightedScorecard, DefaultPolicy>;
+
+fn analyzer() -> Analyzer {
+    PortfolioAnalyzer::new(assessor(), policy(), PortfolioConfig::default()).unwrap()
+}
+
+fn run(customers: &[Customer]) -> PortfolioReport {
+    analyzer()
+        .analyze_slice(customers, as_of(), 1, &|_, _| {})
+        .unwrap()
+}
+
+/// Seed 002: "If you have dozens of customers who need a lot of additional help despite
+/// consuming the recommended content, it's likely not them who are the problem."
+#[test]
+fn seed_002_systemic_signal_flags_names_and_protects() {
+    let mut customers: Vec<Customer> = (0..8)
+        .map(|i| healthy(&format!("ok-{i}")).build().unwrap())
+        .collect();
+    // Four customers (a third) drown in support although they consume the content.
+    for i in 0..4 {
+        customers.push(
+            healthy(&format!("v2-{i}"))
+                .recurring_revenue(dec("30000"))
+                .tickets(Severity::High, 80, Some(dec("400")))
+                .success_hours(dec("200"))
+                .content_consumed(dec("0.9"))
+                .expansion_whitespace(dec("100"))
+                .growth_likelihood(0.1)
+                .build()
+                .unwrap(),
+        );
+    }
+    let report = run(&customers);
+    let s = &report.facts.systemic;
+    assert!(s.flagged, "{s}");
+    assert_eq!(s.customers.len(), 4);
+    assert!(s.customers.iter().all(|id| id.as_str().starts_with("v2-")));
+    // None of them is let go for it.
+    for row in report
+        .rows
+        .iter()
+        .filter(|r| r.id.as_str().starts_with("v2-"))
+    {
+        assert_ne!(row.action, Action::Offboard, "{}", row.id);
+    }
+    // Below the threshold the same customers are not protected by the signal.
+    let strict = PortfolioAnalyzer::new(
+        assessor(),
+        policy(),
+        PortfolioConfig {
+            systemic_share_threshold: 0.5,
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .analyze_slice(&customers, as_of(), 1, &|_, _| {})
+    .unwrap();
+    assert!(!strict.facts.systemic.flagged);
+    assert!(strict.rows.iter().any(|r| r.action == Action::Offboard));
+}
+
+#[test]
+fn account_groups_roll_up_and_a_subsidiary_is_not_let_go_silently() {
+    let customers = vec![
+        healthy("g-a").parent("G").build().unwrap(),
+        healthy("g-b")
+            .parent("G")
+            .recurring_revenue(dec("50000"))
+            .build()
+            .unwrap(),
+        healthy("g-loss")
+            .parent("G")
+            .recurring_revenue(dec("20000"))
+            .engineering_hours(dec("150"))
+            .expansion_whitespace(dec("500"))
+            .growth_likelihood(0.1)
+            .contract(custfit::Contract::builder(d(2025, 4, 1), d(2026, 3, 31)))
+            .build()
+            .unwrap(),
+        healthy("solo").build().unwrap(),
+    ];
+    let recommendations = std::sync::Mutex::new(Vec::new());
+    let report = analyzer()
+        .analyze_slice(&customers, as_of(), 1, &|_, r| {
+            recommendations.lock().unwrap().push(r.clone())
+        })
+        .unwrap();
+    let group = &report.groups[&custfit::CustomerId::new("G").unwrap()];
+    assert_eq!(group.tally.customers, 3);
+    let sum = report
+        .rows
+        .iter()
+        .filter(|r| r.id.as_str().starts_with("g-"))
+        .map(|r| r.revenue.amount())
+        .sum::<rust_decimal::Decimal>();
+    assert_eq!(group.tally.revenue.amount(), sum);
+    assert_eq!(group.actions.values().sum::<u64>(), 3);
+    let recs = recommendations.into_inner().unwrap();
+    let loss = recs
+        .iter()
+        .find(|r| r.customer.as_str() == "g-loss")
+        .unwrap();
+    assert_eq!(loss.action, Action::Offboard);
+    let impact = loss
+        .group_impact
+        .as_ref()
+        .expect("the group impact is stated");
+    assert_eq!(impact.group.members, 3);
+    assert!(impact.margin_without.amount() > impact.group.margin.amount());
+    assert!(impact
+        .to_string()
+        .starts_with("part of group G (3 customers"));
+}
+
+#[test]
+fn bad_records_are_reported_and_the_counts_add_up() {
+    let good: Vec<Customer> = (0..5)
+        .map(|i| healthy(&format!("c{i}")).build().unwrap())
+        .collect();
+    let records = || {
+        let mut v: Vec<custfit::Result<Customer>> = good.iter().cloned().map(Ok).collect();
+        v.insert(2, base("neg").engineering_hours(dec("-1")).build());
+        v.push(Err(Error::Source {
+            record: Some("row 9".into()),
+            message: "unreadable".into(),
+        }));
+        IterSource::new(v.into_iter())
+    };
+    let report = analyzer()
+        .analyze(records, as_of(), &|_, _| {}, None)
+        .unwrap();
+    assert_eq!(report.records, 7);
+    assert_eq!(report.totals.customers, 5);
+    assert_eq!(report.bad_records.len(), 2);
+    assert!(report.counts_add_up());
+    assert_eq!(report.bad_records[0].record.as_deref(), Some("neg"));
+    assert_eq!(
+        report.bad_records[0].error.to_string(),
+        "customer `neg`: field `activity.engineering_hours`: must not be negative, got -1"
+    );
+    assert_eq!(report.bad_records[1].record.as_deref(), Some("row 9"));
+}
+
+#[test]
+fn whale_curve_and_concentration_by_hand() {
+    // Profits 300, 100 and -200 (revenue 400, 400, 200; costs from engineering hours).
+    let c = |id: &str, revenue: &str, hours: &str| {
+        base(id)
+            .recurring_revenue(dec(revenue))
+            .engineering_hours(dec(hours))
+            .build()
+            .unwrap()
+    };
+    // COGS 10 %: 400 - 40 - 0.6 h x 100 = 300; 400 - 40 - 2.6 h = 100; 200 - 20 - 3.8 h = -200.
+    let report = run(&[
+        c("a", "400", "0.6"),
+        c("b", "400", "2.6"),
+        c("c", "200", "3.8"),
+    ]);
+    let profits: Vec<String> = report.rows.iter().map(|r| r.profit.to_string()).collect();
+    assert_eq!(profits, ["300.0 USD", "100.0 USD", "-200.0 USD"]);
+    let w = report.whale_curve(100);
+    assert_eq!(w.total_profit, usd("200"));
+    assert_eq!(w.peak_profit, usd("400"));
+    assert_eq!(w.peak_rank, 2);
+    assert_eq!(w.peak_share.unwrap().get(), dec("2"));
+    assert_eq!(w.top_20_share.unwrap().get(), dec("1.5")); // the top customer: 300 of 200
+                                                           // Revenue 400, 400, 200 of 1,000: top-2 share 80 %, HHI 0.16 + 0.16 + 0.04.
+    let conc = report.revenue_concentration(2);
+    assert_eq!(conc.top_share.unwrap().get(), dec("0.8"));
+    assert!((conc.herfindahl.unwrap() - 0.36).abs() < 1e-12);
+    // With no profit overall, shares of it are undefined, not numbers.
+    let losing = run(&[c("a", "100", "5"), c("b", "100", "5")]);
+    let w = losing.whale_curve(10);
+    assert_eq!(w.peak_share, None);
+    assert_eq!(w.top_20_share, None);
+    assert!(w.points.iter().skip(1).all(|(_, s)| s.is_none()));
+}
+
+#[test]
+fn the_plan_effect_and_margins_before_and_after() {
+    let customers = vec![
+        healthy("keep").build().unwrap(),
+        healthy("drop")
+            .recurring_revenue(dec("20000"))
+            .engineering_hours(dec("150"))
+            .expansion_whitespace(dec("500"))
+            .growth_likelihood(0.1)
+            .build()
+            .unwrap(),
+    ];
+    let report = run(&customers);
+    let drop = report
+        .rows
+        .iter()
+        .find(|r| r.id.as_str() == "drop")
+        .unwrap();
+    assert_eq!(drop.action, Action::Offboard);
+    assert_eq!(report.plan.revenue_lost, drop.revenue);
+    assert!(report.margin_after().unwrap() > report.margin_before().unwrap());
+    assert!(report.plan.hours_freed.engineering >= dec("150"));
+    assert_eq!(report.potential_for_freed_hours(0.0, 5).len(), 1);
+    let _ = (
+        Rule::Dog,
+        DefaultPolicy::new(PolicyConfig::default(), simple_model()).unwrap(),
+    );
+}
+
+#[test]
+fn the_shipped_sample_exercises_the_whole_flow() {
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/");
+    let read = |f: &str| std::fs::read_to_string(format!("{data}{f}")).unwrap();
+    let model: custfit::CostModel = serde_json::from_str(&read("cost_model.json")).unwrap();
+    let config: custfit::AssessmentConfig = serde_json::from_str(&read("assessment.json")).unwrap();
+    let policy_config: PolicyConfig = serde_json::from_str(&read("policy.json")).unwrap();
+    let customers: Vec<Customer> = serde_json::from_str(&read("customers.json")).unwrap();
+    let analyzer = PortfolioAnalyzer::new(
+        custfit::Assessor::new(model.clone(), config).unwrap(),
+        DefaultPolicy::new(policy_config, model).unwrap(),
+        PortfolioConfig::default(),
+    )
+    .unwrap();
+    let report = analyzer
+        .analyze_slice(&customers, as_of(), 2, &|_, _| {})
+        .unwrap();
+    assert!(report.counts_add_up());
+    assert_eq!(report.totals.customers, 56);
+    assert_eq!(report.by_quadrant.len(), 4, "every quadrant");
+    assert_eq!(report.by_class.len(), 4, "every class");
+    for action in Action::ALL {
+        assert!(report.by_action.contains_key(&action), "no {action}");
+    }
+    assert!(report.facts.systemic.flagged, "{}", report.facts.systemic);
+    assert_eq!(report.groups.len(), 2);
+}
