@@ -1,188 +1,447 @@
-//! The main job: assess the shipped sample portfolio — cost to serve, margin, fit scores,
-//! quadrant, class and the reasons behind them — and print a readable report.
+//! The main job: assess the shipped sample portfolio in two phases on both cores — cost to
+//! serve, fit, quadrant, class, recommendation with levers or exit plan — and print a readable
+//! report; `--json` prints the whole report as JSON. Two SVG charts are written: the whale
+//! curve, and the profitability × growth matrix coloured by recommendation.
 //!
 //! ```text
-//! cargo run --release --example portfolio [customers.json] [cost_model.json] [assessment.json] [policy.json]
+//! cargo run --release --example portfolio [--json] [--out DIR] [DATA_DIR]
 //! ```
 
 use std::collections::BTreeMap;
 use std::error::Error;
 use std::fs;
+use std::sync::Mutex;
 
 use chrono::NaiveDate;
-use custfit::source::{CustomerSource, IterSource};
+use custfit::portfolio::{PortfolioAnalyzer, PortfolioConfig, PortfolioReport, Tally};
 use custfit::{
-    AssessmentConfig, Assessor, CostModel, Customer, DefaultPolicy, FitAssessment, Money,
-    PolicyConfig, PolicyContext, Recommendation, RecommendationPolicy, Role,
+    Action, AssessmentConfig, Assessor, CostModel, Customer, DefaultPolicy, FitAssessment, Money,
+    PolicyConfig, Recommendation,
 };
-
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data");
+use plotters::prelude::*;
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let path = |i: usize, name: &str| {
-        args.get(i)
-            .cloned()
-            .unwrap_or_else(|| format!("{DATA}/{name}"))
-    };
-    let customers_path = path(0, "customers.json");
-    let model: CostModel = serde_json::from_str(&fs::read_to_string(path(1, "cost_model.json"))?)?;
-    let config: AssessmentConfig =
-        serde_json::from_str(&fs::read_to_string(path(2, "assessment.json"))?)?;
-    let policy_config: PolicyConfig =
-        serde_json::from_str(&fs::read_to_string(path(3, "policy.json"))?)?;
-    let policy = DefaultPolicy::new(policy_config, model.clone())?;
-    let assessor = Assessor::new(model, config)?;
+    let mut json = false;
+    let mut out = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/out").to_owned();
+    let mut data = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data").to_owned();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--json" => json = true,
+            "--out" => out = args.next().ok_or("--out needs a directory")?,
+            other => data = other.to_owned(),
+        }
+    }
+    let read = |name: &str| fs::read_to_string(format!("{data}/{name}"));
+    let model: CostModel = serde_json::from_str(&read("cost_model.json")?)?;
+    let config: AssessmentConfig = serde_json::from_str(&read("assessment.json")?)?;
+    let lines = (
+        config.segmentation.margin_line,
+        config.segmentation.growth_line,
+    );
+    let policy: PolicyConfig = serde_json::from_str(&read("policy.json")?)?;
+    let analyzer = PortfolioAnalyzer::new(
+        Assessor::new(model.clone(), config)?,
+        DefaultPolicy::new(policy, model)?,
+        PortfolioConfig::default(),
+    )?;
     // The sample's assessment period is 2025; it is assessed two weeks after.
     let as_of = NaiveDate::from_ymd_opt(2026, 1, 15).ok_or("bad date")?;
 
-    // Parse record by record, so that one bad record is reported and the rest still load.
-    let records: Vec<serde_json::Value> =
-        serde_json::from_str(&fs::read_to_string(&customers_path)?)?;
-    let mut source = IterSource::new(records.into_iter().map(|record| {
+    // Parse record by record: a bad record is reported, the rest are assessed.
+    let records: Vec<serde_json::Value> = serde_json::from_str(&read("customers.json")?)?;
+    let mut customers = Vec::new();
+    let mut unreadable = Vec::new();
+    for record in records {
         let id = record.get("id").and_then(|v| v.as_str()).map(str::to_owned);
-        serde_json::from_value::<Customer>(record).map_err(|e| custfit::Error::Source {
-            record: id,
-            message: e.to_string(),
-        })
-    }));
-
-    println!("custfit: portfolio assessment of {customers_path}, as of {as_of}");
-    println!();
-    println!(
-        "{:<6} {:<30} {:>9} {:>9} {:>8}  {:<13} {:<24} {:>5} {:<5}",
-        "id", "name", "revenue", "margin", "margin%", "quadrant", "class", "score", "grade"
-    );
-    let mut rows: Vec<(Customer, FitAssessment, Recommendation)> = Vec::new();
-    let mut bad = Vec::new();
-    while let Some(record) = source.next_customer() {
-        let row = record.and_then(|c| {
-            let a = assessor.assess(&c, as_of)?;
-            // The systemic signal comes from portfolio analysis; none is assumed here.
-            let r = policy.recommend(&c, &a, &PolicyContext::default())?;
-            Ok((c, a, r))
-        });
-        match row {
-            Ok(row) => rows.push(row),
-            Err(e) => bad.push(e),
+        match serde_json::from_value::<Customer>(record) {
+            Ok(c) => customers.push(c),
+            Err(e) => unreadable.push(format!("{}: {e}", id.unwrap_or_default())),
         }
     }
-    for (c, a, r) in &rows {
+
+    let full: Mutex<Vec<(FitAssessment, Recommendation)>> = Mutex::new(Vec::new());
+    let report = analyzer.analyze_slice(&customers, as_of, 2, &|a, r| {
+        if let Ok(mut v) = full.lock() {
+            v.push((a.clone(), r.clone()));
+        }
+    })?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(());
+    }
+    let mut full = full.into_inner().map_err(|_| "sink poisoned")?;
+    full.sort_by(|a, b| a.0.customer.cmp(&b.0.customer));
+    let names: BTreeMap<_, _> = customers
+        .iter()
+        .map(|c| (c.id().clone(), c.name().to_owned()))
+        .collect();
+
+    println!("custfit: portfolio assessment of {data}/customers.json, as of {as_of}");
+    println!();
+    println!(
+        "{:<6} {:<28} {:>9} {:>9} {:>8}  {:<13} {:<24} {:>5} {:<9} recommendation",
+        "id", "name", "revenue", "margin", "margin%", "quadrant", "class", "score", "grade"
+    );
+    for (a, r) in &full {
         println!(
-            "{:<6} {:<30} {:>9} {:>9} {:>8}  {:<13} {:<24} {:>5.1} {:<5}",
-            c.id(),
-            truncate(c.name(), 30),
+            "{:<6} {:<28} {:>9} {:>9} {:>8}  {:<13} {:<24} {:>5.1} {:<9} {}",
+            a.customer,
+            truncate(names.get(&a.customer).map_or("", |n| n.as_str()), 28),
             whole(a.cost.revenue),
             whole(a.cost.gross_margin),
             a.cost.margin.map_or("n/a".into(), |m| m.to_string()),
             a.quadrant,
             a.classification.class,
-            a.scorecard.overall,
+            a.effective_overall(),
             format!("{} {:?}", a.scorecard.grade.letter, a.scorecard.grade.rag),
-        );
-        println!(
-            "{:<7}=> {} (review {}): {}",
-            "",
             r.action.to_string().to_uppercase(),
-            r.review_on,
-            r.reasons[0]
         );
-        for reason in r.reasons.iter().skip(1).take(3) {
-            println!("{:<10}- {reason}", "");
-        }
-        if let Some(plan) = &r.levers {
-            for lever in plan.levers.iter().take(4) {
-                println!("{:<10}* {lever}", "");
-            }
-            println!(
-                "{:<10}  margin after levers {} ({}); target {}",
-                "",
-                whole(plan.margin_after),
-                plan.margin_ratio_after
-                    .map_or("n/a".into(), |m| m.to_string()),
-                if plan.reaches_target {
-                    "reached"
-                } else {
-                    "not reached"
-                }
-            );
-        }
-        if let Some(exit) = &r.exit_plan {
-            println!("{:<10}* {exit}", "");
-            if let Some(sponsor) = &exit.executive_sponsor {
-                println!("{:<10}* sponsor: {sponsor}", "");
-            }
-            for item in &exit.compliance {
-                println!("{:<10}* [ ] {} (by {})", "", item.obligation, item.due);
-            }
-            for point in &exit.framing {
-                println!("{:<10}> {point}", "");
-            }
-        }
+        print_recommendation(r);
     }
 
-    let currency = assessor.cost_model().currency();
-    let sum = |f: fn(&FitAssessment) -> Money| {
-        Money::checked_sum(currency, rows.iter().map(|(_, a, _)| f(a)))
-    };
-    let revenue = sum(|a| a.cost.revenue)?;
-    let margin = sum(|a| a.cost.gross_margin)?;
+    print_portfolio(&report, &unreadable);
+    fs::create_dir_all(&out)?;
+    let whale = format!("{out}/whale_curve.svg");
+    let matrix = format!("{out}/matrix.svg");
+    draw_whale_curve(&report, &whale)?;
+    draw_matrix(&report, lines, &matrix)?;
     println!();
-    println!("customers assessed   {}", rows.len());
-    println!("bad records          {}", bad.len());
-    for e in &bad {
-        println!("  {e}");
-    }
-    println!("revenue              {revenue}");
-    println!("gross margin         {margin}");
-    if let Some(r) = margin.ratio_to(revenue)? {
-        println!("margin %             {}", custfit::Ratio::new(r));
-    }
-    let mut by_quadrant = BTreeMap::new();
-    let mut by_class = BTreeMap::new();
-    let mut by_action = BTreeMap::new();
-    for (_, a, r) in &rows {
-        *by_quadrant.entry(a.quadrant).or_insert(0) += 1;
-        *by_class.entry(a.classification.class).or_insert(0) += 1;
-        *by_action.entry(r.action).or_insert(0) += 1;
-    }
+    println!("charts               {whale}");
+    println!("                     {matrix}");
+    Ok(())
+}
+
+fn print_recommendation(r: &Recommendation) {
     println!(
-        "by quadrant          {}",
-        by_quadrant
-            .iter()
-            .map(|(k, v)| format!("{k} {v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        "{:<7}=> {} until {}: {}",
+        "", r.action, r.review_on, r.reasons[0]
     );
-    println!(
-        "by class             {}",
-        by_class
-            .iter()
-            .map(|(k, v)| format!("{k} {v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    println!(
-        "by recommendation    {}",
-        by_action
-            .iter()
-            .map(|(k, v)| format!("{k} {v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let mut hours = custfit::RoleHours::default();
-    for (_, a, _) in &rows {
-        hours = hours.checked_add(&a.cost.hours).ok_or("hours overflow")?;
+    for reason in r.reasons.iter().skip(1).take(3) {
+        println!("{:<10}- {reason}", "");
     }
-    for (role, usage) in assessor.cost_model().capacity_usage(&hours)? {
+    if let Some(plan) = &r.levers {
+        for lever in plan.levers.iter().take(4) {
+            println!("{:<10}* {lever}", "");
+        }
         println!(
-            "{role} capacity     {} h used, {} h left ({})",
-            usage.used_hours, usage.unused_hours, usage.unused_cost
+            "{:<10}  margin after levers {} ({}); target margin {}",
+            "",
+            whole(plan.margin_after),
+            plan.margin_ratio_after
+                .map_or("n/a".into(), |m| m.to_string()),
+            if plan.reaches_target {
+                "reached"
+            } else {
+                "not reached"
+            }
         );
     }
-    for role in [Role::Engineering, Role::Success, Role::Executive] {
-        println!("{:<20} {} h", format!("{role} hours"), hours.get(role));
+    if let Some(exit) = &r.exit_plan {
+        println!("{:<10}* {exit}", "");
+        if let Some(sponsor) = &exit.executive_sponsor {
+            println!("{:<10}* executive sponsor: {sponsor}", "");
+        }
+        for item in &exit.compliance {
+            println!("{:<10}* [ ] {} (by {})", "", item.obligation, item.due);
+        }
+        for point in &exit.framing {
+            println!("{:<10}> {point}", "");
+        }
     }
+    if let Some(group) = &r.group_impact {
+        println!("{:<10}! {group}", "");
+    }
+}
+
+fn print_portfolio(report: &PortfolioReport, unreadable: &[String]) {
+    let t = &report.totals;
+    println!();
+    println!("== portfolio");
+    println!(
+        "records              {} read, {} assessed, {} refused",
+        report.records + unreadable.len() as u64,
+        t.customers,
+        report.bad_records.len() + unreadable.len()
+    );
+    for e in unreadable {
+        println!("  unreadable: {e}");
+    }
+    for b in &report.bad_records {
+        println!("  refused: {}", b.error);
+    }
+    println!("revenue              {}", t.revenue);
+    println!("cost to serve        {}", t.cost);
+    println!("profit               {}", t.margin);
+    let w = report.whale_curve(200);
+    let pct = |r: Option<custfit::Ratio>| {
+        r.map_or("undefined (no total profit)".into(), |r| r.to_string())
+    };
+    println!(
+        "whale curve          peak {} = {} of total profit, reached by the top {} customers ({:.0}%)",
+        w.peak_profit,
+        pct(w.peak_share),
+        w.peak_rank,
+        w.peak_customer_share * 100.0
+    );
+    println!(
+        "top 20% of customers earn {} of total profit",
+        pct(w.top_20_share)
+    );
+    let c = report.revenue_concentration(10);
+    println!(
+        "revenue concentration  top {} customers {}; Herfindahl index {}",
+        c.top,
+        pct(c.top_share),
+        c.herfindahl.map_or("n/a".into(), |h| format!("{h:.4}"))
+    );
+    println!(
+        "typical customer     service cost {:.0}% of revenue ({})",
+        report.facts.typical_service_ratio * 100.0,
+        if report.facts.typical_from_portfolio {
+            "portfolio median"
+        } else {
+            "configured benchmark"
+        }
+    );
+    println!("systemic signal      {}", report.facts.systemic);
+    if report.facts.systemic.flagged {
+        let ids: Vec<String> = report
+            .facts
+            .systemic
+            .customers
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        println!("                     {}", ids.join(", "));
+    }
+    let section = |title: &str, map: &BTreeMap<String, Tally>| {
+        println!("{title}");
+        for (k, v) in map {
+            println!(
+                "  {k:<24} {:>3} customers  profit {:>10}  {:>6} h  bad fit {}  bad {}  offboard {}",
+                v.customers,
+                whole(v.margin),
+                v.hours.total().unwrap_or_default().round(),
+                v.bad_fit,
+                v.bad,
+                v.offboard
+            );
+        }
+    };
+    println!("by quadrant          {}", counts(&report.by_quadrant));
+    println!("by recommendation    {}", counts(&report.by_action));
+    println!("by class (customers, profit, hours, cost)");
+    for (k, v) in &report.by_class {
+        println!(
+            "  {k:<24} {:>3}  profit {:>10}  {:>6} h  cost {:>10}",
+            v.customers,
+            whole(v.margin),
+            v.hours.total().unwrap_or_default().round(),
+            whole(v.cost)
+        );
+    }
+    section(
+        "by acquisition channel (where bad fits come from)",
+        &report.by_channel,
+    );
+    section("by account owner (who carries the load)", &report.by_owner);
+    section("by segment", &report.by_segment);
+    println!("account groups");
+    for (parent, g) in &report.groups {
+        println!(
+            "  {parent:<10} {} customers  revenue {:>10}  profit {:>10}  {}",
+            g.tally.customers,
+            whole(g.tally.revenue),
+            whole(g.tally.margin),
+            counts(&g.actions)
+        );
+    }
+    let p = &report.plan;
+    println!("effect of the plan");
+    println!("  revenue lost       {}", p.revenue_lost);
+    println!("  margin gained      {}", p.margin_gained);
+    println!(
+        "  margin %           {} before, {} after",
+        report
+            .margin_before()
+            .map_or("n/a".into(), |r| r.to_string()),
+        report
+            .margin_after()
+            .map_or("n/a".into(), |r| r.to_string())
+    );
+    let h = &p.hours_freed;
+    println!(
+        "  hours freed        support {}, engineering {}, success {}, executive {}, implementation {}",
+        h.support.round(), h.engineering.round(), h.success.round(), h.executive.round(), h.implementation.round()
+    );
+    let to: Vec<String> = report
+        .potential_for_freed_hours(60.0, 8)
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    println!(
+        "  give freed hours to customers with potential who get little attention: {}",
+        to.join(", ")
+    );
+}
+
+fn counts<K: std::fmt::Display, V: Countable>(map: &BTreeMap<K, V>) -> String {
+    map.iter()
+        .map(|(k, v)| format!("{k} {}", v.count()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+trait Countable {
+    fn count(&self) -> u64;
+}
+
+impl Countable for Tally {
+    fn count(&self) -> u64 {
+        self.customers
+    }
+}
+
+impl Countable for u64 {
+    fn count(&self) -> u64 {
+        *self
+    }
+}
+
+fn draw_whale_curve(report: &PortfolioReport, path: &str) -> Result<(), Box<dyn Error>> {
+    let w = report.whale_curve(400);
+    let points: Vec<(f64, f64)> = w
+        .points
+        .iter()
+        .filter_map(|(x, y)| y.map(|y| (x * 100.0, y.to_f64() * 100.0)))
+        .collect();
+    let top = points.iter().map(|p| p.1).fold(100.0, f64::max) * 1.1;
+    let bottom = points.iter().map(|p| p.1).fold(0.0, f64::min).min(0.0) - 5.0;
+    let root = SVGBackend::new(path, (800, 560)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(
+            "Whale curve: cumulative profit by customers ranked by profit",
+            ("sans-serif", 20),
+        )
+        .margin(16)
+        .x_label_area_size(48)
+        .y_label_area_size(64)
+        .build_cartesian_2d(0f64..100f64, bottom..top)?;
+    chart
+        .configure_mesh()
+        .x_desc("customers, most profitable first (% of customers)")
+        .y_desc("cumulative profit (% of total profit)")
+        .draw()?;
+    chart
+        .draw_series(LineSeries::new(points.clone(), BLUE.stroke_width(2)))?
+        .label("cumulative profit")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLUE.stroke_width(2)));
+    chart
+        .draw_series(LineSeries::new(
+            vec![(0.0, 100.0), (100.0, 100.0)],
+            BLACK.mix(0.5),
+        ))?
+        .label("100 % of total profit")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.mix(0.5)));
+    if let Some(peak) = w.peak_share {
+        let at = (w.peak_customer_share * 100.0, peak.to_f64() * 100.0);
+        chart
+            .draw_series(std::iter::once(Circle::new(at, 6, RED.filled())))?
+            .label(format!("peak {} at {:.0}% of customers", peak, at.0))
+            .legend(|(x, y)| Circle::new((x + 10, y), 5, RED.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerLeft)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
+
+fn draw_matrix(
+    report: &PortfolioReport,
+    (margin_line, growth_line): (f64, f64),
+    path: &str,
+) -> Result<(), Box<dyn Error>> {
+    let colour = |a: Action| match a {
+        Action::Invest => RGBColor(0x1b, 0x9e, 0x77),
+        Action::Retain => RGBColor(0x37, 0x7e, 0xb8),
+        Action::Restructure => RGBColor(0xe6, 0xab, 0x02),
+        Action::Offboard => RGBColor(0xd9, 0x5f, 0x02),
+        _ => RGBColor(0x75, 0x70, 0xb3),
+    };
+    let points: Vec<(f64, f64, Action)> = report
+        .rows
+        .iter()
+        .filter_map(|r| {
+            Some((
+                r.margin?.to_f64().clamp(-1.5, 1.0) * 100.0,
+                r.growth?,
+                r.action,
+            ))
+        })
+        .collect();
+    let root = SVGBackend::new(path, (800, 600)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(
+            "Profitability x growth potential, by recommendation",
+            ("sans-serif", 20),
+        )
+        .margin(16)
+        .x_label_area_size(48)
+        .y_label_area_size(56)
+        .build_cartesian_2d(-150f64..100f64, 0f64..100f64)?;
+    chart
+        .configure_mesh()
+        .x_desc("margin after all costs (%; clamped at -150; prospects without revenue not shown)")
+        .y_desc("growth-potential score")
+        .draw()?;
+    // The dividing lines of the configuration.
+    let m = margin_line * 100.0;
+    chart.draw_series(LineSeries::new(vec![(m, 0.0), (m, 100.0)], BLACK.mix(0.4)))?;
+    chart.draw_series(LineSeries::new(
+        vec![(-150.0, growth_line), (100.0, growth_line)],
+        BLACK.mix(0.4),
+    ))?;
+    for (label, at) in [
+        ("star", (60.0, 95.0)),
+        ("cash cow", (60.0, 5.0)),
+        ("question mark", (-140.0, 95.0)),
+        ("dog", (-140.0, 5.0)),
+    ] {
+        chart.draw_series(std::iter::once(Text::new(
+            label,
+            at,
+            ("sans-serif", 16).into_font().color(&BLACK.mix(0.6)),
+        )))?;
+    }
+    for action in Action::ALL {
+        let c = colour(action);
+        let series: Vec<(f64, f64)> = points
+            .iter()
+            .filter(|p| p.2 == action)
+            .map(|p| (p.0, p.1))
+            .collect();
+        if series.is_empty() {
+            continue;
+        }
+        chart
+            .draw_series(series.into_iter().map(|p| Circle::new(p, 5, c.filled())))?
+            .label(action.to_string())
+            .legend(move |(x, y)| Circle::new((x + 10, y), 5, c.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::MiddleLeft)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()?;
+    root.present()?;
     Ok(())
 }
 

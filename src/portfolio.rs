@@ -11,6 +11,7 @@
 //! facts once, run phase 2 apart and merge: the report equals that of one run, whatever the
 //! split and the order. Full assessments go to a caller's sink as they are made, not held.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -380,7 +381,7 @@ pub trait Progress: Send + Sync {
 }
 
 /// Records between two progress calls.
-pub const PROGRESS_EVERY: u64 = 10_000;
+pub const PROGRESS_EVERY: u64 = 1_000;
 
 const UNTAGGED: &str = "(none)";
 
@@ -819,10 +820,22 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     where
         I: IntoIterator<Item = Result<Customer>>,
     {
+        self.summarise_records(records, progress)
+    }
+
+    fn summarise_records<I, C>(
+        &self,
+        records: I,
+        progress: Option<&dyn Progress>,
+    ) -> PortfolioSummary
+    where
+        I: IntoIterator<Item = Result<C>>,
+        C: Borrow<Customer>,
+    {
         let mut s = PortfolioSummary::default();
         for record in records {
             s.records += 1;
-            if let Err(e) = record.and_then(|c| self.summarise_one(&c, &mut s)) {
+            if let Err(e) = record.and_then(|c| self.summarise_one(c.borrow(), &mut s)) {
                 s.bad_records.push(BadRecord::new(e));
             }
             if let Some(p) = progress {
@@ -933,6 +946,21 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     where
         I: IntoIterator<Item = Result<Customer>>,
     {
+        self.report_records(records, facts, as_of, sink, progress)
+    }
+
+    fn report_records<I, C>(
+        &self,
+        records: I,
+        facts: &PortfolioFacts,
+        as_of: NaiveDate,
+        sink: &Sink<'_>,
+        progress: Option<&dyn Progress>,
+    ) -> Result<PortfolioReport>
+    where
+        I: IntoIterator<Item = Result<C>>,
+        C: Borrow<Customer>,
+    {
         let mut report =
             PortfolioReport::new(self.assessor.cost_model().currency(), as_of, facts.clone());
         let ctx = AssessmentContext {
@@ -942,20 +970,21 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         for record in records {
             // Records phase 1 refused are reported there.
             let Ok(c) = record else { continue };
+            let c: &Customer = c.borrow();
             report.records += 1;
-            let assessed = self.assessor.assess_with(&c, &ctx).and_then(|a| {
+            let assessed = self.assessor.assess_with(c, &ctx).and_then(|a| {
                 let policy_ctx = PolicyContext::with_systemic(
                     facts.systemic.flagged
                         && facts.systemic.customers.binary_search(c.id()).is_ok(),
                 )
                 .with_group(c.parent().and_then(|p| facts.groups.get(p)).cloned());
-                let r = self.policy.recommend(&c, &a, &policy_ctx)?;
+                let r = self.policy.recommend(c, &a, &policy_ctx)?;
                 Ok((a, r))
             });
             match assessed {
                 Ok((a, r)) => {
                     sink(&a, &r);
-                    report.add(&c, &a, &r)?;
+                    report.add(c, &a, &r)?;
                 }
                 Err(e) => report.bad_records.push(BadRecord::new(e)),
             }
@@ -1024,7 +1053,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
             let handles: Vec<_> = shards
                 .iter()
                 .map(|shard| {
-                    scope.spawn(move || self.summarise(shard.iter().cloned().map(Ok), None))
+                    scope.spawn(move || self.summarise_records(shard.iter().map(Ok), None))
                 })
                 .collect();
             handles
@@ -1043,7 +1072,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
                 .iter()
                 .map(|shard| {
                     scope.spawn(move || {
-                        self.report(shard.iter().cloned().map(Ok), facts, as_of, sink, None)
+                        self.report_records(shard.iter().map(Ok), facts, as_of, sink, None)
                     })
                 })
                 .collect();

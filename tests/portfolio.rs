@@ -245,3 +245,43 @@ fn the_shipped_sample_exercises_the_whole_flow() {
     assert!(report.facts.systemic.flagged, "{}", report.facts.systemic);
     assert_eq!(report.groups.len(), 2);
 }
+
+#[test]
+fn a_progress_observer_hears_about_long_runs() {
+    use custfit::portfolio::{Phase, Progress, PROGRESS_EVERY};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    #[derive(Default)]
+    struct Count(AtomicU64, AtomicU64);
+    impl Progress for Count {
+        fn advanced(&self, phase: Phase, done: u64) {
+            match phase {
+                Phase::Summarise => self.0.fetch_add(done, Ordering::Relaxed),
+                _ => self.1.fetch_add(done, Ordering::Relaxed),
+            };
+        }
+    }
+    let n = usize::try_from(PROGRESS_EVERY * 2 + 7).unwrap();
+    let one = healthy("p").build().unwrap();
+    let customers: Vec<Customer> = (0..n)
+        .map(|i| {
+            healthy(&format!("p{i:05}"))
+                .recurring_revenue(
+                    one.recurring_revenue().amount() + rust_decimal::Decimal::from(i),
+                )
+                .build()
+                .unwrap()
+        })
+        .collect();
+    let count = Count::default();
+    let report = analyzer()
+        .analyze(
+            || custfit::source::SliceSource::new(&customers),
+            as_of(),
+            &|_, _| {},
+            Some(&count),
+        )
+        .unwrap();
+    assert_eq!(report.totals.customers, n as u64);
+    assert_eq!(count.0.load(Ordering::Relaxed), PROGRESS_EVERY * 2);
+    assert_eq!(count.1.load(Ordering::Relaxed), PROGRESS_EVERY * 2);
+}
