@@ -519,15 +519,7 @@ impl PortfolioReport {
     }
 
     fn finish(&mut self) {
-        // By id; duplicate ids (a data problem) are ordered by their figures, so that the
-        // order never depends on the input's.
-        self.rows.sort_by(|a, b| {
-            a.id.cmp(&b.id)
-                .then_with(|| a.revenue.amount().cmp(&b.revenue.amount()))
-                .then_with(|| a.profit.amount().cmp(&b.profit.amount()))
-                .then_with(|| a.score.total_cmp(&b.score))
-                .then_with(|| a.action.cmp(&b.action))
-        });
+        self.rows.sort_by(row_order);
         sort_bad(&mut self.bad_records);
     }
 
@@ -587,8 +579,10 @@ impl PortfolioReport {
             .hours_freed
             .checked_add(&p.hours_freed)
             .ok_or_else(|| arithmetic(Problem::Overflow))?;
-        self.rows.extend(other.rows);
-        self.finish();
+        // Both row lists are sorted: merge them in one pass rather than sorting again.
+        let mine = std::mem::take(&mut self.rows);
+        self.rows = merge_sorted(mine, other.rows);
+        sort_bad(&mut self.bad_records);
         Ok(())
     }
 
@@ -712,6 +706,32 @@ impl PortfolioReport {
             .map(|r| r.id.clone())
             .collect()
     }
+}
+
+/// Rows by id; duplicate ids (a data problem) are ordered by their figures, so that the order
+/// never depends on the input's.
+fn row_order(a: &CustomerRow, b: &CustomerRow) -> std::cmp::Ordering {
+    a.id.cmp(&b.id)
+        .then_with(|| a.revenue.amount().cmp(&b.revenue.amount()))
+        .then_with(|| a.profit.amount().cmp(&b.profit.amount()))
+        .then_with(|| a.score.total_cmp(&b.score))
+        .then_with(|| a.action.cmp(&b.action))
+}
+
+/// Merge two row lists sorted by [`row_order`] into one.
+fn merge_sorted(a: Vec<CustomerRow>, b: Vec<CustomerRow>) -> Vec<CustomerRow> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => row_order(x, y) != std::cmp::Ordering::Greater,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        out.extend(if take_a { a.next() } else { b.next() });
+    }
+    out
 }
 
 fn ratio(num: Decimal, den: Decimal) -> Option<Ratio> {
