@@ -800,8 +800,8 @@ impl<'a> CostBuilder<'a> {
             .ok_or_else(|| self.overflow(item))?;
         self.lines.push(CostLine {
             item,
-            quantity: quantity.normalize(),
-            rate: rate.normalize(),
+            quantity,
+            rate,
             amount,
         });
         Ok(())
