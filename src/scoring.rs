@@ -468,6 +468,29 @@ impl ScorecardConfig {
             .unwrap_or(&self.weights)
     }
 
+    /// Subtotals by dimension group (for example `financial`, `strategic`): for each group, the
+    /// weighted mean of its dimensions' scores as used in the overall, and the group's share of
+    /// the overall weight. Groups whose dimensions were all left out are absent.
+    pub fn group_scores(&self, card: &Scorecard) -> BTreeMap<String, GroupScore> {
+        let mut out: BTreeMap<String, GroupScore> = BTreeMap::new();
+        for (d, s) in card.dimensions.iter() {
+            let Some(used) = s.used else { continue };
+            if s.weight <= 0.0 {
+                continue;
+            }
+            let g = out.entry(self.groups.get(d).clone()).or_insert(GroupScore {
+                score: 0.0,
+                weight: 0.0,
+            });
+            g.score += used * s.weight;
+            g.weight += s.weight;
+        }
+        for g in out.values_mut() {
+            g.score /= g.weight;
+        }
+        out
+    }
+
     /// The grade of `score`: the first band whose `min` is at or below it.
     pub fn grade(&self, score: f64) -> Grade {
         let band = self
@@ -487,6 +510,15 @@ impl ScorecardConfig {
             band_min: band.min,
         }
     }
+}
+
+/// A dimension group's subtotal (see [`ScorecardConfig::group_scores`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GroupScore {
+    /// Weighted mean score of the group's dimensions, 0-100.
+    pub score: f64,
+    /// The group's share of the overall weight.
+    pub weight: f64,
 }
 
 /// One dimension on a scorecard.

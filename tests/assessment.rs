@@ -712,3 +712,25 @@ fn seed_000_lifetime_value_feeds_the_growth_dimension() {
     config.lifetime_value.as_mut().unwrap().discount_rate = 0.0;
     assert!(custfit::Assessor::new(simple_model(), config).is_err());
 }
+
+#[test]
+fn dimension_groups_subtotal_the_scorecard() {
+    let a = assessor()
+        .assess(&healthy("g").build().unwrap(), as_of())
+        .unwrap();
+    let config = ScorecardConfig::default();
+    let groups = config.group_scores(&a.scorecard);
+    let names: Vec<&str> = groups.keys().map(String::as_str).collect();
+    assert_eq!(names, ["financial", "growth", "relationship", "strategic"]);
+    // Weights add up to the whole, and the weighted group scores to the overall.
+    let weight: f64 = groups.values().map(|g| g.weight).sum();
+    assert!((weight - 1.0).abs() < 1e-9);
+    let overall: f64 = groups.values().map(|g| g.score * g.weight).sum();
+    assert!((overall - a.scorecard.overall).abs() < 1e-9);
+    let financial = groups["financial"];
+    let m = &a.scorecard.dimensions;
+    let expected = (m.margin.used.unwrap() * m.margin.weight
+        + m.resource_intensity.used.unwrap() * m.resource_intensity.weight)
+        / (m.margin.weight + m.resource_intensity.weight);
+    assert!((financial.score - expected).abs() < 1e-9);
+}
