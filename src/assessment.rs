@@ -417,7 +417,7 @@ pub struct AssessmentConfig {
 }
 
 /// What an assessment needs besides the customer: the date, and facts from the portfolio.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AssessmentContext<'a> {
     /// The assessment date.
     pub as_of: NaiveDate,
@@ -523,7 +523,8 @@ impl FitAssessment {
     }
 
     /// The effective overall score: an applied overall override, else the weighted sum of the
-    /// effective dimension scores.
+    /// effective dimension scores. A dimension left out for lack of data carries no weight, so
+    /// overriding it does not move the overall: override the overall instead.
     pub fn effective_overall(&self) -> f64 {
         crate::overrides::effective_overall(&self.overrides, &self.scorecard)
     }
@@ -697,6 +698,7 @@ impl<S: ScoringStrategy> Assessor<S> {
                 new_customer,
             },
         )?;
+        check_scorecard(customer.id(), &scorecard)?;
         let overrides =
             crate::overrides::consider(customer.id(), ctx.overrides, ctx.as_of, &scorecard)?;
         let effective = |d: Dimension| {
@@ -813,6 +815,32 @@ fn lifetime_value(
         value,
         ltv_to_cac,
     })
+}
+
+/// A strategy's scores must be finite and within 0-100: a user strategy is checked, not trusted.
+fn check_scorecard(id: &CustomerId, card: &Scorecard) -> Result<()> {
+    let bad = |field: String, v: f64| {
+        Error::invalid(
+            Some(id),
+            field,
+            Problem::OutOfRange {
+                value: v.to_string(),
+                allowed: "0..=100 (from the scoring strategy)".into(),
+            },
+        )
+    };
+    let ok = |v: f64| (0.0..=100.0).contains(&v);
+    if !ok(card.overall) {
+        return Err(bad("scorecard.overall".into(), card.overall));
+    }
+    for (d, s) in card.dimensions.iter() {
+        for v in [s.score, s.used].into_iter().flatten() {
+            if !ok(v) {
+                return Err(bad(format!("scorecard.{}", d.as_str()), v));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Measure every input of `customer`.

@@ -41,8 +41,11 @@ pub struct DimensionChange {
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssessmentDiff {
-    /// Overall score before and after.
+    /// Overall score before and after, as computed.
     pub overall: (f64, f64),
+    /// Effective overall score before and after (overrides applied): differs from `overall`
+    /// when an override was added, changed or expired.
+    pub effective_overall: (f64, f64),
     /// Quadrant before and after, if it changed.
     pub quadrant: Option<(Quadrant, Quadrant)>,
     /// Class before and after, if it changed.
@@ -128,6 +131,7 @@ impl FitAssessment {
         dimensions.sort_by(|x, y| y.effect.abs().total_cmp(&x.effect.abs()));
         Ok(AssessmentDiff {
             overall: (earlier.scorecard.overall, self.scorecard.overall),
+            effective_overall: (earlier.effective_overall(), self.effective_overall()),
             quadrant: (earlier.quadrant != self.quadrant)
                 .then_some((earlier.quadrant, self.quadrant)),
             class: (earlier.classification.class != self.classification.class)

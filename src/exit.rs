@@ -254,22 +254,25 @@ impl ExitPlan {
                 (no_contract(as_of, end, margin_per_day), None)
             }
             Some((contract, (_, term_end))) => {
-                let deadline =
-                    sub_days(term_end, contract.renewal_notice_days()).ok_or_else(range)?;
+                let notice = contract.renewal_notice_days();
+                let deadline = sub_days(term_end, notice).ok_or_else(range)?;
                 let (notice_deadline, end) = if as_of <= deadline {
                     (deadline, term_end)
                 } else if contract.auto_renews() {
-                    let next_end = term_end
-                        .succ_opt()
-                        .and_then(|s| {
-                            s.checked_add_months(Months::new(contract.renewal_term_months()))
-                        })
-                        .and_then(|d| d.pred_opt())
-                        .ok_or_else(range)?;
-                    (
-                        sub_days(next_end, contract.renewal_notice_days()).ok_or_else(range)?,
-                        next_end,
-                    )
+                    // Roll forward term by term until notice can still be given: a renewal
+                    // term may be shorter than the notice period.
+                    let (mut end, mut deadline) = (term_end, deadline);
+                    while deadline < as_of {
+                        end = end
+                            .succ_opt()
+                            .and_then(|s| {
+                                s.checked_add_months(Months::new(contract.renewal_term_months()))
+                            })
+                            .and_then(|d| d.pred_opt())
+                            .ok_or_else(range)?;
+                        deadline = sub_days(end, notice).ok_or_else(range)?;
+                    }
+                    (deadline, end)
                 } else {
                     // The term simply expires; notice is a courtesy, given now.
                     (as_of, term_end)

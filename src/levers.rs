@@ -81,12 +81,12 @@ impl LeverConfig {
                 ));
             }
         }
-        if self.target_margin >= Decimal::ONE {
+        if self.target_margin >= Decimal::ONE || self.target_margin <= Decimal::NEGATIVE_ONE {
             return Err(Error::config(
                 "levers.target_margin",
                 Problem::OutOfRange {
                     value: self.target_margin.to_string(),
-                    allowed: "below 1".into(),
+                    allowed: "-1..1 (exclusive)".into(),
                 },
             ));
         }

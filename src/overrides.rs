@@ -234,6 +234,9 @@ pub(crate) fn effective_dimension(
 }
 
 /// The applied overall override, else the weighted sum of effective dimension scores.
+///
+/// A dimension the missing-data policy left out (weight 0) does not move the overall even when
+/// overridden: override the overall score instead.
 pub(crate) fn effective_overall(outcomes: &[OverrideOutcome], scorecard: &Scorecard) -> f64 {
     if let Some(o) = outcomes.iter().find(|o| {
         o.status == OverrideStatus::Applied && o.applied.target == OverrideTarget::Overall

@@ -48,14 +48,6 @@ pub struct PortfolioConfig {
     /// Share of recommended content consumed from which a customer "consumes the content"
     /// (default 0.7).
     pub content_consumed_min: f64,
-    /// Share of customers whose profit share is reported (default 0.2: the top 20 %).
-    pub top_share: f64,
-    /// Customers whose revenue share is reported (default 10).
-    pub top_revenue_customers: usize,
-    /// Growth score from which a customer has potential for freed hours (default 60).
-    pub potential_min_growth: f64,
-    /// How many such customers the plan names (default 10).
-    pub potential_listed: usize,
 }
 
 impl Default for PortfolioConfig {
@@ -65,10 +57,6 @@ impl Default for PortfolioConfig {
             systemic_share_threshold: 0.10,
             heavy_help_factor: 1.5,
             content_consumed_min: 0.7,
-            top_share: 0.2,
-            top_revenue_customers: 10,
-            potential_min_growth: 60.0,
-            potential_listed: 10,
         }
     }
 }
@@ -83,13 +71,6 @@ impl PortfolioConfig {
                 1.0,
             ),
             ("content_consumed_min", self.content_consumed_min, 0.0, 1.0),
-            ("top_share", self.top_share, 0.0, 1.0),
-            (
-                "potential_min_growth",
-                self.potential_min_growth,
-                0.0,
-                100.0,
-            ),
             ("heavy_help_factor", self.heavy_help_factor, 0.0, f64::MAX),
         ];
         for (field, v, lo, hi) in ranges {
@@ -108,6 +89,7 @@ impl PortfolioConfig {
 }
 
 /// A record the source could not deliver or that failed validation: reported, never dropped.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BadRecord {
     /// The record's id, when known.
@@ -147,6 +129,8 @@ pub struct PortfolioSummary {
     pub content_consumers: Vec<(CustomerId, f64)>,
     /// Account groups.
     pub groups: BTreeMap<CustomerId, GroupTotals>,
+    /// Customers refused in phase 1 (phase 2 skips them rather than report them twice).
+    pub refused: BTreeSet<CustomerId>,
 }
 
 impl PortfolioSummary {
@@ -161,6 +145,7 @@ impl PortfolioSummary {
         sort_bad(&mut self.bad_records);
         self.service_ratios.extend(other.service_ratios);
         self.content_consumers.extend(other.content_consumers);
+        self.refused.extend(other.refused);
         for (parent, g) in other.groups {
             match self.groups.get_mut(&parent) {
                 Some(mine) => add_group(mine, &g)?,
@@ -187,6 +172,7 @@ fn add_group(into: &mut GroupTotals, other: &GroupTotals) -> Result<()> {
 /// The systemic signal (seed 002): "If you have dozens of customers who need a lot of
 /// additional help despite consuming the recommended content ... it's likely not them who are
 /// the problem."
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SystemicSignal {
     /// Customers who need heavy help although they consume the recommended content, by id.
@@ -220,6 +206,7 @@ impl fmt::Display for SystemicSignal {
 }
 
 /// Facts from the whole portfolio that phase 2 uses.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PortfolioFacts {
     /// Service cost over revenue of the typical customer.
@@ -230,9 +217,12 @@ pub struct PortfolioFacts {
     pub systemic: SystemicSignal,
     /// Account groups.
     pub groups: BTreeMap<CustomerId, GroupTotals>,
+    /// Customers refused in phase 1.
+    pub refused: BTreeSet<CustomerId>,
 }
 
 /// Customers, money and hours of one slice of the portfolio.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
     /// Customers.
@@ -284,6 +274,7 @@ impl Tally {
 }
 
 /// One compact row per customer.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerRow {
     /// The customer.
@@ -309,17 +300,40 @@ pub struct CustomerRow {
 }
 
 /// The effect of the recommended plan.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanEffect {
     /// Revenue lost by offboarding and declining.
     pub revenue_lost: Money,
+    /// Revenue gained by repricing.
+    pub revenue_gained: Money,
     /// Margin gained: losses no longer made and levers pulled.
     pub margin_gained: Money,
     /// Hours freed per role.
     pub hours_freed: RoleHours,
 }
 
+impl PlanEffect {
+    fn absorb(
+        &mut self,
+        revenue_lost: Money,
+        revenue_gained: Money,
+        margin_gained: Money,
+        hours_freed: &RoleHours,
+    ) -> std::result::Result<(), Problem> {
+        self.revenue_lost = self.revenue_lost.checked_add(revenue_lost)?;
+        self.revenue_gained = self.revenue_gained.checked_add(revenue_gained)?;
+        self.margin_gained = self.margin_gained.checked_add(margin_gained)?;
+        self.hours_freed = self
+            .hours_freed
+            .checked_add(hours_freed)
+            .ok_or(Problem::Overflow)?;
+        Ok(())
+    }
+}
+
 /// Account-group roll-up.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupRollup {
     /// Revenue, margin and hours of the group.
@@ -329,6 +343,7 @@ pub struct GroupRollup {
 }
 
 /// The portfolio report: aggregates and one compact row per customer. Mergeable.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PortfolioReport {
     /// The currency of every amount.
@@ -434,6 +449,7 @@ impl PortfolioReport {
             groups: BTreeMap::new(),
             plan: PlanEffect {
                 revenue_lost: Money::zero(currency),
+                revenue_gained: Money::zero(currency),
                 margin_gained: Money::zero(currency),
                 hours_freed: RoleHours::default(),
             },
@@ -484,24 +500,22 @@ impl PortfolioReport {
             *g.actions.entry(r.action).or_insert(0) += 1;
         }
         let e = &r.effect;
-        self.plan.revenue_lost = self
-            .plan
-            .revenue_lost
-            .checked_add(e.revenue_lost)
-            .map_err(|e| arithmetic(e.into()))?;
-        self.plan.margin_gained = self
-            .plan
-            .margin_gained
-            .checked_add(e.margin_gained)
-            .map_err(|e| arithmetic(e.into()))?;
-        self.plan.hours_freed = self
-            .plan
-            .hours_freed
-            .checked_add(&e.hours_freed)
-            .ok_or_else(|| arithmetic(Problem::Overflow))?;
+        self.plan
+            .absorb(
+                e.revenue_lost,
+                e.revenue_gained,
+                e.margin_gained,
+                &e.hours_freed,
+            )
+            .map_err(arithmetic)?;
         let attention = (!a.cost.revenue.is_zero()).then(|| {
-            decimal_to_f64(a.cost.hours.success + a.cost.hours.executive)
-                / decimal_to_f64(a.cost.revenue.amount())
+            decimal_to_f64(
+                a.cost
+                    .hours
+                    .success
+                    .checked_add(a.cost.hours.executive)
+                    .unwrap_or(Decimal::MAX),
+            ) / decimal_to_f64(a.cost.revenue.amount())
         });
         self.rows.push(CustomerRow {
             id: customer.id().clone(),
@@ -564,21 +578,14 @@ impl PortfolioReport {
             }
         }
         let p = other.plan;
-        self.plan.revenue_lost = self
-            .plan
-            .revenue_lost
-            .checked_add(p.revenue_lost)
-            .map_err(|e| arithmetic(e.into()))?;
-        self.plan.margin_gained = self
-            .plan
-            .margin_gained
-            .checked_add(p.margin_gained)
-            .map_err(|e| arithmetic(e.into()))?;
-        self.plan.hours_freed = self
-            .plan
-            .hours_freed
-            .checked_add(&p.hours_freed)
-            .ok_or_else(|| arithmetic(Problem::Overflow))?;
+        self.plan
+            .absorb(
+                p.revenue_lost,
+                p.revenue_gained,
+                p.margin_gained,
+                &p.hours_freed,
+            )
+            .map_err(arithmetic)?;
         // Both row lists are sorted: merge them in one pass rather than sorting again.
         let mine = std::mem::take(&mut self.rows);
         self.rows = merge_sorted(mine, other.rows);
@@ -591,7 +598,8 @@ impl PortfolioReport {
         ratio(self.totals.margin.amount(), self.totals.revenue.amount())
     }
 
-    /// Margin ratio after the plan: margin plus what it gains, over revenue less what it loses.
+    /// Margin ratio after the plan: margin plus what it gains, over revenue less what it loses
+    /// plus what repricing brings in.
     pub fn margin_after(&self) -> Option<Ratio> {
         let margin = self
             .totals
@@ -602,7 +610,8 @@ impl PortfolioReport {
             .totals
             .revenue
             .amount()
-            .checked_sub(self.plan.revenue_lost.amount())?;
+            .checked_sub(self.plan.revenue_lost.amount())?
+            .checked_add(self.plan.revenue_gained.amount())?;
         ratio(margin, revenue)
     }
 
@@ -617,8 +626,8 @@ impl PortfolioReport {
         let n = profits.len();
         let (mut cumulative, mut peak, mut peak_rank) = (Decimal::ZERO, Decimal::MIN, 0usize);
         let step = (n / max_points.max(1)).max(1);
-        let mut points = vec![(0.0, Some(Ratio::new(Decimal::ZERO)))];
         let defined = total > Decimal::ZERO;
+        let mut points = vec![(0.0, defined.then(|| Ratio::new(Decimal::ZERO)))];
         let mut top_profit = Decimal::ZERO;
         let top_n = ((n as f64) * 0.2).ceil() as usize;
         for (i, p) in profits.iter().enumerate() {
@@ -633,7 +642,7 @@ impl PortfolioReport {
             if (i + 1) % step == 0 || i + 1 == n {
                 points.push((
                     (i + 1) as f64 / n as f64,
-                    defined.then(|| Ratio::new((cumulative / total).round_dp(4))),
+                    ratio_if(defined, cumulative, total).map(|r| Ratio::new(r.get().round_dp(4))),
                 ));
             }
         }
@@ -716,6 +725,19 @@ fn row_order(a: &CustomerRow, b: &CustomerRow) -> std::cmp::Ordering {
         .then_with(|| a.profit.amount().cmp(&b.profit.amount()))
         .then_with(|| a.score.total_cmp(&b.score))
         .then_with(|| a.action.cmp(&b.action))
+        .then_with(|| a.quadrant.cmp(&b.quadrant))
+        .then_with(|| a.class.cmp(&b.class))
+        .then_with(|| a.margin.cmp(&b.margin))
+        .then_with(|| {
+            a.growth
+                .unwrap_or(f64::NAN)
+                .total_cmp(&b.growth.unwrap_or(f64::NAN))
+        })
+        .then_with(|| {
+            a.attention
+                .unwrap_or(f64::NAN)
+                .total_cmp(&b.attention.unwrap_or(f64::NAN))
+        })
 }
 
 /// Merge two row lists sorted by [`row_order`] into one.
@@ -753,6 +775,7 @@ fn ratio_if(defined: bool, num: Decimal, den: Decimal) -> Option<Ratio> {
 
 /// The whale curve (Kaplan and Narayanan: the most profitable 20 % of customers typically earn
 /// 150-300 % of total profit).
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WhaleCurve {
     /// Total profit.
@@ -772,6 +795,7 @@ pub struct WhaleCurve {
 }
 
 /// Revenue concentration.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Concentration {
     /// How many top customers.
@@ -855,7 +879,13 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         let mut s = PortfolioSummary::default();
         for record in records {
             s.records += 1;
-            if let Err(e) = record.and_then(|c| self.summarise_one(c.borrow(), &mut s)) {
+            let summarised = record.and_then(|c| {
+                let c: &Customer = c.borrow();
+                self.summarise_one(c, &mut s).inspect_err(|_| {
+                    s.refused.insert(c.id().clone());
+                })
+            });
+            if let Err(e) = summarised {
                 s.bad_records.push(BadRecord::new(e));
             }
             if let Some(p) = progress {
@@ -945,6 +975,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
                 flagged: share > self.config.systemic_share_threshold,
             },
             groups: summary.groups.clone(),
+            refused: summary.refused.clone(),
         }
     }
 
@@ -991,6 +1022,9 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
             // Records phase 1 refused are reported there.
             let Ok(c) = record else { continue };
             let c: &Customer = c.borrow();
+            if facts.refused.contains(c.id()) {
+                continue;
+            }
             report.records += 1;
             let assessed = self.assessor.assess_with(c, &ctx).and_then(|a| {
                 let policy_ctx = PolicyContext::with_systemic(
@@ -1078,7 +1112,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
                 .collect();
             handles
                 .into_iter()
-                .map(|h| h.join().unwrap_or_default())
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                 .collect()
         });
         let mut summary = PortfolioSummary::default();
@@ -1098,16 +1132,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
                 .collect();
             handles
                 .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        Err(Error::config(
-                            "portfolio.threads",
-                            Problem::Rule {
-                                rule: "a worker thread panicked".into(),
-                            },
-                        ))
-                    })
-                })
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                 .collect()
         });
         let mut report = PortfolioReport::new(self.assessor.cost_model().currency(), as_of, facts);

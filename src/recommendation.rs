@@ -123,6 +123,8 @@ pub enum Rule {
     },
     /// Part of a systemic product or onboarding problem: not let go for it (seed 002).
     SystemicProblem,
+    /// A subsidiary whose group's figures are unknown: not let go without them.
+    GroupImpactUnknown,
 }
 
 impl fmt::Display for Rule {
@@ -155,6 +157,9 @@ impl fmt::Display for Rule {
                 f,
                 "only {signals} of {required} required signals to let go: restructure instead"
             ),
+            Rule::GroupImpactUnknown => {
+                f.write_str("a subsidiary: not let go without knowing what it means for its group")
+            }
             Rule::SystemicProblem => f.write_str(
                 "part of a systemic product or onboarding problem: fix that, do not let go for it",
             ),
@@ -187,6 +192,8 @@ impl fmt::Display for Because {
 pub struct Effect {
     /// Revenue lost (offboarding, declining).
     pub revenue_lost: Money,
+    /// Revenue gained (repricing at renewal).
+    pub revenue_gained: Money,
     /// Margin gained (the loss no longer made, or the levers' gain).
     pub margin_gained: Money,
     /// Hours freed per role for other customers and the roadmap.
@@ -197,6 +204,7 @@ impl Effect {
     fn none(currency: crate::Currency) -> Effect {
         Effect {
             revenue_lost: Money::zero(currency),
+            revenue_gained: Money::zero(currency),
             margin_gained: Money::zero(currency),
             hours_freed: RoleHours::default(),
         }
@@ -559,10 +567,16 @@ impl RecommendationPolicy for DefaultPolicy {
             } else {
                 Action::Retain
             };
-            if kept < action {
+            if kept.harshness() < action.harshness() {
                 reasons.push(Because::Rule(rule));
                 (action, rule) = (kept, Rule::ProductShaper);
             }
+        }
+        // Never let a subsidiary go without saying what it means for its group: without the
+        // group's figures, restructure instead.
+        if action == Action::Offboard && customer.parent().is_some() && ctx.group.is_none() {
+            reasons.push(Because::Rule(rule));
+            (action, rule) = (Action::Restructure, Rule::GroupImpactUnknown);
         }
         if action == Action::Offboard {
             if ctx.systemic && matches!(rule, Rule::Dog | Rule::BadFitNotFixable) {
@@ -597,8 +611,17 @@ impl RecommendationPolicy for DefaultPolicy {
                     .try_fold(Money::zero(currency), |acc, l| {
                         acc.checked_add(l.margin_gain)
                     });
+                let revenue_gained = plan
+                    .levers
+                    .iter()
+                    .find_map(|l| match &l.kind {
+                        crate::LeverKind::Reprice { proposed, .. } => Some(proposed.amount),
+                        _ => None,
+                    })
+                    .unwrap_or(Money::zero(currency));
                 let effect = Effect {
                     revenue_lost: Money::zero(currency),
+                    revenue_gained,
                     margin_gained: gained.map_err(|e| {
                         Error::arithmetic(Some(customer.id()), "effect.margin_gained", e)
                     })?,
@@ -614,6 +637,7 @@ impl RecommendationPolicy for DefaultPolicy {
             Action::Offboard | Action::Decline => {
                 let effect = Effect {
                     revenue_lost: a.cost.revenue,
+                    revenue_gained: Money::zero(currency),
                     margin_gained: a.cost.gross_margin.negate(),
                     hours_freed: a.cost.hours,
                 };

@@ -804,7 +804,8 @@ impl ScoringStrategy for WeightedScorecard {
 /// Ranks by margin first: the overall is 80 % the margin score and 20 % the weighted score of
 /// the other dimensions, so the others only separate customers of similar margin.
 ///
-/// Missing margin (zero revenue) is scored as neutral.
+/// A missing margin (zero revenue) is scored as neutral; the missing-data policy applies to the
+/// other dimensions.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MarginFirst {
     scorecard: WeightedScorecard,
@@ -820,7 +821,9 @@ impl MarginFirst {
 impl ScoringStrategy for MarginFirst {
     fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard> {
         let config = &self.scorecard.config;
-        let raw = dimension_scores(inputs, config);
+        let mut raw = dimension_scores(inputs, config);
+        // Without revenue there is no margin: score it neutral, keep the policy for the rest.
+        raw.margin = raw.margin.or(Some(50.0));
         let mut weights = *config.weights_for(ctx);
         let others: f64 = Dimension::ALL
             .iter()
@@ -829,11 +832,7 @@ impl ScoringStrategy for MarginFirst {
             .sum();
         // Margin carries 80 % of the known weight, the others share 20 %.
         weights.margin = if others > 0.0 { others * 4.0 } else { 1.0 };
-        let policy = if raw.margin.is_none() {
-            MissingPolicy::Neutral
-        } else {
-            config.missing
-        };
+        let policy = config.missing;
         Ok(combine(&raw, &weights, policy, inputs, config))
     }
 }

@@ -734,3 +734,29 @@ fn dimension_groups_subtotal_the_scorecard() {
         / (m.margin.weight + m.resource_intensity.weight);
     assert!((financial.score - expected).abs() < 1e-9);
 }
+
+#[test]
+fn a_strategy_scoring_outside_0_to_100_is_refused_not_trusted() {
+    let nan = from_fn(|inputs, ctx| {
+        let mut card = WeightedScorecard::default().score(inputs, ctx)?;
+        card.overall = f64::NAN;
+        Ok(card)
+    });
+    let err = assessor()
+        .with_strategy(nan)
+        .assess(&healthy("n").build().unwrap(), as_of())
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "customer `n`: field `scorecard.overall`: must lie in 0..=100 (from the scoring strategy), got NaN"
+    );
+    let high = from_fn(|inputs, ctx| {
+        let mut card = WeightedScorecard::default().score(inputs, ctx)?;
+        card.dimensions.margin.score = Some(140.0);
+        Ok(card)
+    });
+    assert!(assessor()
+        .with_strategy(high)
+        .assess(&healthy("h").build().unwrap(), as_of())
+        .is_err());
+}

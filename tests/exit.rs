@@ -124,3 +124,16 @@ fn exit_money_picks_the_better_option_and_shows_both() {
     assert_eq!(small.alternative.unwrap().money, usd("-5000"));
     let _ = Money::zero(custfit::Currency::USD);
 }
+
+/// A renewal term shorter than the notice: roll forward until notice can still be given.
+#[test]
+fn short_renewal_terms_roll_forward_until_notice_is_possible() {
+    let monthly = Contract::builder(d(2024, 1, 1), d(2024, 12, 31))
+        .auto_renews(true)
+        .renewal_term_months(1)
+        .renewal_notice_days(60);
+    let p = plan(Some(monthly), "-10", d(2025, 6, 15));
+    assert!(p.chosen.notice_deadline >= d(2025, 6, 15));
+    assert_eq!(p.chosen.end_of_service, d(2025, 8, 31));
+    assert_eq!(p.chosen.notice_deadline, d(2025, 7, 2));
+}

@@ -186,7 +186,7 @@ fn whale_curve_and_concentration_by_hand() {
     let w = losing.whale_curve(10);
     assert_eq!(w.peak_share, None);
     assert_eq!(w.top_20_share, None);
-    assert!(w.points.iter().skip(1).all(|(_, s)| s.is_none()));
+    assert!(w.points.iter().all(|(_, s)| s.is_none()));
 }
 
 #[test]
@@ -284,4 +284,45 @@ fn a_progress_observer_hears_about_long_runs() {
     assert_eq!(report.totals.customers, n as u64);
     assert_eq!(count.0.load(Ordering::Relaxed), PROGRESS_EVERY * 2);
     assert_eq!(count.1.load(Ordering::Relaxed), PROGRESS_EVERY * 2);
+}
+
+#[test]
+fn a_customer_refused_in_phase_one_is_reported_once() {
+    let customers = vec![
+        healthy("a").build().unwrap(),
+        custfit::Customer::builder("b", "Euro Ltd")
+            .currency("EUR")
+            .period(d(2025, 1, 1), d(2025, 12, 31))
+            .customer_since(d(2024, 1, 1))
+            .build()
+            .unwrap(),
+    ];
+    let report = run(&customers);
+    assert_eq!(report.records, 2);
+    assert_eq!(report.bad_records.len(), 1);
+    assert_eq!(
+        report.bad_records[0].error.to_string(),
+        "customer `b`: computing `currency`: is in EUR, expected USD"
+    );
+    assert!(report.counts_add_up());
+}
+
+#[test]
+fn a_subsidiary_is_not_let_go_when_its_group_is_unknown() {
+    use custfit::{PolicyContext, RecommendationPolicy};
+    let c = healthy("sub")
+        .parent("G")
+        .recurring_revenue(dec("20000"))
+        .engineering_hours(dec("150"))
+        .expansion_whitespace(dec("500"))
+        .growth_likelihood(0.1)
+        .build()
+        .unwrap();
+    let a = assessor().assess(&c, as_of()).unwrap();
+    let r = policy()
+        .recommend(&c, &a, &PolicyContext::default())
+        .unwrap();
+    assert_eq!(r.action, Action::Restructure);
+    assert_eq!(r.rule(), Some(Rule::GroupImpactUnknown));
+    assert!(r.group_impact.is_none());
 }

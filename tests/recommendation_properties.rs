@@ -136,7 +136,8 @@ proptest! {
     /// option is never the more expensive one.
     #[test]
     fn exit_plans_respect_the_calendar_and_the_money(
-        start in 0u32..1_500, term_months in 1u32..37, notice in 0u32..120, auto in any::<bool>(),
+        start in 0u32..1_500, term_months in 1u32..37, renewal_months in 1u32..13, notice in 0u32..120,
+        auto in any::<bool>(),
         terminate in proptest::option::of((0u32..200, 0i64..50_000)), as_of_offset in 0u32..2_000,
         per_day in -500i64..500,
     ) {
@@ -145,6 +146,7 @@ proptest! {
         let term_days = (term_end - term_start).num_days() + 1;
         let mut contract = Contract::builder(term_start, term_end)
             .auto_renews(auto)
+            .renewal_term_months(renewal_months)
             .renewal_notice_days(notice.min(u32::try_from(term_days - 1).unwrap()));
         if let Some((days, fee)) = terminate {
             contract = contract.terminate_for_convenience(days.min(u32::try_from(term_days - 1).unwrap()), usd(&fee.to_string()));
