@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cost::{CostModel, CostToServe};
 use crate::customer::{BrandTier, Customer, CustomerId, Level, LifecycleStage, RequestScope};
-use crate::error::{Error, Problem, Result};
+use crate::error::{check_range, Error, Problem, Result};
 use crate::inputs::{Dimension, Input, Inputs};
 use crate::money::Money;
 use crate::overrides::{Override, OverrideOutcome};
@@ -312,25 +312,19 @@ impl SegmentationConfig {
                 return Err(Error::config(field, out_of_range(v, "a finite number")));
             }
         }
-        let scores = [
+        for (field, v) in [
             ("growth_line", self.growth_line),
             ("logo_offset_min_score", self.logo_offset_min_score),
             ("product_shaper_min_score", self.product_shaper_min_score),
-        ];
-        for (field, v) in scores {
-            if !(0.0..=100.0).contains(&v) {
-                return Err(Error::config(field, out_of_range(v, "0..=100")));
-            }
+        ] {
+            check_range(field, v, 0.0, 100.0)?;
         }
-        let shares = [
+        for (field, v) in [
             ("engaged_min", self.engaged_min),
             ("unsuccessful_max", self.unsuccessful_max),
             ("disengaged_max", self.disengaged_max),
-        ];
-        for (field, v) in shares {
-            if !(0.0..=1.0).contains(&v) {
-                return Err(Error::config(field, out_of_range(v, "0..=1")));
-            }
+        ] {
+            check_range(field, v, 0.0, 1.0)?;
         }
         if !(self.typical_service_cost_ratio.is_finite() && self.typical_service_cost_ratio > 0.0) {
             return Err(Error::config(

@@ -215,6 +215,21 @@ pub enum Error {
     Retention(#[from] crate::retention::RetentionError),
 }
 
+/// A configuration value must lie in `lo..=hi` (NaN never does).
+pub(crate) fn check_range(field: &str, value: f64, lo: f64, hi: f64) -> Result<()> {
+    if (lo..=hi).contains(&value) {
+        Ok(())
+    } else {
+        Err(Error::config(
+            field,
+            Problem::OutOfRange {
+                value: value.to_string(),
+                allowed: format!("{lo}..={hi}"),
+            },
+        ))
+    }
+}
+
 fn subject(customer: &Option<CustomerId>) -> String {
     match customer {
         Some(id) => format!("customer `{id}`: "),

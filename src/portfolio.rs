@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::assessment::{AssessmentContext, Assessor, FitAssessment, FitClass, Quadrant};
 use crate::cost::RoleHours;
 use crate::customer::{Customer, CustomerId};
-use crate::error::{Error, Problem, Result};
+use crate::error::{check_range, Error, Problem, Result};
 use crate::inputs::Dimension;
 use crate::money::{Currency, Money};
 use crate::recommendation::{
@@ -63,27 +63,17 @@ impl Default for PortfolioConfig {
 
 impl PortfolioConfig {
     fn validate(&self) -> Result<()> {
-        let ranges = [
-            (
-                "systemic_share_threshold",
-                self.systemic_share_threshold,
-                0.0,
-                1.0,
-            ),
-            ("content_consumed_min", self.content_consumed_min, 0.0, 1.0),
-            ("heavy_help_factor", self.heavy_help_factor, 0.0, f64::MAX),
-        ];
-        for (field, v, lo, hi) in ranges {
-            if !(lo..=hi).contains(&v) {
-                return Err(Error::config(
-                    format!("portfolio.{field}"),
-                    Problem::OutOfRange {
-                        value: v.to_string(),
-                        allowed: format!("{lo}..={hi}"),
-                    },
-                ));
-            }
-        }
+        let check = |field: &str, v: f64, lo: f64, hi: f64| {
+            check_range(&format!("portfolio.{field}"), v, lo, hi)
+        };
+        check(
+            "systemic_share_threshold",
+            self.systemic_share_threshold,
+            0.0,
+            1.0,
+        )?;
+        check("content_consumed_min", self.content_consumed_min, 0.0, 1.0)?;
+        check("heavy_help_factor", self.heavy_help_factor, 0.0, f64::MAX)?;
         Ok(())
     }
 }
@@ -859,19 +849,8 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         })
     }
 
-    /// Phase 1 over records: price each customer and summarise.
-    pub fn summarise<I>(&self, records: I, progress: Option<&dyn Progress>) -> PortfolioSummary
-    where
-        I: IntoIterator<Item = Result<Customer>>,
-    {
-        self.summarise_records(records, progress)
-    }
-
-    fn summarise_records<I, C>(
-        &self,
-        records: I,
-        progress: Option<&dyn Progress>,
-    ) -> PortfolioSummary
+    /// Phase 1 over records (owned or borrowed customers): price each customer and summarise.
+    pub fn summarise<I, C>(&self, records: I, progress: Option<&dyn Progress>) -> PortfolioSummary
     where
         I: IntoIterator<Item = Result<C>>,
         C: Borrow<Customer>,
@@ -979,28 +958,15 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         }
     }
 
-    /// Phase 2 over records: assess and recommend each customer with the portfolio facts.
+    /// Phase 2 over records (owned or borrowed customers): assess and recommend each customer
+    /// with the portfolio facts.
     /// Records that fail to read are skipped (phase 1 reported them); a customer whose
     /// assessment or recommendation fails becomes a bad record.
     ///
     /// # Errors
     ///
     /// [`Error::Arithmetic`] when a total overflows.
-    pub fn report<I>(
-        &self,
-        records: I,
-        facts: &PortfolioFacts,
-        as_of: NaiveDate,
-        sink: &Sink<'_>,
-        progress: Option<&dyn Progress>,
-    ) -> Result<PortfolioReport>
-    where
-        I: IntoIterator<Item = Result<Customer>>,
-    {
-        self.report_records(records, facts, as_of, sink, progress)
-    }
-
-    fn report_records<I, C>(
+    pub fn report<I, C>(
         &self,
         records: I,
         facts: &PortfolioFacts,
@@ -1106,9 +1072,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         let summaries: Vec<PortfolioSummary> = std::thread::scope(|scope| {
             let handles: Vec<_> = shards
                 .iter()
-                .map(|shard| {
-                    scope.spawn(move || self.summarise_records(shard.iter().map(Ok), None))
-                })
+                .map(|shard| scope.spawn(move || self.summarise(shard.iter().map(Ok), None)))
                 .collect();
             handles
                 .into_iter()
@@ -1125,9 +1089,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
             let handles: Vec<_> = shards
                 .iter()
                 .map(|shard| {
-                    scope.spawn(move || {
-                        self.report_records(shard.iter().map(Ok), facts, as_of, sink, None)
-                    })
+                    scope.spawn(move || self.report(shard.iter().map(Ok), facts, as_of, sink, None))
                 })
                 .collect();
             handles

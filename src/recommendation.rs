@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::assessment::{FitAssessment, FitClass, Guardrail, Quadrant, Reason};
 use crate::cost::{CostModel, RoleHours};
 use crate::customer::{Customer, CustomerId, LifecycleStage};
-use crate::error::{Error, Problem, Result};
+use crate::error::{check_range, Error, Problem, Result};
 use crate::exit::{ExitConfig, ExitPlan};
 use crate::inputs::Dimension;
 use crate::levers::{LeverConfig, LeverPlan};
@@ -445,23 +445,14 @@ impl DefaultPolicy {
                 },
             ));
         }
-        let scores = [
+        for (field, v) in [
             ("min_alignment", config.min_alignment),
             ("min_mutual_value", config.min_mutual_value),
             ("min_product_influence", config.min_product_influence),
             ("growth_line", config.growth_line),
             ("min_shaper_influence", config.min_shaper_influence),
-        ];
-        for (field, v) in scores {
-            if !(0.0..=100.0).contains(&v) {
-                return Err(Error::config(
-                    field,
-                    Problem::OutOfRange {
-                        value: v.to_string(),
-                        allowed: "0..=100".into(),
-                    },
-                ));
-            }
+        ] {
+            check_range(field, v, 0.0, 100.0)?;
         }
         config.levers.validate()?;
         Ok(DefaultPolicy { config, cost_model })
