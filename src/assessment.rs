@@ -671,13 +671,7 @@ impl<S: ScoringStrategy> Assessor<S> {
             None => None,
         };
         if let Some(ltv) = &lifetime_value {
-            let annual = decimal_to_f64(cost.revenue.amount())
-                * decimal_to_f64(customer.period().annualisation_factor());
-            let base = if annual > 0.0 {
-                annual
-            } else {
-                decimal_to_f64(seg.growth_base_without_revenue)
-            };
+            let base = growth_base(customer, &cost, seg);
             inputs.set(
                 Input::LifetimeValue,
                 Some(decimal_to_f64(ltv.value.amount()) / base),
@@ -837,6 +831,18 @@ fn check_scorecard(id: &CustomerId, card: &Scorecard) -> Result<()> {
     Ok(())
 }
 
+/// Yearly revenue that growth and lifetime value are measured against: the annualised revenue,
+/// or for a customer without revenue (a prospect) the configured base.
+fn growth_base(customer: &Customer, cost: &CostToServe, seg: &SegmentationConfig) -> f64 {
+    let annual = decimal_to_f64(cost.revenue.amount())
+        * decimal_to_f64(customer.period().annualisation_factor());
+    if annual > 0.0 {
+        annual
+    } else {
+        decimal_to_f64(seg.growth_base_without_revenue)
+    }
+}
+
 /// Measure every input of `customer`.
 fn measure(
     customer: &Customer,
@@ -918,13 +924,7 @@ fn measure(
         .whitespace()
         .map_err(|e| Error::arithmetic(Some(id), "growth.whitespace", e))?;
     if let (Some(ws), Some(p)) = (whitespace, likelihood) {
-        let annual = decimal_to_f64(cost.revenue.amount())
-            * decimal_to_f64(customer.period().annualisation_factor());
-        let base = if annual > 0.0 {
-            annual
-        } else {
-            decimal_to_f64(seg.growth_base_without_revenue)
-        };
+        let base = growth_base(customer, cost, seg);
         inputs.set(
             Input::ExpectedGrowth,
             Some(decimal_to_f64(ws.amount()) * p / base),
