@@ -497,6 +497,7 @@ impl RecommendationPolicy for DefaultPolicy {
         let has_growth = growth.is_some_and(|g| g >= cfg.growth_line);
         let guard = |p: fn(&Guardrail) -> bool| a.guardrails.iter().any(p);
         let levers = || LeverPlan::new(customer, &a.cost, &self.cost_model, &cfg.levers);
+        let mut lever_plan: Option<LeverPlan> = None;
 
         let (mut action, mut rule) = if customer.stage() == LifecycleStage::Prospect {
             let signals = [
@@ -529,7 +530,10 @@ impl RecommendationPolicy for DefaultPolicy {
                 _ => (Action::Restructure, Rule::BadCustomerFirstReset),
             }
         } else if a.classification.class == FitClass::BadFit {
-            if levers()?.reaches_break_even {
+            let plan = levers()?;
+            let fixable = plan.reaches_break_even;
+            lever_plan = Some(plan);
+            if fixable {
                 (Action::Restructure, Rule::BadFitFixable)
             } else {
                 (Action::Offboard, Rule::BadFitNotFixable)
@@ -595,7 +599,11 @@ impl RecommendationPolicy for DefaultPolicy {
         let months = &cfg.review_months;
         let (effect, levers, exit_plan, review_on) = match action {
             Action::Restructure => {
-                let plan = levers()?;
+                // A bad fit's plan was priced to decide; reuse it.
+                let plan = match lever_plan.take() {
+                    Some(plan) => plan,
+                    None => levers()?,
+                };
                 let gained = plan
                     .levers
                     .iter()
