@@ -112,14 +112,7 @@ fn seed_001_4_logo_value_offsets_a_thin_margin() {
             .recurring_revenue(dec("60000"))
             .engineering_hours(dec("500"))
     };
-    let famous = thin()
-        .referenceable(true)
-        .case_study(true)
-        .brand_tier(BrandTier::Global)
-        .strategic_positioning(Level::High)
-        .feedback_quality(Level::High)
-        .build()
-        .unwrap();
+    let famous = top_logo(thin()).build().unwrap();
     let plain = thin()
         .brand_tier(BrandTier::Local)
         .strategic_positioning(Level::Low)
@@ -239,13 +232,7 @@ fn seed_002_new_customer_with_negative_margin_and_growth_is_not_a_dog() {
 /// Seed 002: "The customers you want to get rid of are what's labeled as 'Poor Dogs'."
 #[test]
 fn seed_002_poor_dog_loses_money_with_little_growth() {
-    let c = healthy("dog")
-        .recurring_revenue(dec("20000"))
-        .engineering_hours(dec("150"))
-        .expansion_whitespace(dec("500"))
-        .growth_likelihood(0.1)
-        .build()
-        .unwrap();
+    let c = dog("dog").build().unwrap();
     let a = assessor().assess(&c, as_of()).unwrap();
     assert_eq!(a.quadrant, Quadrant::Dog);
     assert_eq!(a.scorecard.grade.rag, Rag::Red);

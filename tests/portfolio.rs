@@ -80,12 +80,8 @@ fn account_groups_roll_up_and_a_subsidiary_is_not_let_go_silently() {
             .recurring_revenue(dec("50000"))
             .build()
             .unwrap(),
-        healthy("g-loss")
+        dog("g-loss")
             .parent("G")
-            .recurring_revenue(dec("20000"))
-            .engineering_hours(dec("150"))
-            .expansion_whitespace(dec("500"))
-            .growth_likelihood(0.1)
             .contract(custfit::Contract::builder(d(2025, 4, 1), d(2026, 3, 31)))
             .build()
             .unwrap(),
@@ -193,13 +189,7 @@ fn whale_curve_and_concentration_by_hand() {
 fn the_plan_effect_and_margins_before_and_after() {
     let customers = vec![
         healthy("keep").build().unwrap(),
-        healthy("drop")
-            .recurring_revenue(dec("20000"))
-            .engineering_hours(dec("150"))
-            .expansion_whitespace(dec("500"))
-            .growth_likelihood(0.1)
-            .build()
-            .unwrap(),
+        dog("drop").build().unwrap(),
     ];
     let report = run(&customers);
     let drop = report
@@ -310,14 +300,7 @@ fn a_customer_refused_in_phase_one_is_reported_once() {
 #[test]
 fn a_subsidiary_is_not_let_go_when_its_group_is_unknown() {
     use custfit::{PolicyContext, RecommendationPolicy};
-    let c = healthy("sub")
-        .parent("G")
-        .recurring_revenue(dec("20000"))
-        .engineering_hours(dec("150"))
-        .expansion_whitespace(dec("500"))
-        .growth_likelihood(0.1)
-        .build()
-        .unwrap();
+    let c = dog("sub").parent("G").build().unwrap();
     let a = assessor().assess(&c, as_of()).unwrap();
     let r = policy()
         .recommend(&c, &a, &PolicyContext::default())

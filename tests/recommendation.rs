@@ -5,17 +5,9 @@ mod common;
 
 use common::*;
 use custfit::{
-    Action, BrandTier, Contract, ExitRoute, Level, LeverKind, LifecycleStage, PolicyContext,
-    RecommendationPolicy, RequestScope, Rule, Severity, Sla, SlaTier,
+    Action, Contract, ExitRoute, LeverKind, LifecycleStage, PolicyContext, RecommendationPolicy,
+    RequestScope, Rule, Severity, Sla, SlaTier,
 };
-
-fn dog() -> custfit::CustomerBuilder {
-    healthy("dog")
-        .recurring_revenue(dec("20000"))
-        .engineering_hours(dec("150"))
-        .expansion_whitespace(dec("500"))
-        .growth_likelihood(0.1)
-}
 
 fn annual(start_year: i32) -> custfit::ContractBuilder {
     Contract::builder(d(start_year, 4, 1), d(start_year + 1, 3, 31))
@@ -49,16 +41,13 @@ fn seed_002_new_customer_with_growth_gets_time() {
 /// Seed 001 §4: "A customer with exceptional logo value might justify lower margins."
 #[test]
 fn seed_001_4_logo_value_keeps_a_thin_margin_customer() {
-    let c = dog()
-        .recurring_revenue(dec("60000"))
-        .engineering_hours(dec("500"))
-        .referenceable(true)
-        .case_study(true)
-        .brand_tier(BrandTier::Global)
-        .strategic_positioning(Level::High)
-        .feedback_quality(Level::High)
-        .build()
-        .unwrap();
+    let c = top_logo(
+        dog("dog")
+            .recurring_revenue(dec("60000"))
+            .engineering_hours(dec("500")),
+    )
+    .build()
+    .unwrap();
     let (_, r) = recommend(&c);
     assert_eq!(r.action, Action::Retain);
     assert_eq!(r.rule(), Some(Rule::LogoJustifiesMargin));
@@ -68,7 +57,7 @@ fn seed_001_4_logo_value_keeps_a_thin_margin_customer() {
 /// better product."
 #[test]
 fn seed_000_product_shaper_is_kept() {
-    let c = dog()
+    let c = dog("dog")
         .tickets(Severity::High, 60, Some(dec("400")))
         .feature_request("bulk route import", RequestScope::Broad)
         .feature_request("carbon report API", RequestScope::Broad)
@@ -141,7 +130,7 @@ fn seed_002_bad_fit_let_go_with_help_when_levers_cannot_fix_it() {
 }
 
 fn bad(reset: Option<chrono::NaiveDate>) -> custfit::Customer {
-    let mut b = dog()
+    let mut b = dog("dog")
         .meeting_attendance(dec("0.3"))
         .plan_adherence(dec("0.2"))
         .goal_changes(5);
@@ -203,7 +192,7 @@ fn one_signal_alone_never_lets_a_customer_go() {
 /// recommended content ... it's likely not them who are the problem".
 #[test]
 fn seed_002_dogs_are_let_go_unless_part_of_a_systemic_problem() {
-    let c = dog().contract(annual(2025)).build().unwrap();
+    let c = dog("dog").contract(annual(2025)).build().unwrap();
     let (_, r) = recommend(&c);
     assert_eq!((r.action, r.rule()), (Action::Offboard, Some(Rule::Dog)));
     assert!(r.exit_plan.is_some());
@@ -406,7 +395,7 @@ fn a_user_defined_policy_plugs_in() {
         }
     }
     let boxed: Box<dyn RecommendationPolicy> = Box::new(NeverLetGo);
-    let c = dog().build().unwrap();
+    let c = dog("dog").build().unwrap();
     let a = assessor().assess(&c, as_of()).unwrap();
     assert_eq!(
         boxed
@@ -419,7 +408,10 @@ fn a_user_defined_policy_plugs_in() {
 
 #[test]
 fn recommendations_round_trip_through_json() {
-    for c in [dog().contract(annual(2025)).build().unwrap(), bad(None)] {
+    for c in [
+        dog("dog").contract(annual(2025)).build().unwrap(),
+        bad(None),
+    ] {
         let (_, r) = recommend(&c);
         let back: custfit::Recommendation =
             serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();

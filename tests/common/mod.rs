@@ -253,3 +253,23 @@ pub fn recommend_in(c: &Customer, ctx: PolicyContext) -> (FitAssessment, Recomme
     let r = policy().recommend(c, &a, &ctx).expect("recommendable");
     (a, r)
 }
+
+/// A poor dog (seed 002): in profile and engaged, but loses money (20,000 revenue against 150
+/// engineering hours) with little growth potential.
+pub fn dog(id: &str) -> CustomerBuilder {
+    healthy(id)
+        .recurring_revenue(dec("20000"))
+        .engineering_hours(dec("150"))
+        .expansion_whitespace(dec("500"))
+        .growth_likelihood(0.1)
+}
+
+/// Every logo-value fact at its best (seed 001 §4): a referenceable global brand with a case
+/// study, high strategic positioning and high-quality feedback.
+pub fn top_logo(b: CustomerBuilder) -> CustomerBuilder {
+    b.referenceable(true)
+        .case_study(true)
+        .brand_tier(custfit::BrandTier::Global)
+        .strategic_positioning(custfit::Level::High)
+        .feedback_quality(custfit::Level::High)
+}
