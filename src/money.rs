@@ -131,6 +131,10 @@ pub enum MoneyError {
 
 /// An exact amount of money in one currency.
 ///
+/// Amounts carry up to 28 significant digits, far beyond any real amount. A result that would
+/// need more is rounded in its last digit by `rust_decimal`; a result whose integer part does
+/// not fit is [`MoneyError::Overflow`].
+///
 /// ```
 /// use custfit::{Currency, Money};
 /// use rust_decimal::Decimal;

@@ -202,10 +202,6 @@ fn the_plan_effect_and_margins_before_and_after() {
     assert!(report.margin_after().unwrap() > report.margin_before().unwrap());
     assert!(report.plan.hours_freed.engineering >= dec("150"));
     assert_eq!(report.potential_for_freed_hours(0.0, 5).len(), 1);
-    let _ = (
-        Rule::Dog,
-        DefaultPolicy::new(PolicyConfig::default(), simple_model()).unwrap(),
-    );
 }
 
 #[test]

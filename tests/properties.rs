@@ -125,17 +125,48 @@ proptest! {
         prop_assert_eq!(model().cost_to_serve(&c).unwrap(), model().cost_to_serve(&c.clone()).unwrap());
     }
 
-    /// Money arithmetic is checked: it never panics and overflow is an error.
+    /// Money arithmetic is checked: it never panics, overflow is an error, and realistic sums
+    /// are exact.
     #[test]
-    fn money_arithmetic_never_panics(a in any::<i128>(), b in any::<i128>(), scale in 0u32..28) {
+    fn money_arithmetic_never_panics(
+        a in prop_oneof![any::<i128>(), -10i128.pow(20)..10i128.pow(20)],
+        b in prop_oneof![any::<i128>(), -10i128.pow(20)..10i128.pow(20)],
+        scale in 0u32..28,
+    ) {
         let to = |v: i128| Decimal::try_from_i128_with_scale(v % 79_228_162_514_264_337_593_543_950_335i128, scale).unwrap();
         let (x, y) = (custfit::Money::new(to(a), custfit::Currency::EUR), custfit::Money::new(to(b), custfit::Currency::EUR));
-        let _ = x.checked_add(y);
-        let _ = x.checked_sub(y);
-        let _ = x.checked_mul(y.amount());
-        let _ = x.checked_div(y.amount());
-        let _ = x.ratio_to(y);
-        let _ = x.round();
+        // Each operation either fails with a typed error or is right. Sums are exact while they
+        // fit in 28 significant digits (any real amount: here up to 10^20 with at most 4
+        // decimals); beyond that
+        // `Decimal` rounds the last digit, which the `Money` docs state.
+        let realistic = |m: custfit::Money| {
+            m.amount().scale() <= 4
+                && m.amount().abs() < Decimal::from(10u64.pow(18)) * Decimal::ONE_HUNDRED
+        };
+        if let Ok(sum) = x.checked_add(y) {
+            if realistic(x) && realistic(y) {
+                prop_assert_eq!(sum.checked_sub(y), Ok(x));
+            }
+        }
+        if let Ok(diff) = x.checked_sub(y) {
+            if realistic(x) && realistic(y) {
+                prop_assert_eq!(diff.checked_add(y), Ok(x));
+            }
+        }
+        if let Ok(product) = x.checked_mul(y.amount()) {
+            prop_assert_eq!(product.amount(), x.amount() * y.amount());
+        }
+        match x.checked_div(y.amount()) {
+            Err(custfit::MoneyError::DivisionByZero) => prop_assert!(y.is_zero()),
+            Err(e) => prop_assert_eq!(e, custfit::MoneyError::Overflow),
+            Ok(_) => prop_assert!(!y.is_zero()),
+        }
+        if y.is_zero() {
+            prop_assert_eq!(x.ratio_to(y), Ok(None));
+        }
+        let rounded = x.round();
+        prop_assert!(rounded.amount().scale() <= 2);
+        prop_assert!((rounded.amount() - x.amount()).abs() <= Decimal::new(5, 3));
         prop_assert!(x.checked_add(custfit::Money::zero(custfit::Currency::USD)).is_err());
     }
 }

@@ -5,8 +5,8 @@ mod common;
 
 use common::*;
 use custfit::{
-    Action, Contract, ExitRoute, LeverKind, LifecycleStage, PolicyContext, RecommendationPolicy,
-    RequestScope, Rule, Severity, Sla, SlaTier,
+    Action, Contract, LeverKind, LifecycleStage, PolicyContext, RecommendationPolicy, RequestScope,
+    Rule, Severity, Sla, SlaTier,
 };
 
 fn annual(start_year: i32) -> custfit::ContractBuilder {
@@ -435,5 +435,4 @@ fn policy_configuration_is_validated() {
             .to_string(),
         "configuration field `levers.cadence_saving`: must lie in 0..=1, got 1.5"
     );
-    let _ = ExitRoute::NonRenewal;
 }
