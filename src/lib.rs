@@ -2,50 +2,52 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod activity;
-mod assessment;
-mod contract;
-mod cost;
-mod customer;
-mod diff;
+// Bottom layer: units, money, errors.
 mod error;
-mod exit;
-mod inputs;
-mod levers;
 mod money;
-mod overrides;
-pub mod portfolio;
-mod profile;
-mod recommendation;
-pub mod retention;
-pub mod scoring;
-pub mod source;
 mod units;
 
-pub use crate::activity::{Activity, AssessmentPeriod, Implementation, Severity, TicketGroup};
+// The flow of DESIGN.md, one folder per step.
+mod assessment;
+mod cost;
+mod customer;
+mod policy;
+pub mod portfolio;
+pub mod retention;
+pub mod source;
+
+pub use crate::assessment::scoring;
+
+pub use crate::assessment::diff::{AssessmentDiff, DimensionChange, InputChange};
+pub use crate::assessment::inputs::{Dimension, Input, Inputs, PerDimension};
+pub use crate::assessment::overrides::{Override, OverrideOutcome, OverrideStatus, OverrideTarget};
+pub use crate::assessment::profile::{
+    Criterion, CriterionMatch, IdealCustomerProfile, ProfileMatch,
+};
 pub use crate::assessment::{
     AssessmentConfig, AssessmentContext, Assessor, Classification, Comparison, FitAssessment,
     FitClass, Guardrail, LifetimeValue, LifetimeValueConfig, Quadrant, Reason, SegmentKey,
     SegmentationConfig, Signal,
 };
-pub use crate::contract::{Contract, ContractBuilder, Sla, SlaTier, VendorTermination};
 pub use crate::cost::{
     CapacityCostRate, CapacityUsage, CostItem, CostLine, CostModel, CostModelConfig, CostToServe,
     HourlyRate, PerRole, Role, RoleHours, TicketCosts,
 };
+pub use crate::customer::activity::{
+    Activity, AssessmentPeriod, Implementation, Severity, TicketGroup,
+};
+pub use crate::customer::contract::{Contract, ContractBuilder, Sla, SlaTier, VendorTermination};
 pub use crate::customer::{
     Behaviour, BrandTier, Customer, CustomerBuilder, CustomerId, FeatureRequest, GrowthFacts,
     Level, LifecycleStage, LogoValue, RequestScope,
 };
-pub use crate::diff::{AssessmentDiff, DimensionChange, InputChange};
 pub use crate::error::{Error, Problem, Result};
-pub use crate::exit::{ChecklistItem, ExitConfig, ExitOption, ExitPlan, ExitRoute, TalkingPoint};
-pub use crate::inputs::{Dimension, Input, Inputs, PerDimension};
-pub use crate::levers::{Lever, LeverConfig, LeverKind, LeverPlan, PriceChange};
 pub use crate::money::{Currency, Money, MoneyError};
-pub use crate::overrides::{Override, OverrideOutcome, OverrideStatus, OverrideTarget};
-pub use crate::profile::{Criterion, CriterionMatch, IdealCustomerProfile, ProfileMatch};
-pub use crate::recommendation::{
+pub use crate::policy::exit::{
+    ChecklistItem, ExitConfig, ExitOption, ExitPlan, ExitRoute, TalkingPoint,
+};
+pub use crate::policy::levers::{Lever, LeverConfig, LeverKind, LeverPlan, PriceChange};
+pub use crate::policy::recommendation::{
     Action, Because, DefaultPolicy, Effect, GroupImpact, GroupTotals, PolicyConfig, PolicyContext,
     Recommendation, RecommendationPolicy, ReviewMonths, Rule,
 };

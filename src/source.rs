@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use crate::activity::Activity;
+use crate::customer::activity::Activity;
 use crate::customer::{Customer, CustomerId};
 use crate::error::Result;
 

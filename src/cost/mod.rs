@@ -16,7 +16,7 @@ use chrono::{Days, Months};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
-use crate::activity::Severity;
+use crate::customer::activity::Severity;
 use crate::customer::{Customer, CustomerId};
 use crate::error::{Error, Problem, Result};
 use crate::money::{Currency, Money, MoneyError};
@@ -918,7 +918,10 @@ impl<'a> CostBuilder<'a> {
 
     /// Spread the implementation's cost evenly over the days of the amortisation window and
     /// charge the days the window shares with the period.
-    fn implementation(&mut self, implementation: &crate::activity::Implementation) -> Result<()> {
+    fn implementation(
+        &mut self,
+        implementation: &crate::customer::activity::Implementation,
+    ) -> Result<()> {
         let item = CostItem::Implementation;
         let months = Months::new(self.model.config.implementation_amortisation_months);
         let start = implementation.go_live;

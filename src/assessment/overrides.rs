@@ -5,10 +5,10 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::assessment::inputs::Dimension;
+use crate::assessment::scoring::Scorecard;
 use crate::customer::CustomerId;
 use crate::error::{Error, Problem, Result};
-use crate::inputs::Dimension;
-use crate::scoring::Scorecard;
 
 /// What an override replaces.
 #[non_exhaustive]

@@ -19,9 +19,9 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::assessment::inputs::{Dimension, Input, Inputs, PerDimension};
 use crate::customer::LifecycleStage;
 use crate::error::{Error, Problem, Result};
-use crate::inputs::{Dimension, Input, Inputs, PerDimension};
 
 /// What a strategy knows besides the inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

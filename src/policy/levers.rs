@@ -11,8 +11,8 @@ use std::fmt;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::contract::SlaTier;
 use crate::cost::{CostItem, CostModel, CostToServe, Role, RoleHours};
+use crate::customer::contract::SlaTier;
 use crate::customer::Customer;
 use crate::error::{Error, Problem, Result};
 use crate::money::Money;

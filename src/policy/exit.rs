@@ -10,7 +10,7 @@ use chrono::{Days, Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::contract::{Contract, VendorTermination};
+use crate::customer::contract::{Contract, VendorTermination};
 use crate::customer::{Customer, CustomerId};
 use crate::error::{Error, Problem, Result};
 use crate::money::Money;

@@ -1,6 +1,9 @@
 //! The customer record: identity, tags, revenue, contract, activity and the signals that fit
 //! is judged on.
 
+pub(crate) mod activity;
+pub(crate) mod contract;
+
 use std::fmt;
 use std::sync::Arc;
 
@@ -8,8 +11,10 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::activity::{Activity, AssessmentPeriod, Implementation, Severity, TicketGroup};
-use crate::contract::{Contract, ContractBuilder, VendorTermination};
+use crate::customer::activity::{
+    Activity, AssessmentPeriod, Implementation, Severity, TicketGroup,
+};
+use crate::customer::contract::{Contract, ContractBuilder, VendorTermination};
 use crate::error::{Error, Problem, Result};
 use crate::money::{Currency, Money};
 use crate::units::{Hours, Nps, Probability, Quantity, Ratio, Share};

@@ -5,9 +5,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::assessment::inputs::{Dimension, Input};
 use crate::assessment::{FitAssessment, FitClass, Quadrant};
 use crate::error::{Error, Problem, Result};
-use crate::inputs::{Dimension, Input};
 
 /// One input that changed.
 #[non_exhaustive]

@@ -14,14 +14,14 @@ use std::fmt;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::assessment::inputs::Dimension;
 use crate::assessment::{FitAssessment, FitClass, Guardrail, Quadrant, Reason};
 use crate::cost::{CostModel, RoleHours};
 use crate::customer::{Customer, CustomerId, LifecycleStage};
 use crate::error::{check_range, Error, Problem, Result};
-use crate::exit::{ExitConfig, ExitPlan};
-use crate::inputs::Dimension;
-use crate::levers::{LeverConfig, LeverPlan};
 use crate::money::Money;
+use crate::policy::exit::{ExitConfig, ExitPlan};
+use crate::policy::levers::{LeverConfig, LeverPlan};
 use rust_decimal::Decimal;
 
 /// What to do with a customer. Ordered by harshness: invest < retain < restructure < offboard;

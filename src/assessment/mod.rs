@@ -1,6 +1,12 @@
 //! The fit assessment of one customer at an explicit date: cost to serve, measured inputs,
 //! scorecard, quadrant, class, guardrails and overrides, each with its reasons.
 
+pub(crate) mod diff;
+pub(crate) mod inputs;
+pub(crate) mod overrides;
+pub(crate) mod profile;
+pub mod scoring;
+
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -8,15 +14,15 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::assessment::inputs::{Dimension, Input, Inputs};
+use crate::assessment::overrides::{Override, OverrideOutcome};
+use crate::assessment::profile::{IdealCustomerProfile, ProfileMatch};
+use crate::assessment::scoring::{Scorecard, ScoringContext, ScoringStrategy, WeightedScorecard};
 use crate::cost::{CostModel, CostToServe};
 use crate::customer::{BrandTier, Customer, CustomerId, Level, LifecycleStage, RequestScope};
 use crate::error::{check_range, Error, Problem, Result};
-use crate::inputs::{Dimension, Input, Inputs};
 use crate::money::Money;
-use crate::overrides::{Override, OverrideOutcome};
-use crate::profile::{IdealCustomerProfile, ProfileMatch};
 use crate::retention::{ltv_to_cac, renewals_from_tenure, RetentionModels, MIN_DISCOUNT_RATE};
-use crate::scoring::{Scorecard, ScoringContext, ScoringStrategy, WeightedScorecard};
 use crate::units::decimal_to_f64;
 
 /// The profitability × growth-potential quadrant (seed 002's BCG matrix).
@@ -509,7 +515,7 @@ impl fmt::Display for Reason {
 impl FitAssessment {
     /// The effective score of `dimension`: an applied override, else the computed score.
     pub fn effective_score(&self, dimension: Dimension) -> Option<f64> {
-        crate::overrides::effective_dimension(&self.overrides, dimension).or(self
+        crate::assessment::overrides::effective_dimension(&self.overrides, dimension).or(self
             .scorecard
             .dimensions
             .get(dimension)
@@ -520,7 +526,7 @@ impl FitAssessment {
     /// effective dimension scores. A dimension left out for lack of data carries no weight, so
     /// overriding it does not move the overall: override the overall instead.
     pub fn effective_overall(&self) -> f64 {
-        crate::overrides::effective_overall(&self.overrides, &self.scorecard)
+        crate::assessment::overrides::effective_overall(&self.overrides, &self.scorecard)
     }
 
     /// Whether a guardrail of the given kind holds.
@@ -687,10 +693,14 @@ impl<S: ScoringStrategy> Assessor<S> {
             },
         )?;
         check_scorecard(customer.id(), &scorecard)?;
-        let overrides =
-            crate::overrides::consider(customer.id(), ctx.overrides, ctx.as_of, &scorecard)?;
+        let overrides = crate::assessment::overrides::consider(
+            customer.id(),
+            ctx.overrides,
+            ctx.as_of,
+            &scorecard,
+        )?;
         let effective = |d: Dimension| {
-            crate::overrides::effective_dimension(&overrides, d)
+            crate::assessment::overrides::effective_dimension(&overrides, d)
                 .or(scorecard.dimensions.get(d).score)
         };
 

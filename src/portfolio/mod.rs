@@ -19,16 +19,16 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::assessment::inputs::Dimension;
+use crate::assessment::scoring::ScoringStrategy;
 use crate::assessment::{AssessmentContext, Assessor, FitAssessment, FitClass, Quadrant};
 use crate::cost::RoleHours;
 use crate::customer::{Customer, CustomerId};
 use crate::error::{check_range, Error, Problem, Result};
-use crate::inputs::Dimension;
 use crate::money::{Currency, Money};
-use crate::recommendation::{
+use crate::policy::recommendation::{
     Action, GroupTotals, PolicyContext, Recommendation, RecommendationPolicy,
 };
-use crate::scoring::ScoringStrategy;
 use crate::source::CustomerSource;
 use crate::units::{decimal_to_f64, Ratio};
 

@@ -1,0 +1,6 @@
+//! From an assessment to a decision: the recommendation policy, the restructure levers and the
+//! exit plan.
+
+pub(crate) mod exit;
+pub(crate) mod levers;
+pub(crate) mod recommendation;
