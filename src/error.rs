@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::customer::CustomerId;
+use crate::id::CustomerId;
 use crate::money::{Currency, MoneyError};
 
 /// A `Result` whose error is this crate's [`Error`].

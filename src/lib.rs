@@ -2,8 +2,20 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-// Bottom layer: units, money, errors.
+// Bottom layer: units, money, ids, errors.
+/// `Display` for unit-only enums: their snake-case serde names.
+macro_rules! display_names {
+    ($($ty:ty { $($variant:ident => $name:literal),* $(,)? })*) => {$(
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.pad(match self { $(Self::$variant => $name),* })
+            }
+        }
+    )*};
+}
+
 mod error;
+mod id;
 mod money;
 mod units;
 

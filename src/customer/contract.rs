@@ -23,7 +23,7 @@ pub enum SlaTier {
     Enterprise,
 }
 
-crate::customer::display_names! {
+display_names! {
     SlaTier { Standard => "standard", Premium => "premium", Enterprise => "enterprise" }
 }
 
