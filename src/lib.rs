@@ -60,7 +60,8 @@ pub use crate::policy::exit::{
 };
 pub use crate::policy::levers::{Lever, LeverConfig, LeverKind, LeverPlan, PriceChange};
 pub use crate::policy::recommendation::{
-    Action, Because, DefaultPolicy, Effect, GroupImpact, GroupTotals, PolicyConfig, PolicyContext,
-    Recommendation, RecommendationPolicy, ReviewMonths, Rule,
+    Action, Because, Effect, GroupImpact, GroupTotals, PolicyContext, Recommendation,
+    RecommendationPolicy, Rule,
 };
+pub use crate::policy::{DefaultPolicy, PolicyConfig, ReviewMonths};
 pub use crate::units::{Hours, Nps, Probability, Quantity, Ratio, Share};

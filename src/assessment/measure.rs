@@ -1,6 +1,5 @@
 //! Measuring the inputs of one customer from its record and its cost to serve.
 
-
 use crate::assessment::inputs::{Input, Inputs};
 use crate::assessment::profile::ProfileMatch;
 use crate::assessment::scoring::Scorecard;

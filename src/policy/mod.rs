@@ -1,6 +1,9 @@
 //! From an assessment to a decision: the recommendation policy, the restructure levers and the
 //! exit plan.
 
+mod default;
 pub(crate) mod exit;
 pub(crate) mod levers;
 pub(crate) mod recommendation;
+
+pub use default::{DefaultPolicy, PolicyConfig, ReviewMonths};
