@@ -31,7 +31,7 @@ pub mod source;
 pub use crate::assessment::scoring;
 
 pub use crate::assessment::diff::{AssessmentDiff, DimensionChange, InputChange};
-pub use crate::assessment::inputs::{Dimension, Input, Inputs, PerDimension};
+pub use crate::assessment::inputs::{Dimension, Input, InputSet, Inputs, PerDimension};
 pub use crate::assessment::overrides::{Override, OverrideOutcome, OverrideStatus, OverrideTarget};
 pub use crate::assessment::profile::{
     Criterion, CriterionMatch, IdealCustomerProfile, ProfileMatch,
@@ -60,8 +60,8 @@ pub use crate::policy::exit::{
 };
 pub use crate::policy::levers::{Lever, LeverConfig, LeverKind, LeverPlan, PriceChange};
 pub use crate::policy::recommendation::{
-    Action, Because, Effect, GroupImpact, GroupTotals, PolicyContext, Recommendation,
-    RecommendationPolicy, Rule,
+    Action, Because, Effect, FactOutcome, GroupImpact, GroupTotals, LookBack, PolicyContext,
+    Recommendation, RecommendationPolicy, Rule, ToCollect,
 };
-pub use crate::policy::{DefaultPolicy, PolicyConfig, ReviewMonths};
+pub use crate::policy::{what_to_collect, DefaultPolicy, PolicyConfig, ReviewMonths};
 pub use crate::units::{Hours, Nps, Probability, Quantity, Ratio, Share};

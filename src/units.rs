@@ -308,6 +308,11 @@ impl fmt::Display for Ratio {
 pub struct Nps(i16);
 
 impl Nps {
+    /// The lowest score, -100.
+    pub const MIN: Nps = Nps(-100);
+    /// The highest score, 100.
+    pub const MAX: Nps = Nps(100);
+
     /// A score from -100 to 100.
     ///
     /// # Errors

@@ -302,7 +302,8 @@ fn seed_004_outside_the_profile_minimal_profit_exhausting_resources() {
     assert!(score(&a, Dimension::ResourceIntensity) < 20.0);
     assert!(score(&a, Dimension::ProductInfluence) < 30.0);
     assert!(a.cost.margin.unwrap().to_f64() < 0.10);
-    assert_eq!(a.quadrant, Quadrant::Dog);
+    // Nothing is known of its growth potential: placed on the known axis only, not as a dog.
+    assert_eq!(a.quadrant, Quadrant::UnprofitableGrowthUnknown);
     assert_eq!(a.scorecard.grade.rag, Rag::Red);
 }
 

@@ -65,6 +65,7 @@ impl Dimension {
             Dimension::GrowthPotential => &[
                 Input::ExpectedGrowth,
                 Input::Likelihood,
+                Input::HistoricalGrowth,
                 Input::LifetimeValue,
             ],
             Dimension::BehaviourSuccess => &[
@@ -205,6 +206,8 @@ pub enum Input {
     ExpectedGrowth,
     /// Likelihood of seizing the whitespace (given, or judged from behaviour).
     Likelihood,
+    /// Revenue growth over the last year, as a ratio (0.2 = +20 %).
+    HistoricalGrowth,
     /// Share of meetings attended.
     MeetingAttendance,
     /// Share of the success plan carried out.
@@ -231,7 +234,7 @@ pub enum Input {
 
 impl Input {
     /// Every input.
-    pub const ALL: [Input; 21] = [
+    pub const ALL: [Input; 22] = [
         Input::ProfileMatch,
         Input::Margin,
         Input::RelativeIntensity,
@@ -242,6 +245,7 @@ impl Input {
         Input::FeedbackQuality,
         Input::ExpectedGrowth,
         Input::Likelihood,
+        Input::HistoricalGrowth,
         Input::MeetingAttendance,
         Input::PlanAdherence,
         Input::GoalChanges,
@@ -256,9 +260,62 @@ impl Input {
     ];
 }
 
-impl fmt::Display for Input {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Input {
+    /// A value of this input for people, in its unit: shares as percentages, counts and NPS
+    /// as whole numbers, yes/no and levels as words.
+    ///
+    /// ```
+    /// use custfit::Input;
+    /// assert_eq!(Input::PlanAdherence.show(0.7), "70%");
+    /// assert_eq!(Input::Nps.show(-20.0), "-20");
+    /// assert_eq!(Input::Referenceable.show(1.0), "yes");
+    /// ```
+    pub fn show(self, v: f64) -> String {
+        let level = |v: f64, names: &[&str]| {
+            let last = names.len() - 1;
+            let i = (v * last as f64).round().clamp(0.0, last as f64) as usize;
+            names[i].to_owned()
+        };
+        match self {
+            Input::GoalChanges | Input::BroadRequests | Input::CustomDemands | Input::Nps => {
+                format!("{v:.0}")
+            }
+            Input::RelativeIntensity => format!("{v:.2}x"),
+            Input::LifetimeValue => format!("{v:.1} years of revenue"),
+            Input::Referenceable | Input::CaseStudy => level(v, &["no", "yes"]),
+            Input::BrandTier => level(v, &["local", "regional", "national", "global"]),
+            Input::StrategicPositioning | Input::FeedbackQuality => {
+                level(v, &["low", "medium", "high"])
+            }
+            _ => format!("{:.0}%", v * 100.0),
+        }
+    }
+
+    /// What to record to know this input, for a "what to collect" line.
+    pub fn collect_label(self) -> &'static str {
+        match self {
+            Input::ExpectedGrowth => "growth whitespace and the likelihood of seizing it",
+            Input::Likelihood => "likelihood of seizing the growth whitespace",
+            Input::HistoricalGrowth => "revenue growth over the last year",
+            Input::Nps => "NPS",
+            Input::RenewalIntent => "renewal intent",
+            Input::MeetingAttendance => "meeting attendance",
+            Input::PlanAdherence => "plan adherence",
+            Input::GoalChanges => "goal changes",
+            Input::Responsiveness => "responsiveness",
+            Input::OutcomesAchieved => "outcomes achieved",
+            Input::ContentConsumed => "recommended content consumed",
+            Input::Referenceable => "whether it is referenceable",
+            Input::CaseStudy => "whether it agrees to a case study",
+            Input::BrandTier => "brand tier",
+            Input::StrategicPositioning => "strategic positioning",
+            Input::FeedbackQuality => "feedback quality",
+            other => other.label(),
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
             Input::ProfileMatch => "profile match",
             Input::Margin => "margin",
             Input::RelativeIntensity => "hours per revenue vs typical",
@@ -269,6 +326,7 @@ impl fmt::Display for Input {
             Input::FeedbackQuality => "feedback quality",
             Input::ExpectedGrowth => "expected growth",
             Input::Likelihood => "likelihood of growth",
+            Input::HistoricalGrowth => "revenue growth last year",
             Input::MeetingAttendance => "meeting attendance",
             Input::PlanAdherence => "plan adherence",
             Input::GoalChanges => "goal changes",
@@ -280,7 +338,13 @@ impl fmt::Display for Input {
             Input::BroadRequests => "broad requests",
             Input::CustomDemands => "custom demands",
             Input::LifetimeValue => "lifetime value in years of revenue",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Input {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.label())
     }
 }
 
@@ -290,7 +354,7 @@ impl fmt::Display for Input {
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(from = "BTreeMap<Input, f64>", into = "BTreeMap<Input, f64>")]
 pub struct Inputs {
-    values: [Option<f64>; 21],
+    values: [Option<f64>; Input::ALL.len()],
 }
 
 impl Inputs {
@@ -326,5 +390,49 @@ impl From<Inputs> for BTreeMap<Input, f64> {
             .iter()
             .filter_map(|(i, v)| v.map(|v| (i, v)))
             .collect()
+    }
+}
+
+/// A set of [`Input`]s (a bit set; no allocation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(from = "Vec<Input>", into = "Vec<Input>")]
+pub struct InputSet(u32);
+
+impl InputSet {
+    /// Add an input.
+    pub fn insert(&mut self, input: Input) {
+        self.0 |= 1 << (input as u32);
+    }
+    /// Whether the set holds `input`.
+    pub fn contains(&self, input: Input) -> bool {
+        self.0 & (1 << (input as u32)) != 0
+    }
+    /// Number of inputs.
+    pub fn len(&self) -> usize {
+        self.0.count_ones() as usize
+    }
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+    /// The inputs, in [`Input::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = Input> + '_ {
+        Input::ALL.into_iter().filter(move |i| self.contains(*i))
+    }
+}
+
+impl From<Vec<Input>> for InputSet {
+    fn from(v: Vec<Input>) -> Self {
+        let mut s = InputSet::default();
+        for i in v {
+            s.insert(i);
+        }
+        s
+    }
+}
+
+impl From<InputSet> for Vec<Input> {
+    fn from(s: InputSet) -> Self {
+        s.iter().collect()
     }
 }

@@ -129,15 +129,24 @@ pub(super) fn measure(
         (n > 0).then(|| sum / f64::from(n))
     });
     inputs.set(Input::Likelihood, likelihood);
+    inputs.set(
+        Input::HistoricalGrowth,
+        growth.historical_growth.map(|g| decimal_to_f64(g.get())),
+    );
     let whitespace = growth
         .whitespace()
         .map_err(|e| Error::arithmetic(Some(id), "growth.whitespace", e))?;
-    if let (Some(ws), Some(p)) = (whitespace, likelihood) {
-        let base = growth_base(customer, cost, seg);
-        inputs.set(
-            Input::ExpectedGrowth,
-            Some(decimal_to_f64(ws.amount()) * p / base),
-        );
+    // No whitespace means no expected growth, whatever the likelihood.
+    match (whitespace, likelihood) {
+        (Some(ws), _) if ws.is_zero() => inputs.set(Input::ExpectedGrowth, Some(0.0)),
+        (Some(ws), Some(p)) => {
+            let base = growth_base(customer, cost, seg);
+            inputs.set(
+                Input::ExpectedGrowth,
+                Some(decimal_to_f64(ws.amount()) * p / base),
+            );
+        }
+        _ => {}
     }
 
     let (mut broad, mut custom) = (0u32, 0u32);

@@ -19,7 +19,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::assessment::inputs::{Dimension, Input, Inputs};
+use crate::assessment::inputs::{Dimension, Input, InputSet, Inputs};
 use crate::assessment::overrides::{Override, OverrideOutcome};
 use crate::assessment::profile::{IdealCustomerProfile, ProfileMatch};
 use crate::assessment::scoring::{Scorecard, ScoringContext, ScoringStrategy, WeightedScorecard};
@@ -275,6 +275,38 @@ impl<S: ScoringStrategy> Assessor<S> {
         &self.strategy
     }
 
+    /// The possible logo guardrail: the logo score with every unknown logo fact at its best
+    /// reaches the threshold, while the known facts do not. A manual override of the logo
+    /// dimension makes it known: then there is nothing possible about it.
+    fn logo_best_case(
+        &self,
+        inputs: &Inputs,
+        ctx: &ScoringContext,
+        seg: &SegmentationConfig,
+        known: Option<f64>,
+    ) -> Result<Option<Guardrail>> {
+        let mut missing = InputSet::default();
+        let mut best = *inputs;
+        for input in Dimension::LogoValue.inputs() {
+            if inputs.get(*input).is_none() {
+                missing.insert(*input);
+                best.set(*input, Some(1.0));
+            }
+        }
+        if missing.is_empty() {
+            return Ok(None);
+        }
+        let best_case = self.strategy.score(&best, ctx)?.dimensions.logo_value.score;
+        Ok(best_case
+            .filter(|b| *b >= seg.logo_offset_min_score)
+            .map(|best_case| Guardrail::LogoMayOffsetMargin {
+                logo_score: known,
+                best_case,
+                threshold: seg.logo_offset_min_score,
+                missing,
+            }))
+    }
+
     /// Assess `customer` as of `as_of`, with the configured benchmark and no overrides.
     ///
     /// # Errors
@@ -316,13 +348,11 @@ impl<S: ScoringStrategy> Assessor<S> {
         }
         let tenure_months = customer.tenure_months(ctx.as_of);
         let new_customer = tenure_months.is_some_and(|t| t < seg.new_customer_months);
-        let scorecard = self.strategy.score(
-            &inputs,
-            &ScoringContext {
-                stage: customer.stage(),
-                new_customer,
-            },
-        )?;
+        let scoring_context = ScoringContext {
+            stage: customer.stage(),
+            new_customer,
+        };
+        let scorecard = self.strategy.score(&inputs, &scoring_context)?;
         check_scorecard(customer.id(), &scorecard)?;
         let overrides = crate::assessment::overrides::consider(
             customer.id(),
@@ -337,13 +367,8 @@ impl<S: ScoringStrategy> Assessor<S> {
 
         let margin = inputs.get(Input::Margin);
         let profitable = margin.is_some_and(|m| m >= seg.margin_line);
-        let growing = effective(Dimension::GrowthPotential).is_some_and(|g| g >= seg.growth_line);
-        let quadrant = match (profitable, growing) {
-            (true, true) => Quadrant::Star,
-            (true, false) => Quadrant::CashCow,
-            (false, true) => Quadrant::QuestionMark,
-            (false, false) => Quadrant::Dog,
-        };
+        let growing = effective(Dimension::GrowthPotential).map(|g| g >= seg.growth_line);
+        let quadrant = Quadrant::place(profitable, growing);
 
         let mut guardrails = Vec::new();
         if let (Some(t), true) = (tenure_months, new_customer) {
@@ -351,32 +376,28 @@ impl<S: ScoringStrategy> Assessor<S> {
                 tenure_months: t,
                 threshold_months: seg.new_customer_months,
             });
+        } else if customer.stage() == LifecycleStage::Onboarding {
+            guardrails.push(Guardrail::Onboarding);
         }
-        if let Some(logo) = effective(Dimension::LogoValue) {
-            let low_margin =
-                margin.is_some_and(|m| m < seg.margin_line && m >= seg.logo_offset_margin_floor);
-            if logo >= seg.logo_offset_min_score && low_margin {
+        let low_margin =
+            margin.is_some_and(|m| m < seg.margin_line && m >= seg.logo_offset_margin_floor);
+        if low_margin {
+            let logo = effective(Dimension::LogoValue);
+            if let Some(logo) = logo.filter(|l| *l >= seg.logo_offset_min_score) {
                 guardrails.push(Guardrail::LogoOffsetsMargin {
                     logo_score: logo,
                     threshold: seg.logo_offset_min_score,
                     margin,
                 });
+            } else if let Some(g) = self.logo_best_case(&inputs, &scoring_context, seg, logo)? {
+                guardrails.push(g);
             }
         }
-        let broad = inputs.get(Input::BroadRequests).unwrap_or(0.0);
-        // Seed 000: painful to service (demanding), but its requests make the product better.
-        let demanding = inputs
-            .get(Input::RelativeIntensity)
-            .is_some_and(|r| r >= seg.demanding_min_intensity);
-        if let Some(influence) = effective(Dimension::ProductInfluence) {
-            if influence >= seg.product_shaper_min_score && broad >= 1.0 && demanding {
-                guardrails.push(Guardrail::ProductShaper {
-                    influence_score: influence,
-                    broad_requests: broad as u32,
-                });
-            }
+        let influence = effective(Dimension::ProductInfluence);
+        if let Some(shaper) = segment::product_shaper(&inputs, influence, seg) {
+            guardrails.push(shaper);
         }
-        let classification = classify(&inputs, seg);
+        let classification = classify(&inputs, influence, seg);
         Ok(FitAssessment {
             customer: customer.id().clone(),
             as_of: ctx.as_of,

@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::assessment::inputs::InputSet;
 use crate::assessment::inputs::{Dimension, Input, Inputs, PerDimension};
 use crate::customer::LifecycleStage;
 use crate::error::{Error, Problem, Result};
@@ -545,50 +546,6 @@ pub struct Confidence {
     pub missing_inputs: InputSet,
 }
 
-/// A set of [`Input`]s (a bit set; no allocation).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(from = "Vec<Input>", into = "Vec<Input>")]
-pub struct InputSet(u32);
-
-impl InputSet {
-    /// Add an input.
-    pub fn insert(&mut self, input: Input) {
-        self.0 |= 1 << (input as u32);
-    }
-    /// Whether the set holds `input`.
-    pub fn contains(&self, input: Input) -> bool {
-        self.0 & (1 << (input as u32)) != 0
-    }
-    /// Number of inputs.
-    pub fn len(&self) -> usize {
-        self.0.count_ones() as usize
-    }
-    /// Whether the set is empty.
-    pub fn is_empty(&self) -> bool {
-        self.0 == 0
-    }
-    /// The inputs, in [`Input::ALL`] order.
-    pub fn iter(&self) -> impl Iterator<Item = Input> + '_ {
-        Input::ALL.into_iter().filter(move |i| self.contains(*i))
-    }
-}
-
-impl From<Vec<Input>> for InputSet {
-    fn from(v: Vec<Input>) -> Self {
-        let mut s = InputSet::default();
-        for i in v {
-            s.insert(i);
-        }
-        s
-    }
-}
-
-impl From<InputSet> for Vec<Input> {
-    fn from(s: InputSet) -> Self {
-        s.iter().collect()
-    }
-}
-
 /// The result of scoring: each dimension, the overall score, its grade and the confidence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scorecard {
@@ -608,8 +565,11 @@ pub struct Scorecard {
 /// Formulas (each input is a ratio from 0 to 1 unless stated):
 /// - strategic alignment: profile match × 100;
 /// - margin, resource intensity: their scales in `config`;
-/// - growth potential: the growth scale of expected growth, averaged with the lifetime-value
-///   scale of lifetime value in years of revenue when a retention model gave one;
+/// - growth potential: the mean of what is known of expected growth (whitespace × likelihood,
+///   on the growth scale), last year's revenue growth (on the same growth scale: a customer
+///   that grew 20 % is scored like one expected to grow 20 %) and lifetime value in years of
+///   revenue (on the lifetime-value scale, when a retention model gave one); unknown when none
+///   is known;
 /// - logo value: weighted mean of referenceable (0.3), case study (0.15), brand tier (0.25),
 ///   strategic positioning (0.2), feedback quality (0.1), over the known ones, × 100;
 /// - behaviour and success: mean of attendance, plan adherence, responsiveness, content
@@ -647,13 +607,11 @@ pub fn dimension_scores(inputs: &Inputs, config: &ScorecardConfig) -> PerDimensi
             (get(Input::StrategicPositioning), 0.2),
             (get(Input::FeedbackQuality), 0.1),
         ]),
-        growth_potential: match (
+        growth_potential: mean([
             get(Input::ExpectedGrowth).map(|g| config.growth_scale.score(g)),
+            get(Input::HistoricalGrowth).map(|g| config.growth_scale.score(g)),
             get(Input::LifetimeValue).map(|v| config.lifetime_value_scale.score(v)),
-        ) {
-            (Some(g), Some(v)) => Some((g + v) / 2.0),
-            (g, v) => g.or(v),
-        },
+        ]),
         behaviour_success: weighted_mean(&[
             (get(Input::MeetingAttendance), 1.0),
             (get(Input::PlanAdherence), 1.0),
@@ -669,6 +627,15 @@ pub fn dimension_scores(inputs: &Inputs, config: &ScorecardConfig) -> PerDimensi
             (get(Input::Nps).map(|n| (n + 100.0) / 200.0), 1.0),
         ]),
     }
+}
+
+/// The mean of the known values, `None` when none is known.
+fn mean<const N: usize>(values: [Option<f64>; N]) -> Option<f64> {
+    let (sum, n) = values
+        .into_iter()
+        .flatten()
+        .fold((0.0, 0u32), |(s, n), v| (s + v, n + 1));
+    (n > 0).then(|| sum / f64::from(n))
 }
 
 /// Combine dimension scores with weights under a missing-data policy.

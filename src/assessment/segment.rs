@@ -6,10 +6,15 @@ use std::fmt;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::assessment::inputs::{Input, Inputs};
+use crate::assessment::inputs::{Input, InputSet, Inputs};
 use crate::error::{check_range, Error, Problem, Result};
 
 /// The profitability × growth-potential quadrant (seed 002's BCG matrix).
+///
+/// Profitability is always known (revenue and costs are money on the record). Growth
+/// potential may be unknown (no whitespace, growth history or lifetime value): such a customer
+/// is placed on the known axis only, as [`Quadrant::ProfitableGrowthUnknown`] or
+/// [`Quadrant::UnprofitableGrowthUnknown`], never as a cash cow or a dog by default.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -22,16 +27,57 @@ pub enum Quadrant {
     QuestionMark,
     /// Not profitable, little growth potential: the "poor dog".
     Dog,
+    /// Profitable; growth potential unknown.
+    ProfitableGrowthUnknown,
+    /// Not profitable; growth potential unknown.
+    UnprofitableGrowthUnknown,
 }
 
 impl Quadrant {
-    /// Every quadrant.
-    pub const ALL: [Quadrant; 4] = [
+    /// Every quadrant, the four of the matrix first.
+    pub const ALL: [Quadrant; 6] = [
         Quadrant::Star,
         Quadrant::CashCow,
         Quadrant::QuestionMark,
         Quadrant::Dog,
+        Quadrant::ProfitableGrowthUnknown,
+        Quadrant::UnprofitableGrowthUnknown,
     ];
+
+    /// Place a customer from what is known: profitability, and growth when known.
+    ///
+    /// ```
+    /// use custfit::Quadrant;
+    /// assert_eq!(Quadrant::place(false, Some(false)), Quadrant::Dog);
+    /// assert_eq!(Quadrant::place(false, None), Quadrant::UnprofitableGrowthUnknown);
+    /// ```
+    pub fn place(profitable: bool, growing: Option<bool>) -> Quadrant {
+        match (profitable, growing) {
+            (true, Some(true)) => Quadrant::Star,
+            (true, Some(false)) => Quadrant::CashCow,
+            (false, Some(true)) => Quadrant::QuestionMark,
+            (false, Some(false)) => Quadrant::Dog,
+            (true, None) => Quadrant::ProfitableGrowthUnknown,
+            (false, None) => Quadrant::UnprofitableGrowthUnknown,
+        }
+    }
+
+    /// Whether the margin is at or above the profitability line.
+    pub fn is_profitable(self) -> bool {
+        matches!(
+            self,
+            Quadrant::Star | Quadrant::CashCow | Quadrant::ProfitableGrowthUnknown
+        )
+    }
+
+    /// Whether growth potential is at or above the growth line; `None` when it is unknown.
+    pub fn has_growth(self) -> Option<bool> {
+        match self {
+            Quadrant::Star | Quadrant::QuestionMark => Some(true),
+            Quadrant::CashCow | Quadrant::Dog => Some(false),
+            Quadrant::ProfitableGrowthUnknown | Quadrant::UnprofitableGrowthUnknown => None,
+        }
+    }
 }
 
 impl fmt::Display for Quadrant {
@@ -41,6 +87,8 @@ impl fmt::Display for Quadrant {
             Quadrant::CashCow => "cash cow",
             Quadrant::QuestionMark => "question mark",
             Quadrant::Dog => "dog",
+            Quadrant::ProfitableGrowthUnknown => "profitable, growth unknown",
+            Quadrant::UnprofitableGrowthUnknown => "unprofitable, growth unknown",
         })
     }
 }
@@ -128,17 +176,6 @@ impl Signal {
     }
 }
 
-/// Format a value of `input` for people: shares as percentages, counts as whole numbers.
-fn show(input: Input, v: f64) -> String {
-    match input {
-        Input::GoalChanges | Input::BroadRequests | Input::CustomDemands | Input::Nps => {
-            format!("{v:.0}")
-        }
-        Input::RelativeIntensity => format!("{v:.2}x"),
-        _ => format!("{:.0}%", v * 100.0),
-    }
-}
-
 impl fmt::Display for Signal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let cmp = match self.comparison {
@@ -149,23 +186,71 @@ impl fmt::Display for Signal {
             f,
             "{} {} is {cmp} {}",
             self.input,
-            show(self.input, self.value),
-            show(self.input, self.threshold)
+            self.input.show(self.value),
+            self.input.show(self.threshold)
         )
     }
 }
 
-/// The class and the signals that put the customer in it.
+/// The class, the signals that put the customer in it, and what is not known.
+///
+/// A class is decided on known facts only. When unknown facts could still give a class of
+/// higher precedence (a harsher one: bad before bad fit before challenging before good fit),
+/// the classification names them in `missing`, names those classes in `could_be`, and its
+/// `confidence` is below 1: it never falls silently to the friendliest class.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Classification {
-    /// The class.
+    /// The class, on known facts.
     pub class: FitClass,
     /// The signals behind it (empty for a good fit).
     pub signals: Vec<Signal>,
+    /// Classes of higher precedence that the unknown facts could still give.
+    pub could_be: Vec<FitClass>,
+    /// The unknown facts that could change the class, in [`Input::ALL`] order.
+    pub missing: Vec<Input>,
+    /// 1 when no unknown fact could change the class; otherwise the share of the facts the
+    /// class tests read (up to the deciding one) that are known.
+    pub confidence: f64,
+}
+
+impl Classification {
+    /// Whether unknown facts could change the class.
+    pub fn is_certain(&self) -> bool {
+        self.missing.is_empty()
+    }
+}
+
+impl fmt::Display for Classification {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.class.fmt(f)?;
+        if !self.missing.is_empty() {
+            write!(f, " (confidence {:.0}%; could be ", self.confidence * 100.0)?;
+            for (i, c) in self.could_be.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(" or ")?;
+                }
+                write!(f, "{c}")?;
+            }
+            f.write_str(" if ")?;
+            for (i, input) in self.missing.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{input}")?;
+            }
+            f.write_str(" were known)")?;
+        }
+        Ok(())
+    }
 }
 
 /// A guardrail the articles insist on, evaluated for this customer.
+///
+/// Guardrails protect: they make a recommendation milder, never harsher. A guardrail whose
+/// deciding facts are partly unknown is reported as possible (`likes` unknown, or
+/// [`Guardrail::LogoMayOffsetMargin`]): it does not soften a decision the way a known one
+/// does, but it keeps the customer from being let go until the facts are known.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "guardrail")]
@@ -177,6 +262,8 @@ pub enum Guardrail {
         /// The configured threshold.
         threshold_months: u32,
     },
+    /// Onboarding (the lifecycle stage), whatever its tenure: it gets the new-customer grace.
+    Onboarding,
     /// Logo value high enough to offset a low margin (seed 001 §4).
     LogoOffsetsMargin {
         /// The logo-value score.
@@ -186,15 +273,45 @@ pub enum Guardrail {
         /// The margin it offsets, if known.
         margin: Option<f64>,
     },
-    /// Product shaper: demanding (resource intensity at least the demanding threshold), but its
-    /// requests make the product better for others (seed 000: "hold on to that customer at all
-    /// costs").
+    /// Logo value could offset the low margin if the unknown logo facts were high: the known
+    /// ones do not reach the threshold, the unknown ones could.
+    LogoMayOffsetMargin {
+        /// The logo-value score on the known facts, if any is known.
+        logo_score: Option<f64>,
+        /// The score with every unknown logo fact at its best.
+        best_case: f64,
+        /// The configured threshold.
+        threshold: f64,
+        /// The unknown logo facts.
+        missing: InputSet,
+    },
+    /// Product shaper (seed 000: "hold on to that customer at all costs"): it fundamentally
+    /// likes the product and pushes for features that benefit others — broad requests at least
+    /// as many as one-off demands, product influence at least the configured score.
     ProductShaper {
         /// The product-influence score.
         influence_score: f64,
         /// Broad requests.
         broad_requests: u32,
+        /// The evidence that it likes the product; `None` when that is unknown (then it is a
+        /// possible product shaper).
+        likes: Option<Signal>,
     },
+}
+
+impl Guardrail {
+    /// Whether the guardrail rests on known facts only (not a possible one).
+    pub fn is_known(&self) -> bool {
+        !matches!(
+            self,
+            Guardrail::LogoMayOffsetMargin { .. } | Guardrail::ProductShaper { likes: None, .. }
+        )
+    }
+
+    /// Whether the guardrail gives the new-customer grace (new or onboarding).
+    pub fn is_grace(&self) -> bool {
+        matches!(self, Guardrail::NewCustomer { .. } | Guardrail::Onboarding)
+    }
 }
 
 impl fmt::Display for Guardrail {
@@ -205,27 +322,70 @@ impl fmt::Display for Guardrail {
                 threshold_months,
             } => write!(
                 f,
-                "new customer: {tenure_months} months of tenure, under {threshold_months}; judged on growth potential, not early margin"
+                "new customer: {tenure_months} {} of tenure, under {threshold_months}; judged on growth potential, not early margin",
+                plural(u64::from(*tenure_months), "month", "months")
+            ),
+            Guardrail::Onboarding => f.write_str(
+                "onboarding: judged on growth potential, not early margin",
             ),
             Guardrail::LogoOffsetsMargin {
                 logo_score,
                 threshold,
                 margin,
             } => {
-                write!(f, "logo value {logo_score:.0} (at least {threshold:.0}) offsets a low margin")?;
+                write!(f, "logo value score {logo_score:.0} (at least {threshold:.0}) offsets a low margin")?;
                 if let Some(m) = margin {
                     write!(f, " of {:.1}%", m * 100.0)?;
+                }
+                Ok(())
+            }
+            Guardrail::LogoMayOffsetMargin {
+                logo_score,
+                best_case,
+                threshold,
+                missing,
+            } => {
+                match logo_score {
+                    Some(s) => write!(f, "logo value score {s:.0} on known facts")?,
+                    None => f.write_str("logo value unknown")?,
+                }
+                write!(
+                    f,
+                    "; up to {best_case:.0} (threshold {threshold:.0}) if known: "
+                )?;
+                for (i, input) in missing.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{input}")?;
                 }
                 Ok(())
             }
             Guardrail::ProductShaper {
                 influence_score,
                 broad_requests,
-            } => write!(
-                f,
-                "product shaper: {broad_requests} broad requests, influence {influence_score:.0}; keep"
-            ),
+                likes,
+            } => {
+                write!(
+                    f,
+                    "product shaper: {broad_requests} broad {}, product influence score {influence_score:.0}",
+                    plural(u64::from(*broad_requests), "request", "requests")
+                )?;
+                match likes {
+                    Some(signal) => write!(f, "; likes the product ({signal}); keep"),
+                    None => f.write_str("; whether it likes the product is unknown"),
+                }
+            }
         }
+    }
+}
+
+/// The singular or plural noun for `n`.
+pub(crate) fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
     }
 }
 
@@ -259,6 +419,13 @@ pub struct SegmentationConfig {
     pub bad_min_signals: usize,
     /// Relative resource intensity from which a customer is demanding (default 1.5).
     pub demanding_min_intensity: f64,
+    /// NPS from which a customer says it likes the product (default 0).
+    pub likes_min_nps: f64,
+    /// Renewal intent from which a customer says it likes the product (default 0.6).
+    pub likes_min_renewal_intent: f64,
+    /// Outcomes achieved from which a customer shows it likes the product when it has not
+    /// said so (default 0.6).
+    pub likes_min_outcomes: f64,
     /// Typical customer's service cost (cost lines of people's time) as a share of revenue,
     /// the benchmark resource intensity is measured against (default 0.25); a portfolio run
     /// replaces it with the portfolio median.
@@ -283,6 +450,9 @@ impl Default for SegmentationConfig {
             goal_churn_min: 3.0,
             bad_min_signals: 2,
             demanding_min_intensity: 1.5,
+            likes_min_nps: 0.0,
+            likes_min_renewal_intent: 0.6,
+            likes_min_outcomes: 0.6,
             typical_service_cost_ratio: 0.25,
             growth_base_without_revenue: Decimal::from(50_000),
         }
@@ -309,10 +479,13 @@ impl SegmentationConfig {
         ] {
             check_range(field, v, 0.0, 100.0)?;
         }
+        check_range("likes_min_nps", self.likes_min_nps, -100.0, 100.0)?;
         for (field, v) in [
             ("engaged_min", self.engaged_min),
             ("unsuccessful_max", self.unsuccessful_max),
             ("disengaged_max", self.disengaged_max),
+            ("likes_min_renewal_intent", self.likes_min_renewal_intent),
+            ("likes_min_outcomes", self.likes_min_outcomes),
         ] {
             check_range(field, v, 0.0, 1.0)?;
         }
@@ -347,72 +520,261 @@ pub(crate) fn out_of_range(v: impl fmt::Display, allowed: &str) -> Problem {
     }
 }
 
-/// The class, in precedence: bad, bad fit, challenging but worth it, good fit.
-pub(super) fn classify(inputs: &Inputs, seg: &SegmentationConfig) -> Classification {
-    use Comparison::{AtLeast, AtMost};
-    let red_flags: Vec<Signal> = [
-        Signal::check(inputs, Input::MeetingAttendance, AtMost, seg.disengaged_max),
-        Signal::check(inputs, Input::PlanAdherence, AtMost, seg.disengaged_max),
-        Signal::check(inputs, Input::GoalChanges, AtLeast, seg.goal_churn_min),
-        Signal::check(inputs, Input::Responsiveness, AtMost, seg.disengaged_max),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if red_flags.len() >= seg.bad_min_signals {
-        return Classification {
-            class: FitClass::Bad,
-            signals: red_flags,
-        };
-    }
+/// A test on the facts, three-valued: it holds (with its signals), fails, or cannot be told
+/// because facts it needs are unknown.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Test {
+    Holds(Vec<Signal>),
+    Fails,
+    Unknown(InputSet),
+}
 
-    let bad_fit = [
-        Signal::check(inputs, Input::MeetingAttendance, AtLeast, seg.engaged_min),
-        Signal::check(inputs, Input::PlanAdherence, AtLeast, seg.engaged_min),
-        Signal::check(inputs, Input::ContentConsumed, AtLeast, seg.engaged_min),
-        Signal::check(
-            inputs,
-            Input::OutcomesAchieved,
-            AtMost,
-            seg.unsuccessful_max,
-        ),
+/// Whether the customer likes the product (seed 000 "fundamentally likes your offering";
+/// seed 003 "understands the value"): the one definition used by the class, the guardrail and
+/// the policy.
+///
+/// What the customer says decides when it is known: NPS at least `likes_min_nps`, or renewal
+/// intent at least `likes_min_renewal_intent` (either suffices). When it has said nothing,
+/// what it does decides: outcomes achieved at least `likes_min_outcomes`, or recommended
+/// content consumed at least `engaged_min`. When none of the four is known, it is unknown.
+pub(crate) fn likes_product(inputs: &Inputs, seg: &SegmentationConfig) -> Test {
+    use Comparison::AtLeast;
+    let said = [
+        (Input::Nps, seg.likes_min_nps),
+        (Input::RenewalIntent, seg.likes_min_renewal_intent),
     ];
-    if bad_fit.iter().all(Option::is_some) {
-        return Classification {
-            class: FitClass::BadFit,
-            signals: bad_fit.into_iter().flatten().collect(),
-        };
-    }
-
-    let demanding = Signal::check(
-        inputs,
-        Input::RelativeIntensity,
-        AtLeast,
-        seg.demanding_min_intensity,
-    );
-    let broad = inputs.get(Input::BroadRequests).unwrap_or(0.0);
-    let custom = inputs.get(Input::CustomDemands).unwrap_or(0.0);
-    let likes = Signal::check(inputs, Input::Nps, AtLeast, 0.0)
-        .or_else(|| Signal::check(inputs, Input::RenewalIntent, AtLeast, 0.6));
-    if let (Some(demanding), Some(likes)) = (demanding, likes) {
-        if broad >= 1.0 && broad >= custom {
-            return Classification {
-                class: FitClass::ChallengingButWorthIt,
-                signals: vec![
-                    demanding,
-                    Signal {
-                        input: Input::BroadRequests,
-                        value: broad,
-                        comparison: AtLeast,
-                        threshold: custom.max(1.0),
-                    },
-                    likes,
-                ],
-            };
+    let did = [
+        (Input::OutcomesAchieved, seg.likes_min_outcomes),
+        (Input::ContentConsumed, seg.engaged_min),
+    ];
+    for group in [&said[..], &did[..]] {
+        if group.iter().any(|(i, _)| inputs.get(*i).is_some()) {
+            return group
+                .iter()
+                .find_map(|(i, t)| Signal::check(inputs, *i, AtLeast, *t))
+                .map_or(Test::Fails, |s| Test::Holds(vec![s]));
         }
     }
+    Test::Unknown(InputSet::from(vec![
+        Input::OutcomesAchieved,
+        Input::ContentConsumed,
+        Input::RenewalIntent,
+        Input::Nps,
+    ]))
+}
+
+/// Whether the customer shapes the product (seed 000): broad requests, at least one and at
+/// least as many as its one-off demands; a product-influence score of at least
+/// `product_shaper_min_score`; and it likes the product ([`likes_product`]). The one
+/// definition used by the guardrail, the class and the policy. Resource intensity is not part
+/// of it — being demanding is what makes such a customer *challenging* (the class) — so that
+/// lowering its cost can never remove the protection.
+pub(crate) fn product_shaper(
+    inputs: &Inputs,
+    influence: Option<f64>,
+    seg: &SegmentationConfig,
+) -> Option<Guardrail> {
+    let broad = inputs.get(Input::BroadRequests).unwrap_or(0.0);
+    let custom = inputs.get(Input::CustomDemands).unwrap_or(0.0);
+    let influence = influence.filter(|s| *s >= seg.product_shaper_min_score)?;
+    if broad < 1.0 || broad < custom {
+        return None;
+    }
+    let likes = match likes_product(inputs, seg) {
+        Test::Holds(signals) => signals.first().copied(),
+        Test::Unknown(_) => None,
+        Test::Fails => return None,
+    };
+    Some(Guardrail::ProductShaper {
+        influence_score: influence,
+        broad_requests: broad as u32,
+        likes,
+    })
+}
+
+/// Bad (seed 002): capable, but at least `bad_min_signals` behavioural red flags.
+fn bad_test(inputs: &Inputs, seg: &SegmentationConfig) -> Test {
+    use Comparison::{AtLeast, AtMost};
+    let checks = [
+        (Input::MeetingAttendance, AtMost, seg.disengaged_max),
+        (Input::PlanAdherence, AtMost, seg.disengaged_max),
+        (Input::GoalChanges, AtLeast, seg.goal_churn_min),
+        (Input::Responsiveness, AtMost, seg.disengaged_max),
+    ];
+    let mut red_flags = Vec::new();
+    let mut unknown = InputSet::default();
+    for (input, cmp, t) in checks {
+        if inputs.get(input).is_none() {
+            unknown.insert(input);
+        } else if let Some(s) = Signal::check(inputs, input, cmp, t) {
+            red_flags.push(s);
+        }
+    }
+    if red_flags.len() >= seg.bad_min_signals {
+        Test::Holds(red_flags)
+    } else if red_flags.len() + unknown.len() >= seg.bad_min_signals {
+        Test::Unknown(unknown)
+    } else {
+        Test::Fails
+    }
+}
+
+/// Every check holds → holds; any known check fails → fails; otherwise unknown.
+fn all_of(inputs: &Inputs, checks: &[(Input, Comparison, f64)]) -> Test {
+    let mut signals = Vec::with_capacity(checks.len());
+    let mut unknown = InputSet::default();
+    for (input, cmp, t) in checks {
+        if inputs.get(*input).is_none() {
+            unknown.insert(*input);
+        } else {
+            match Signal::check(inputs, *input, *cmp, *t) {
+                Some(s) => signals.push(s),
+                None => return Test::Fails,
+            }
+        }
+    }
+    if unknown.is_empty() {
+        Test::Holds(signals)
+    } else {
+        Test::Unknown(unknown)
+    }
+}
+
+/// Bad fit (seed 002): engaged — attends, follows the plan, consumes the recommended content —
+/// and still not successful.
+fn bad_fit_test(inputs: &Inputs, seg: &SegmentationConfig) -> Test {
+    use Comparison::{AtLeast, AtMost};
+    all_of(
+        inputs,
+        &[
+            (Input::MeetingAttendance, AtLeast, seg.engaged_min),
+            (Input::PlanAdherence, AtLeast, seg.engaged_min),
+            (Input::ContentConsumed, AtLeast, seg.engaged_min),
+            (Input::OutcomesAchieved, AtMost, seg.unsuccessful_max),
+        ],
+    )
+}
+
+/// Challenging but worth it (seed 000): a product shaper that is demanding.
+fn challenging_test(inputs: &Inputs, influence: Option<f64>, seg: &SegmentationConfig) -> Test {
+    let Some(Guardrail::ProductShaper {
+        broad_requests,
+        likes,
+        ..
+    }) = product_shaper(inputs, influence, seg)
+    else {
+        return Test::Fails;
+    };
+    let demanding = match inputs.get(Input::RelativeIntensity) {
+        None => None,
+        Some(_) => match Signal::check(
+            inputs,
+            Input::RelativeIntensity,
+            Comparison::AtLeast,
+            seg.demanding_min_intensity,
+        ) {
+            Some(s) => Some(s),
+            None => return Test::Fails,
+        },
+    };
+    let broad = Signal {
+        input: Input::BroadRequests,
+        value: f64::from(broad_requests),
+        comparison: Comparison::AtLeast,
+        threshold: inputs.get(Input::CustomDemands).unwrap_or(0.0).max(1.0),
+    };
+    match (demanding, likes) {
+        (Some(demanding), Some(likes)) => Test::Holds(vec![demanding, broad, likes]),
+        (demanding, likes) => {
+            let mut unknown = InputSet::default();
+            if demanding.is_none() {
+                unknown.insert(Input::RelativeIntensity);
+            }
+            if likes.is_none() {
+                if let Test::Unknown(set) = likes_product(inputs, seg) {
+                    for i in set.iter() {
+                        unknown.insert(i);
+                    }
+                }
+            }
+            Test::Unknown(unknown)
+        }
+    }
+}
+
+/// The inputs each class test reads, in precedence order.
+const TEST_INPUTS: [&[Input]; 3] = [
+    &[
+        Input::MeetingAttendance,
+        Input::PlanAdherence,
+        Input::GoalChanges,
+        Input::Responsiveness,
+    ],
+    &[
+        Input::MeetingAttendance,
+        Input::PlanAdherence,
+        Input::ContentConsumed,
+        Input::OutcomesAchieved,
+    ],
+    &[
+        Input::RelativeIntensity,
+        Input::BroadRequests,
+        Input::CustomDemands,
+        Input::Nps,
+        Input::RenewalIntent,
+        Input::OutcomesAchieved,
+        Input::ContentConsumed,
+    ],
+];
+
+/// The class, in precedence: bad, bad fit, challenging but worth it, good fit; decided on
+/// known facts, with the unknown facts that could still give a class of higher precedence.
+pub(super) fn classify(
+    inputs: &Inputs,
+    influence: Option<f64>,
+    seg: &SegmentationConfig,
+) -> Classification {
+    let tests = [
+        (FitClass::Bad, bad_test(inputs, seg)),
+        (FitClass::BadFit, bad_fit_test(inputs, seg)),
+        (
+            FitClass::ChallengingButWorthIt,
+            challenging_test(inputs, influence, seg),
+        ),
+    ];
+    let mut could_be = Vec::new();
+    let mut missing = InputSet::default();
+    let mut read = InputSet::default();
+    let mut decided = (FitClass::GoodFit, Vec::new());
+    for (i, (class, test)) in tests.into_iter().enumerate() {
+        for input in TEST_INPUTS[i] {
+            read.insert(*input);
+        }
+        match test {
+            Test::Holds(signals) => {
+                decided = (class, signals);
+                break;
+            }
+            Test::Unknown(set) => {
+                could_be.push(class);
+                for input in set.iter() {
+                    missing.insert(input);
+                }
+            }
+            Test::Fails => {}
+        }
+    }
+    let confidence = if missing.is_empty() {
+        1.0
+    } else {
+        let known = read.iter().filter(|i| inputs.get(*i).is_some()).count();
+        known as f64 / read.len() as f64
+    };
     Classification {
-        class: FitClass::GoodFit,
-        signals: Vec::new(),
+        class: decided.0,
+        signals: decided.1,
+        could_be,
+        missing: missing.iter().collect(),
+        confidence,
     }
 }

@@ -389,6 +389,12 @@ impl Customer {
     pub fn behaviour(&self) -> &Behaviour {
         &self.behaviour
     }
+    /// The optional facts, to set one to a valid value (what-to-collect re-decides with it).
+    pub(crate) fn optional_facts_mut(
+        &mut self,
+    ) -> (&mut LogoValue, &mut GrowthFacts, &mut Behaviour) {
+        (&mut self.logo, &mut self.growth, &mut self.behaviour)
+    }
     /// The date of the last expectation reset, if any.
     pub fn last_expectation_reset(&self) -> Option<NaiveDate> {
         self.last_expectation_reset

@@ -13,30 +13,53 @@ use crate::policy::exit::{ExitConfig, ExitPlan};
 use crate::policy::levers::{LeverConfig, LeverPlan};
 use rust_decimal::Decimal;
 
+use crate::assessment::inputs::InputSet;
 use crate::policy::recommendation::{
-    Action, Because, Effect, GroupImpact, PolicyContext, Recommendation, RecommendationPolicy, Rule,
+    Action, Because, Effect, GroupImpact, LookBack, PolicyContext, Recommendation,
+    RecommendationPolicy, Rule,
 };
 
 /// Months until the next review, by action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ReviewMonths {
-    /// After invest.
+    /// After invest (default 6).
     pub invest: u32,
-    /// After retain.
+    /// After retain (default 12).
     pub retain: u32,
-    /// After restructure.
+    /// After restructure (default 3).
     pub restructure: u32,
-    /// After decline (the prospect may come back).
+    /// After decline: the prospect may come back (default 6).
     pub decline: u32,
-    /// For a new customer given time.
+    /// For a new customer given time (default 3).
     pub new_customer: u32,
+    /// After the look back on a churned customer (default 12).
+    pub churned: u32,
+}
+
+impl Default for ReviewMonths {
+    fn default() -> Self {
+        ReviewMonths {
+            invest: 6,
+            retain: 12,
+            restructure: 3,
+            decline: 6,
+            new_customer: 3,
+            churned: 12,
+        }
+    }
 }
 
 /// Thresholds of the [`DefaultPolicy`]; plain serde data with documented defaults.
+///
+/// The growth line, the product-shaper threshold and what "likes the product" means are set
+/// once, in [`SegmentationConfig`](crate::SegmentationConfig): the policy reads the quadrant
+/// and the guardrails of the assessment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PolicyConfig {
-    /// Independent signals needed to let a customer go (default 2; never fewer).
+    /// Independent signals from known facts needed to let a customer go or decline a
+    /// prospect (default 2; never fewer).
     pub min_offboard_signals: u8,
     /// Strategic-alignment score below which a customer is outside the profile (default 50).
     pub min_alignment: f64,
@@ -44,11 +67,6 @@ pub struct PolicyConfig {
     pub min_mutual_value: f64,
     /// Product-influence score below which one-off demands dominate (default 35).
     pub min_product_influence: f64,
-    /// Growth score at or above which a customer has growth potential (default 50).
-    pub growth_line: f64,
-    /// Product-influence score from which a customer with broad requests shapes the product
-    /// and is kept (default 70).
-    pub min_shaper_influence: f64,
     /// Review intervals.
     pub review_months: ReviewMonths,
     /// Levers.
@@ -64,26 +82,54 @@ impl Default for PolicyConfig {
             min_alignment: 50.0,
             min_mutual_value: 35.0,
             min_product_influence: 35.0,
-            growth_line: 50.0,
-            min_shaper_influence: 70.0,
-            review_months: ReviewMonths {
-                invest: 6,
-                retain: 12,
-                restructure: 3,
-                decline: 6,
-                new_customer: 3,
-            },
+            review_months: ReviewMonths::default(),
             levers: LeverConfig::default(),
             exit: ExitConfig::default(),
         }
     }
 }
 
-/// The policy of the articles: never on one signal alone; time for new customers with growth;
-/// one expectation reset for bad customers; bad fits restructured when the levers fix the
-/// margin, else let go with help; logo value justifying a low margin; quadrant otherwise (star
-/// invest, cash cow retain, question mark restructure, dog offboard); product shapers kept and
-/// systemic problems not held against a customer.
+/// The policy of the articles, in this precedence:
+///
+/// 1. a churned customer gets a look back (was it a fit, worth winning back), no action;
+/// 2. a prospect is declined on at least two known disqualifying signals, invested in when it
+///    fits and can grow, else proceeded with and reviewed;
+/// 3. a new or onboarding customer with growth potential, or whose growth is unknown, is given
+///    time (seed 002);
+/// 4. a bad customer gets one expectation reset, and is let go if its behaviour persists in a
+///    period after that reset (seed 001);
+/// 5. a bad fit is restructured when the confirmed levers fix its margin, else let go with help;
+/// 6. logo value justifies a low margin (seed 001 §4);
+/// 7. otherwise the quadrant: star invest, cash cow retain, question mark restructure, dog
+///    offboard; profitable with unknown growth retain, unprofitable with unknown growth
+///    restructure.
+///
+/// Then caps, which only ever make the action milder: a product shaper (known or possible) is
+/// never let go (seed 000); a subsidiary is not let go without its group's figures; a member
+/// of a systemic problem is not let go for it (seed 002); letting go needs at least
+/// `min_offboard_signals` independent signals from known facts; and a customer is not let go
+/// while an unknown fact could make the decision milder ([`Rule::PendingFacts`]).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use custfit::{Action, AssessmentConfig, Assessor, CostModel, CostModelConfig, Customer};
+/// use custfit::{DefaultPolicy, PolicyConfig, PolicyContext, RecommendationPolicy, Rule};
+/// use rust_decimal::Decimal;
+/// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// let model = CostModel::new(CostModelConfig::default())?;
+/// let assessor = Assessor::new(model.clone(), AssessmentConfig::default())?;
+/// let policy = DefaultPolicy::new(PolicyConfig::default(), model)?;
+/// // A loss-maker without any growth fact: not a dog by default, and not let go for it.
+/// let c = Customer::builder("c", "C").currency("USD")
+///     .period(d(2025, 1, 1), d(2025, 12, 31)).customer_since(d(2022, 1, 1))
+///     .recurring_revenue(Decimal::from(20_000)).engineering_hours(Decimal::from(400))
+///     .build()?;
+/// let a = assessor.assess(&c, d(2026, 1, 15))?;
+/// let r = policy.recommend(&c, &a, &PolicyContext::default())?;
+/// assert_eq!(r.action, Action::Restructure);
+/// assert_eq!(r.rule(), Some(Rule::UnprofitableGrowthUnknown));
+/// # Ok::<(), custfit::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct DefaultPolicy {
     config: PolicyConfig,
@@ -110,8 +156,6 @@ impl DefaultPolicy {
             ("min_alignment", config.min_alignment),
             ("min_mutual_value", config.min_mutual_value),
             ("min_product_influence", config.min_product_influence),
-            ("growth_line", config.growth_line),
-            ("min_shaper_influence", config.min_shaper_influence),
         ] {
             check_range(field, v, 0.0, 100.0)?;
         }
@@ -124,14 +168,15 @@ impl DefaultPolicy {
         &self.config
     }
 
+    /// Whether the effective score of `d` is known and below `line`: unknown is no signal.
     fn below(a: &FitAssessment, d: Dimension, line: f64) -> bool {
         a.effective_score(d).is_some_and(|s| s < line)
     }
 
-    /// Independent signals that support letting the customer go.
+    /// Independent signals from known facts that support letting the customer go.
     fn offboard_signals(&self, a: &FitAssessment) -> u8 {
-        let unprofitable = matches!(a.quadrant, Quadrant::QuestionMark | Quadrant::Dog);
-        let low_growth = matches!(a.quadrant, Quadrant::CashCow | Quadrant::Dog);
+        let unprofitable = !a.quadrant.is_profitable();
+        let low_growth = a.quadrant.has_growth() == Some(false);
         let misfit = matches!(a.classification.class, FitClass::Bad | FitClass::BadFit);
         let one_way = Self::below(a, Dimension::MutualValue, self.config.min_mutual_value);
         let outside = Self::below(a, Dimension::StrategicAlignment, self.config.min_alignment);
@@ -140,10 +185,123 @@ impl DefaultPolicy {
             .filter(|s| *s)
             .count() as u8
     }
+
+    /// Known disqualifying signals of a prospect (seed 003).
+    fn prospect_signals(&self, a: &FitAssessment) -> u8 {
+        let cfg = &self.config;
+        [
+            Self::below(a, Dimension::StrategicAlignment, cfg.min_alignment),
+            Self::below(a, Dimension::MutualValue, cfg.min_mutual_value),
+            Self::below(a, Dimension::ProductInfluence, cfg.min_product_influence),
+            a.quadrant.has_growth() == Some(false),
+        ]
+        .into_iter()
+        .filter(|s| *s)
+        .count() as u8
+    }
+
+    /// The look back on a churned customer.
+    fn look_back(&self, customer: &Customer, a: &FitAssessment) -> Result<Recommendation> {
+        let class = &a.classification;
+        let misfit = matches!(class.class, FitClass::Bad | FitClass::BadFit);
+        let growth = a.quadrant.has_growth();
+        let worth = if misfit {
+            Some(false)
+        } else if a.quadrant.is_profitable() || growth == Some(true) {
+            Some(true)
+        } else if growth == Some(false) {
+            Some(false)
+        } else {
+            None
+        };
+        let rule = match worth {
+            Some(true) => Rule::WinBack,
+            Some(false) => Rule::NoWinBack,
+            None => Rule::WinBackUnclear,
+        };
+        let mut reasons = vec![Because::Rule(rule)];
+        reasons.extend(a.top_reasons(4).into_iter().map(Because::Assessment));
+        Ok(Recommendation {
+            customer: customer.id().clone(),
+            action: Action::LookBack,
+            reasons,
+            review_on: review_date(customer, a.as_of, self.config.review_months.churned)?,
+            effect: Effect::none(a.cost.total.currency()),
+            levers: None,
+            exit_plan: None,
+            group_impact: None,
+            look_back: Some(LookBack {
+                class: class.class,
+                class_certain: class.is_certain(),
+                quadrant: a.quadrant,
+                worth_winning_back: worth,
+            }),
+            to_collect: Vec::new(),
+        })
+    }
+
+    /// Unknown facts that could make letting go milder: a possible bad customer without an
+    /// earlier reset (it would get a reset first), a possible bad fit the levers can fix (it
+    /// would be restructured), possible logo value (it would be kept). Empty when none.
+    fn pending_facts(
+        &self,
+        customer: &Customer,
+        a: &FitAssessment,
+        rule: Rule,
+        plan: &mut Option<LeverPlan>,
+    ) -> Result<InputSet> {
+        let mut missing = InputSet::default();
+        let class = &a.classification;
+        let reset_before = customer
+            .last_expectation_reset()
+            .is_some_and(|r| r < customer.period().start());
+        let could_be = |c: FitClass| class.could_be.contains(&c);
+        let mut softer = could_be(FitClass::Bad) && !reset_before;
+        if !softer && could_be(FitClass::BadFit) {
+            let levers = match plan.take() {
+                Some(p) => p,
+                None => self.levers(customer, a)?,
+            };
+            softer = levers.reaches_break_even;
+            *plan = Some(levers);
+        }
+        if softer {
+            for input in &class.missing {
+                missing.insert(*input);
+            }
+        }
+        // Logo value comes after the classes in precedence: it can soften a quadrant decision.
+        if matches!(rule, Rule::Dog) {
+            for g in &a.guardrails {
+                if let Guardrail::LogoMayOffsetMargin { missing: m, .. } = g {
+                    for input in m.iter() {
+                        missing.insert(input);
+                    }
+                }
+            }
+        }
+        Ok(missing)
+    }
+
+    fn levers(&self, customer: &Customer, a: &FitAssessment) -> Result<LeverPlan> {
+        LeverPlan::new(customer, &a.cost, &self.cost_model, &self.config.levers)
+    }
 }
 
-fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
-    date.checked_add_months(Months::new(months)).unwrap_or(date)
+/// `as_of` plus `months`, as a review date.
+fn review_date(customer: &Customer, as_of: NaiveDate, months: u32) -> Result<NaiveDate> {
+    as_of
+        .checked_add_months(Months::new(months))
+        .ok_or_else(|| {
+            Error::invalid(
+                Some(customer.id()),
+                "review_on",
+                Problem::OutOfRange {
+                    value: format!("{as_of} + {months} months"),
+                    allowed: "a date chrono can represent".into(),
+                },
+            )
+        })
 }
 
 impl RecommendationPolicy for DefaultPolicy {
@@ -153,35 +311,32 @@ impl RecommendationPolicy for DefaultPolicy {
         a: &FitAssessment,
         ctx: &PolicyContext,
     ) -> Result<Recommendation> {
+        if customer.stage() == LifecycleStage::Churned {
+            return self.look_back(customer, a);
+        }
         let cfg = &self.config;
-        let growth = a.effective_score(Dimension::GrowthPotential);
-        let has_growth = growth.is_some_and(|g| g >= cfg.growth_line);
+        let growth = a.quadrant.has_growth();
         let guard = |p: fn(&Guardrail) -> bool| a.guardrails.iter().any(p);
-        let levers = || LeverPlan::new(customer, &a.cost, &self.cost_model, &cfg.levers);
+        let grace = guard(Guardrail::is_grace);
+        let prospect = customer.stage() == LifecycleStage::Prospect;
         let mut lever_plan: Option<LeverPlan> = None;
 
-        let (mut action, mut rule) = if customer.stage() == LifecycleStage::Prospect {
-            let signals = [
-                Self::below(a, Dimension::StrategicAlignment, cfg.min_alignment),
-                Self::below(a, Dimension::MutualValue, cfg.min_mutual_value),
-                Self::below(a, Dimension::ProductInfluence, cfg.min_product_influence),
-                !has_growth,
-            ]
-            .into_iter()
-            .filter(|s| *s)
-            .count() as u8;
+        let (mut action, mut rule) = if prospect {
+            let signals = self.prospect_signals(a);
             if signals >= cfg.min_offboard_signals {
                 (Action::Decline, Rule::ProspectDeclined { signals })
-            } else if has_growth && signals == 0 {
+            } else if growth == Some(true) && signals == 0 {
                 (Action::Invest, Rule::ProspectFits)
             } else {
                 (Action::Retain, Rule::ProspectUncertain)
             }
-        } else if has_growth && guard(|g| matches!(g, Guardrail::NewCustomer { .. })) {
+        } else if grace && growth == Some(true) {
             match a.quadrant {
                 Quadrant::Star => (Action::Invest, Rule::NewCustomerWithGrowth),
                 _ => (Action::Retain, Rule::NewCustomerWithGrowth),
             }
+        } else if grace && growth.is_none() {
+            (Action::Retain, Rule::NewCustomerGrowthUnknown)
         } else if a.classification.class == FitClass::Bad {
             let period_start = customer.period().start();
             match customer.last_expectation_reset() {
@@ -191,7 +346,7 @@ impl RecommendationPolicy for DefaultPolicy {
                 _ => (Action::Restructure, Rule::BadCustomerFirstReset),
             }
         } else if a.classification.class == FitClass::BadFit {
-            let plan = levers()?;
+            let plan = self.levers(customer, a)?;
             let fixable = plan.reaches_break_even;
             lever_plan = Some(plan);
             if fixable {
@@ -207,49 +362,66 @@ impl RecommendationPolicy for DefaultPolicy {
                 Quadrant::CashCow => (Action::Retain, Rule::CashCow),
                 Quadrant::QuestionMark => (Action::Restructure, Rule::QuestionMark),
                 Quadrant::Dog => (Action::Offboard, Rule::Dog),
+                Quadrant::ProfitableGrowthUnknown => {
+                    (Action::Retain, Rule::ProfitableGrowthUnknown)
+                }
+                _ => (Action::Restructure, Rule::UnprofitableGrowthUnknown),
             }
         };
-        let mut reasons = Vec::with_capacity(6);
+        let mut reasons = Vec::with_capacity(8);
+        let cap = |reasons: &mut Vec<Because>, to: Action, why: Rule, from: (Action, Rule)| {
+            reasons.push(Because::Rule(from.1));
+            (to, why)
+        };
         // Seed 000: a customer whose requests benefit others is kept "at all costs": never let
-        // go, and restructured only while it loses money. Applied as a cap, so that lowering
-        // its cost can never make the recommendation harsher.
-        let shapes_product = a
-            .effective_score(Dimension::ProductInfluence)
-            .is_some_and(|s| s >= cfg.min_shaper_influence)
-            && a.inputs.get(crate::Input::BroadRequests).unwrap_or(0.0) >= 1.0;
-        if shapes_product && customer.stage() != LifecycleStage::Prospect {
+        // go, and restructured only while it loses money. The guardrail (known or possible) is
+        // the one definition; applied as a cap, so that lowering its cost can never make the
+        // recommendation harsher.
+        let shapes_product = guard(|g| matches!(g, Guardrail::ProductShaper { .. }));
+        if shapes_product && !prospect {
             let kept = if a.cost.gross_margin.is_negative() {
                 Action::Restructure
             } else {
                 Action::Retain
             };
             if kept.harshness() < action.harshness() {
-                reasons.push(Because::Rule(rule));
-                (action, rule) = (kept, Rule::ProductShaper);
+                (action, rule) = cap(&mut reasons, kept, Rule::ProductShaper, (action, rule));
             }
         }
         // Never let a subsidiary go without saying what it means for its group: without the
         // group's figures, restructure instead.
         if action == Action::Offboard && customer.parent().is_some() && ctx.group.is_none() {
-            reasons.push(Because::Rule(rule));
-            (action, rule) = (Action::Restructure, Rule::GroupImpactUnknown);
+            (action, rule) = cap(
+                &mut reasons,
+                Action::Restructure,
+                Rule::GroupImpactUnknown,
+                (action, rule),
+            );
         }
         if action == Action::Offboard {
             if ctx.systemic && matches!(rule, Rule::Dog | Rule::BadFitNotFixable) {
-                reasons.push(Because::Rule(rule));
-                (action, rule) = (Action::Restructure, Rule::SystemicProblem);
+                (action, rule) = cap(
+                    &mut reasons,
+                    Action::Restructure,
+                    Rule::SystemicProblem,
+                    (action, rule),
+                );
             } else {
                 let signals = self.offboard_signals(a);
                 if signals < cfg.min_offboard_signals {
-                    reasons.push(Because::Rule(rule));
-                    (action, rule) = (
-                        Action::Restructure,
-                        Rule::TooFewSignals {
-                            signals,
-                            required: cfg.min_offboard_signals,
-                        },
-                    );
+                    let why = Rule::TooFewSignals {
+                        signals,
+                        required: cfg.min_offboard_signals,
+                    };
+                    (action, rule) = cap(&mut reasons, Action::Restructure, why, (action, rule));
                 }
+            }
+        }
+        if action == Action::Offboard {
+            let missing = self.pending_facts(customer, a, rule, &mut lever_plan)?;
+            if !missing.is_empty() {
+                let why = Rule::PendingFacts { missing };
+                (action, rule) = cap(&mut reasons, Action::Restructure, why, (action, rule));
             }
         }
         reasons.insert(0, Because::Rule(rule));
@@ -260,39 +432,14 @@ impl RecommendationPolicy for DefaultPolicy {
         let months = &cfg.review_months;
         let (effect, levers, exit_plan, review_on) = match action {
             Action::Restructure => {
-                // A bad fit's plan was priced to decide; reuse it.
+                // A plan priced to decide is reused.
                 let plan = match lever_plan.take() {
                     Some(plan) => plan,
-                    None => levers()?,
+                    None => self.levers(customer, a)?,
                 };
-                let gained = plan
-                    .levers
-                    .iter()
-                    .try_fold(Money::zero(currency), |acc, l| {
-                        acc.checked_add(l.margin_gain)
-                    });
-                let revenue_gained = plan
-                    .levers
-                    .iter()
-                    .find_map(|l| match &l.kind {
-                        crate::LeverKind::Reprice { proposed, .. } => Some(proposed.amount),
-                        _ => None,
-                    })
-                    .unwrap_or(Money::zero(currency));
-                let effect = Effect {
-                    revenue_lost: Money::zero(currency),
-                    revenue_gained,
-                    margin_gained: gained.map_err(|e| {
-                        Error::arithmetic(Some(customer.id()), "effect.margin_gained", e)
-                    })?,
-                    hours_freed: plan.hours_freed(),
-                };
-                (
-                    effect,
-                    Some(plan),
-                    None,
-                    add_months(as_of, months.restructure),
-                )
+                let effect = plan.effect(customer.id(), currency)?;
+                let review_on = review_date(customer, as_of, months.restructure)?;
+                (effect, Some(plan), None, review_on)
             }
             Action::Offboard | Action::Decline => {
                 let effect = Effect {
@@ -302,7 +449,8 @@ impl RecommendationPolicy for DefaultPolicy {
                     hours_freed: a.cost.hours,
                 };
                 if action == Action::Decline {
-                    (effect, None, None, add_months(as_of, months.decline))
+                    let review_on = review_date(customer, as_of, months.decline)?;
+                    (effect, None, None, review_on)
                 } else {
                     let per_day = a
                         .cost
@@ -320,15 +468,23 @@ impl RecommendationPolicy for DefaultPolicy {
                 Effect::none(currency),
                 None,
                 None,
-                add_months(as_of, months.invest),
+                review_date(customer, as_of, months.invest)?,
             ),
             _ => {
-                let m = if rule == Rule::NewCustomerWithGrowth {
+                let m = if matches!(
+                    rule,
+                    Rule::NewCustomerWithGrowth | Rule::NewCustomerGrowthUnknown
+                ) {
                     months.new_customer
                 } else {
                     months.retain
                 };
-                (Effect::none(currency), None, None, add_months(as_of, m))
+                (
+                    Effect::none(currency),
+                    None,
+                    None,
+                    review_date(customer, as_of, m)?,
+                )
             }
         };
         // Never let a subsidiary go without saying what it means for the group.
@@ -360,6 +516,8 @@ impl RecommendationPolicy for DefaultPolicy {
             levers,
             exit_plan,
             group_impact,
+            look_back: None,
+            to_collect: Vec::new(),
         })
     }
 }

@@ -2,9 +2,29 @@
 //! quantified from the customer's cost lines: reprice at renewal, consolidate or remove custom
 //! features, move to the current product version, change the SLA, and the expectation resets.
 //!
-//! Savings of direct cost carry their overhead. The effects of expectation resets are estimates
-//! from configured shares (for example "clear support boundaries save 25 % of support cost"):
-//! set them from your own experience.
+//! Savings of direct cost carry their overhead. The effects of expectation resets and of the
+//! version move are estimates from configured shares (for example "clear support boundaries
+//! save 15 % of support cost"): set them from your own experience. They are marked
+//! ([`Lever::estimate`]) and never count towards [`LeverPlan::reaches_break_even`] or
+//! [`LeverPlan::reaches_target`]: those rest on the confirmed levers (price, custom features,
+//! SLA), whose effects follow from the contract and the cost lines.
+//!
+//! # The reprice lever
+//!
+//! Costs that grow with revenue (the COGS share of revenue, with the overhead share on top)
+//! are a share `k = cogs_share × (1 + overhead_share)` of revenue; the rest of the cost `F`
+//! does not move with price. With revenue `R` and total cost `C = F + k·R`, the revenue that
+//! gives margin ratio `m` is `R' = F / (1 − k − m)`, so the price change is
+//!
+//! ```text
+//! ΔR(m) = (C − k·R) / (1 − k − m) − R
+//! ```
+//!
+//! The lever always states the stand-alone changes — break-even `ΔR(0)` and target `ΔR(t)`,
+//! with no other lever pulled, "the price rise that alone closes the gap" — and proposes the
+//! change that, with the confirmed levers, reaches the target (at least break-even), capped at
+//! `max_price_increase` of recurring revenue. A change that is not needed is zero; one that
+//! price cannot reach (`1 − k − m ≤ 0`) is absent.
 
 use std::fmt;
 
@@ -120,11 +140,14 @@ impl fmt::Display for PriceChange {
 pub enum LeverKind {
     /// Reprice at renewal.
     Reprice {
-        /// The change that breaks even (after the other levers), if reachable by price.
+        /// The stand-alone change that breaks even (no other lever pulled), if reachable by
+        /// price; zero when the customer already breaks even.
         break_even: Option<PriceChange>,
-        /// The change that reaches the target margin, if reachable by price.
+        /// The stand-alone change that reaches the target margin, if reachable by price;
+        /// zero when the customer already reaches it.
         target: Option<PriceChange>,
-        /// The change proposed: the target's, capped at the configured maximum.
+        /// The change proposed: with the confirmed levers, the target's (at least the
+        /// break-even's), capped at the configured maximum.
         proposed: PriceChange,
     },
     /// Consolidate or remove the custom features kept alive for this customer.
@@ -176,12 +199,15 @@ impl fmt::Display for LeverKind {
                 proposed,
             } => {
                 write!(f, "reprice at renewal by {proposed}")?;
-                if let Some(b) = break_even {
-                    write!(f, "; break-even {b}")?;
+                match break_even {
+                    Some(b) if b.amount.is_zero() => f.write_str("; already breaks even")?,
+                    Some(b) => write!(f, "; alone, break-even needs {b}")?,
+                    None => f.write_str("; break-even not reachable by price alone")?,
                 }
                 match target {
-                    Some(t) => write!(f, "; target margin {t}"),
-                    None => f.write_str("; target margin not reachable by price"),
+                    Some(t) if t.amount.is_zero() => f.write_str("; already at the target margin"),
+                    Some(t) => write!(f, "; alone, the target margin needs {t}"),
+                    None => f.write_str("; target margin not reachable by price alone"),
                 }
             }
             LeverKind::RemoveCustomFeatures { features } => {
@@ -221,11 +247,18 @@ pub struct Lever {
     pub margin_gain: Money,
     /// Hours freed per role.
     pub hours_freed: RoleHours,
+    /// Whether the effect is an estimate from a configured share (expectation resets, the
+    /// version move) rather than confirmed by the contract and the cost lines.
+    pub estimate: bool,
 }
 
 impl fmt::Display for Lever {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (+{} margin", self.kind, self.margin_gain)?;
+        write!(f, "{} (", self.kind)?;
+        if self.estimate {
+            f.write_str("estimated ")?;
+        }
+        write!(f, "+{} margin", self.margin_gain)?;
         let h = self.hours_freed.total().unwrap_or_default();
         if !h.is_zero() {
             write!(f, ", {} h freed", h.round_dp(1))?;
@@ -238,15 +271,18 @@ impl fmt::Display for Lever {
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeverPlan {
-    /// Levers with an effect, largest margin gain first.
+    /// Levers with an effect, largest margin gain first (the reprice lever is listed whenever
+    /// the customer is below the target margin, to state its stand-alone changes).
     pub levers: Vec<Lever>,
-    /// Gross margin over the period with every lever pulled.
+    /// Gross margin over the period with the confirmed levers pulled (no estimates).
+    pub margin_after_confirmed: Money,
+    /// Gross margin over the period with every lever pulled, estimates included.
     pub margin_after: Money,
     /// Margin ratio with every lever pulled (`None` without revenue).
     pub margin_ratio_after: Option<Ratio>,
-    /// Whether the levers together at least break even.
+    /// Whether the confirmed levers together at least break even (estimates never count).
     pub reaches_break_even: bool,
-    /// Whether the levers together reach the target margin.
+    /// Whether the confirmed levers together reach the target margin.
     pub reaches_target: bool,
 }
 
@@ -255,13 +291,15 @@ impl LeverPlan {
     ///
     /// # Errors
     ///
-    /// [`Error::Arithmetic`] naming the customer on overflow.
+    /// [`Error::InvalidConfig`] for an invalid `config` (shares outside 0..=1, a target margin
+    /// outside -1..1); [`Error::Arithmetic`] naming the customer on overflow.
     pub fn new(
         customer: &Customer,
         cost: &CostToServe,
         model: &CostModel,
         config: &LeverConfig,
     ) -> Result<LeverPlan> {
+        config.validate()?;
         let id = customer.id();
         let currency = cost.total.currency();
         let overflow =
@@ -289,10 +327,13 @@ impl LeverPlan {
         let mut push = |kind: LeverKind, direct: Decimal, hours: RoleHours| -> Result<()> {
             if direct > Decimal::ZERO {
                 let saved = mul(direct, with_overhead, "saving")?;
+                let estimate = kind.is_expectation_reset()
+                    || matches!(kind, LeverKind::MoveToCurrentVersion { .. });
                 levers.push(Lever {
                     kind,
                     margin_gain: Money::new(saved, currency).round(),
                     hours_freed: hours.map(|_, h| h.round_dp(2).normalize()),
+                    estimate,
                 });
             }
             Ok(())
@@ -413,36 +454,46 @@ impl LeverPlan {
             ),
         )?;
 
-        // Reprice on what the other levers leave: cost = fixed + k × revenue, with k the COGS
-        // share with its overhead; revenue R' for margin t is fixed / (1 - k - t).
-        let sum_gains = |levers: &[Lever]| {
+        // Reprice (see the module docs): cost = fixed + k × revenue, with k the COGS share with
+        // its overhead; the revenue R' for margin m is fixed / (1 - k - m).
+        let sum_gains = |levers: &[Lever], confirmed_only: bool| {
             levers
                 .iter()
+                .filter(|l| !(confirmed_only && l.estimate))
                 .try_fold(Decimal::ZERO, |acc, l| {
                     acc.checked_add(l.margin_gain.amount())
                 })
                 .ok_or_else(|| overflow("margin_gain"))
         };
-        let saved = sum_gains(&levers)?;
+        let confirmed = sum_gains(&levers, true)?;
         let revenue = cost.revenue.amount();
         let k = mul(
             model.config().cogs_share_of_revenue.get(),
             with_overhead,
             "cogs",
         )?;
-        let fixed = cost
+        let fixed_before = cost
             .total
             .amount()
-            .checked_sub(saved)
-            .and_then(|c| c.checked_sub(k.checked_mul(revenue)?))
+            .checked_sub(mul(k, revenue, "cogs")?)
+            .ok_or_else(|| overflow("cogs"))?;
+        let fixed_after = fixed_before
+            .checked_sub(confirmed)
             .ok_or_else(|| overflow("cogs"))?;
         let recurring = customer.recurring_revenue().amount();
-        let change = |margin: Decimal| -> Option<Decimal> {
-            let room = Decimal::ONE - k - margin;
-            (room > Decimal::ZERO)
-                .then(|| fixed.checked_div(room))
-                .flatten()
-                .and_then(|needed| needed.checked_sub(revenue))
+        let change = |fixed: Decimal, margin: Decimal| -> Result<Option<Decimal>> {
+            let room = Decimal::ONE
+                .checked_sub(k)
+                .and_then(|r| r.checked_sub(margin))
+                .ok_or_else(|| overflow("reprice"))?;
+            if room <= Decimal::ZERO {
+                return Ok(None);
+            }
+            let needed = fixed.checked_div(room).ok_or_else(|| overflow("reprice"))?;
+            let delta = needed
+                .checked_sub(revenue)
+                .ok_or_else(|| overflow("reprice"))?;
+            Ok(Some(delta.max(Decimal::ZERO)))
         };
         let price = |amount: Decimal| PriceChange {
             amount: Money::new(amount, currency).round(),
@@ -451,51 +502,97 @@ impl LeverPlan {
                 .flatten()
                 .map(|r| Ratio::new(r.round_dp(4).normalize())),
         };
-        let break_even = change(Decimal::ZERO);
-        let target = change(config.target_margin);
+        let target_margin = config.target_margin;
+        let break_even = change(fixed_before, Decimal::ZERO)?;
+        let target = change(fixed_before, target_margin)?;
+        let combined_break_even = change(fixed_after, Decimal::ZERO)?;
+        let combined_target = change(fixed_after, target_margin)?;
         let cap = mul(recurring, config.max_price_increase, "reprice")?;
-        let wanted = target
+        let wanted = combined_target
             .unwrap_or(cap)
-            .max(break_even.unwrap_or(Decimal::ZERO));
+            .max(combined_break_even.unwrap_or(Decimal::ZERO));
         let proposed = wanted.min(cap).max(Decimal::ZERO);
+        let below_target = target.is_none_or(|t| t > Decimal::ZERO);
         let mut revenue_gain = Decimal::ZERO;
-        if proposed > Decimal::ZERO {
+        if proposed > Decimal::ZERO || below_target {
             revenue_gain = proposed;
-            let gain = mul(proposed, Decimal::ONE - k, "reprice")?;
+            let one_minus_k = Decimal::ONE
+                .checked_sub(k)
+                .ok_or_else(|| overflow("reprice"))?;
+            let gain = mul(proposed, one_minus_k, "reprice")?;
             levers.push(Lever {
                 kind: LeverKind::Reprice {
-                    break_even: break_even.filter(|b| *b > Decimal::ZERO).map(price),
+                    break_even: break_even.map(price),
                     target: target.map(price),
                     proposed: price(proposed),
                 },
                 margin_gain: Money::new(gain, currency).round(),
                 hours_freed: RoleHours::default(),
+                estimate: false,
             });
         }
         levers.sort_by_key(|l| std::cmp::Reverse(l.margin_gain.amount()));
 
-        let total_gain = sum_gains(&levers)?;
-        let margin_after = cost
-            .gross_margin
-            .amount()
-            .checked_add(total_gain)
-            .ok_or_else(|| overflow("margin_after"))?;
+        let margin = cost.gross_margin.amount();
+        let add = |gain: Decimal| {
+            margin
+                .checked_add(gain)
+                .ok_or_else(|| overflow("margin_after"))
+        };
+        let margin_after_confirmed = add(sum_gains(&levers, true)?)?;
+        let margin_after = add(sum_gains(&levers, false)?)?;
         let revenue_after = revenue
             .checked_add(revenue_gain)
             .ok_or_else(|| overflow("revenue_after"))?;
-        let margin_ratio_after = if revenue_after.is_zero() {
-            None
-        } else {
-            margin_after
-                .checked_div(revenue_after)
-                .map(|r| Ratio::new(r.round_dp(6).normalize()))
+        let ratio = |m: Decimal| {
+            if revenue_after.is_zero() {
+                None
+            } else {
+                m.checked_div(revenue_after)
+                    .map(|r| Ratio::new(r.round_dp(6).normalize()))
+            }
         };
         Ok(LeverPlan {
             levers,
+            margin_after_confirmed: Money::new(margin_after_confirmed, currency),
             margin_after: Money::new(margin_after, currency),
-            margin_ratio_after,
-            reaches_break_even: margin_after >= Decimal::ZERO,
-            reaches_target: margin_ratio_after.is_some_and(|r| r.get() >= config.target_margin),
+            margin_ratio_after: ratio(margin_after),
+            reaches_break_even: margin_after_confirmed >= Decimal::ZERO,
+            reaches_target: ratio(margin_after_confirmed).is_some_and(|r| r.get() >= target_margin),
+        })
+    }
+
+    /// The expected effect of the plan: revenue gained by repricing, margin gained by every
+    /// lever (estimates included), hours freed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Arithmetic`] naming the customer on overflow.
+    pub fn effect(
+        &self,
+        customer: &crate::CustomerId,
+        currency: crate::Currency,
+    ) -> Result<crate::Effect> {
+        let margin_gained = self
+            .levers
+            .iter()
+            .try_fold(Money::zero(currency), |acc, l| {
+                acc.checked_add(l.margin_gain)
+            })
+            .map_err(|e| Error::arithmetic(Some(customer), "effect.margin_gained", e))?;
+        let revenue_gained = self
+            .levers
+            .iter()
+            .find_map(|l| match &l.kind {
+                LeverKind::Reprice { proposed, .. } => Some(proposed.amount),
+                _ => None,
+            })
+            .unwrap_or(Money::zero(currency));
+        Ok(crate::Effect {
+            revenue_lost: Money::zero(currency),
+            revenue_gained,
+            margin_gained,
+            hours_freed: self.hours_freed(),
         })
     }
 

@@ -1,9 +1,11 @@
 //! From an assessment to a decision: the recommendation policy, the restructure levers and the
 //! exit plan.
 
+mod collect;
 mod default;
 pub(crate) mod exit;
 pub(crate) mod levers;
 pub(crate) mod recommendation;
 
+pub use collect::what_to_collect;
 pub use default::{DefaultPolicy, PolicyConfig, ReviewMonths};

@@ -7,14 +7,20 @@
 //! can justify a low margin; product shapers are kept; a bad fit is restructured first when the
 //! levers can fix its margin, else let go with help; a bad customer gets one expectation reset
 //! and is let go if its behaviour persists in a period after that reset; dogs are let go; a
-//! customer flagged as part of a systemic problem is never let go for that reason.
+//! customer flagged as part of a systemic problem is never let go for that reason; a churned
+//! customer gets a look back, not an action.
+//!
+//! Decisions rest on known facts (DESIGN "Evidence is known or unknown"): an unknown fact
+//! never supplies a signal for a harsher action, and a customer is not let go while an unknown
+//! fact could make the decision milder ([`Rule::PendingFacts`]).
 
 use std::fmt;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::assessment::{FitAssessment, Reason};
+use crate::assessment::inputs::{Input, InputSet};
+use crate::assessment::{FitAssessment, FitClass, Quadrant, Reason};
 use crate::cost::RoleHours;
 use crate::customer::{Customer, CustomerId};
 use crate::error::Result;
@@ -23,7 +29,8 @@ use crate::policy::exit::ExitPlan;
 use crate::policy::levers::LeverPlan;
 
 /// What to do with a customer. Ordered by harshness: invest < retain < restructure < offboard;
-/// decline applies to prospects only and ranks with offboard.
+/// decline applies to prospects only and ranks with offboard; a look back applies to churned
+/// customers only and is no action on the customer.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -38,22 +45,26 @@ pub enum Action {
     Offboard,
     /// Do not sign this prospect.
     Decline,
+    /// A churned customer: no action, a look back (was it a fit, is it worth winning back).
+    LookBack,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 5] = [
+    pub const ALL: [Action; 6] = [
         Action::Invest,
         Action::Retain,
         Action::Restructure,
         Action::Offboard,
         Action::Decline,
+        Action::LookBack,
     ];
 
-    /// Harshness, 0 (invest) to 3 (offboard, decline).
+    /// Harshness, 0 (invest, and a look back, which does nothing to the customer) to 3
+    /// (offboard, decline).
     pub fn harshness(self) -> u8 {
         match self {
-            Action::Invest => 0,
+            Action::Invest | Action::LookBack => 0,
             Action::Retain => 1,
             Action::Restructure => 2,
             Action::Offboard | Action::Decline => 3,
@@ -69,6 +80,7 @@ impl fmt::Display for Action {
             Action::Restructure => "restructure",
             Action::Offboard => "offboard",
             Action::Decline => "decline",
+            Action::LookBack => "look back",
         })
     }
 }
@@ -91,6 +103,9 @@ pub enum Rule {
     ProductShaper,
     /// A new customer with growth potential: give it time (seed 002).
     NewCustomerWithGrowth,
+    /// A new or onboarding customer whose growth potential is unknown: give it time and
+    /// collect the growth facts (seed 002).
+    NewCustomerGrowthUnknown,
     /// A bad customer without an earlier reset: reset expectations once (seed 001).
     BadCustomerFirstReset,
     /// A bad customer whose behaviour persisted in a period after the reset.
@@ -112,6 +127,24 @@ pub enum Rule {
     QuestionMark,
     /// Not profitable, little growth: a poor dog (seed 002).
     Dog,
+    /// Profitable; growth potential unknown: keep, and collect the growth facts.
+    ProfitableGrowthUnknown,
+    /// Not profitable; growth potential unknown: fix the margin, and collect the growth facts
+    /// before deciding more (never let go for the missing fact).
+    UnprofitableGrowthUnknown,
+    /// Letting go would rest on unknown facts: facts that, once known, could make the decision
+    /// milder (a first expectation reset for a bad customer, a fixable bad fit, logo value).
+    /// Restructure until they are known.
+    PendingFacts {
+        /// The facts to collect.
+        missing: InputSet,
+    },
+    /// Churned, and worth winning back: it was profitable or could grow, and not a misfit.
+    WinBack,
+    /// Churned, and not worth winning back: a misfit, or a loss-maker with little growth.
+    NoWinBack,
+    /// Churned; whether it is worth winning back cannot be told from the known facts.
+    WinBackUnclear,
     /// Letting go would rest on too few signals: restructure instead.
     TooFewSignals {
         /// Signals found.
@@ -136,6 +169,30 @@ impl fmt::Display for Rule {
             Rule::ProductShaper => f.write_str("product shaper: its requests help other customers"),
             Rule::NewCustomerWithGrowth => {
                 f.write_str("new customer with growth potential: give it time")
+            }
+            Rule::NewCustomerGrowthUnknown => f.write_str(
+                "new customer whose growth potential is unknown: give it time, collect growth facts",
+            ),
+            Rule::ProfitableGrowthUnknown => {
+                f.write_str("profitable; growth potential unknown: keep, collect growth facts")
+            }
+            Rule::UnprofitableGrowthUnknown => f.write_str(
+                "loses money; growth potential unknown: fix the margin, collect growth facts before deciding more",
+            ),
+            Rule::PendingFacts { missing } => {
+                f.write_str("not let go while unknown facts could change the decision: collect ")?;
+                for (i, input) in missing.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{input}")?;
+                }
+                Ok(())
+            }
+            Rule::WinBack => f.write_str("churned; worth winning back"),
+            Rule::NoWinBack => f.write_str("churned; not worth winning back"),
+            Rule::WinBackUnclear => {
+                f.write_str("churned; whether to win it back cannot be told from the known facts")
             }
             Rule::BadCustomerFirstReset => {
                 f.write_str("behaviour disqualifies it; reset expectations once first")
@@ -230,6 +287,99 @@ pub struct Recommendation {
     pub exit_plan: Option<ExitPlan>,
     /// For offboarding a member of an account group: what it means for the group.
     pub group_impact: Option<GroupImpact>,
+    /// For a churned customer: the look back.
+    #[serde(default)]
+    pub look_back: Option<LookBack>,
+    /// Unknown facts that would change the action, most decisive first; filled by
+    /// [`what_to_collect`](crate::what_to_collect) (it re-decides, so it is computed on demand).
+    #[serde(default)]
+    pub to_collect: Vec<ToCollect>,
+}
+
+/// The look back on a churned customer: was it a fit, is it worth winning back.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct LookBack {
+    /// Its class over the period, on known facts.
+    pub class: FitClass,
+    /// Whether unknown facts could have changed the class.
+    pub class_certain: bool,
+    /// Where it stood.
+    pub quadrant: Quadrant,
+    /// Worth winning back; `None` when the known facts cannot tell.
+    pub worth_winning_back: Option<bool>,
+}
+
+impl fmt::Display for LookBack {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "was a {}", self.class)?;
+        if !self.class_certain {
+            f.write_str(" (on incomplete facts)")?;
+        }
+        write!(f, ", {}; ", self.quadrant)?;
+        f.write_str(match self.worth_winning_back {
+            Some(true) => "worth winning back",
+            Some(false) => "not worth winning back",
+            None => "worth winning back: unknown",
+        })
+    }
+}
+
+/// An unknown fact whose value would change the action: what the decision becomes at the
+/// ends of its range.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToCollect {
+    /// The fact (an [`Input`] the record lacks).
+    pub fact: Input,
+    /// The decision at the values of the fact that change it.
+    pub outcomes: Vec<FactOutcome>,
+}
+
+/// The decision when an unknown fact is set to `value`.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FactOutcome {
+    /// The value, in the fact's unit (shares as ratios, NPS from -100 to 100, counts).
+    pub value: f64,
+    /// The action then.
+    pub action: Action,
+    /// The deciding rule then.
+    pub rule: Option<Rule>,
+}
+
+impl ToCollect {
+    /// A fact with the outcomes that change the decision.
+    pub fn new(fact: Input, outcomes: Vec<FactOutcome>) -> Self {
+        ToCollect { fact, outcomes }
+    }
+}
+
+impl FactOutcome {
+    /// The decision when the fact is `value`.
+    pub fn new(value: f64, action: Action, rule: Option<Rule>) -> Self {
+        FactOutcome {
+            value,
+            action,
+            rule,
+        }
+    }
+}
+
+impl fmt::Display for ToCollect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "record {}: ", self.fact.collect_label())?;
+        for (i, o) in self.outcomes.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "at {} → {}", self.fact.show(o.value), o.action)?;
+            if let Some(rule) = o.rule {
+                write!(f, " ({rule})")?;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Recommendation {
