@@ -15,8 +15,8 @@ use std::sync::Mutex;
 use chrono::NaiveDate;
 use custfit::portfolio::{PortfolioAnalyzer, PortfolioConfig, PortfolioReport, Tally};
 use custfit::{
-    Action, AssessmentConfig, Assessor, CostModel, Customer, DefaultPolicy, FitAssessment, Money,
-    PolicyConfig, Recommendation,
+    what_to_collect, Action, AssessmentConfig, AssessmentContext, Assessor, CostModel, Customer,
+    DefaultPolicy, FitAssessment, Money, PolicyConfig, PolicyContext, Recommendation,
 };
 use plotters::prelude::*;
 
@@ -40,11 +40,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         config.segmentation.growth_line,
     );
     let policy: PolicyConfig = serde_json::from_str(&read("policy.json")?)?;
-    let analyzer = PortfolioAnalyzer::new(
-        Assessor::new(model.clone(), config)?,
-        DefaultPolicy::new(policy, model)?,
-        PortfolioConfig::default(),
-    )?;
+    let assessor = Assessor::new(model.clone(), config)?;
+    let policy = DefaultPolicy::new(policy, model)?;
+    let analyzer =
+        PortfolioAnalyzer::new(assessor.clone(), policy.clone(), PortfolioConfig::default())?;
     // The sample's assessment period is 2025; it is assessed two weeks after.
     let as_of = NaiveDate::from_ymd_opt(2026, 1, 15).ok_or("bad date")?;
 
@@ -98,6 +97,23 @@ fn main() -> Result<(), Box<dyn Error>> {
             r.action.to_string().to_uppercase(),
         );
         print_recommendation(r);
+        if !a.classification.is_certain() {
+            println!(
+                "{:<10}? class on incomplete facts: {}",
+                "", a.classification
+            );
+        }
+        // What to collect next: the unknown facts that would change the decision.
+        if let Some(c) = customers.iter().find(|c| *c.id() == a.customer) {
+            let ctx = AssessmentContext::new(as_of);
+            let pctx = PolicyContext::default();
+            for item in what_to_collect(&assessor, &policy, c, &ctx, &pctx, r)?
+                .iter()
+                .take(3)
+            {
+                println!("{:<10}? {item}", "");
+            }
+        }
     }
 
     print_portfolio(&report, &unreadable);
@@ -151,6 +167,9 @@ fn print_recommendation(r: &Recommendation) {
     }
     if let Some(group) = &r.group_impact {
         println!("{:<10}! {group}", "");
+    }
+    if let Some(look) = &r.look_back {
+        println!("{:<10}* {look}", "");
     }
 }
 

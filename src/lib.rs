@@ -60,8 +60,8 @@ pub use crate::policy::exit::{
 };
 pub use crate::policy::levers::{Lever, LeverConfig, LeverKind, LeverPlan, PriceChange};
 pub use crate::policy::recommendation::{
-    Action, Because, Effect, FactOutcome, GroupImpact, GroupTotals, LookBack, PolicyContext,
-    Recommendation, RecommendationPolicy, Rule, ToCollect,
+    Action, Because, Effect, FactOutcome, GroupImpact, GroupTotals, LetGoSignal, LookBack,
+    PolicyContext, Recommendation, RecommendationPolicy, Rule, ToCollect,
 };
 pub use crate::policy::{what_to_collect, DefaultPolicy, PolicyConfig, ReviewMonths};
 pub use crate::units::{Hours, Nps, Probability, Quantity, Ratio, Share};

@@ -222,12 +222,21 @@ fn the_shipped_sample_exercises_the_whole_flow() {
         .analyze_slice(&customers, as_of(), 2, &|_, _| {})
         .unwrap();
     assert!(report.counts_add_up());
-    assert_eq!(report.totals.customers, 56);
-    assert_eq!(report.by_quadrant.len(), 4, "every quadrant");
+    assert_eq!(report.totals.customers, 62);
+    assert_eq!(
+        report.by_quadrant.len(),
+        6,
+        "every quadrant, growth unknown included"
+    );
     assert_eq!(report.by_class.len(), 4, "every class");
     for action in Action::ALL {
         assert!(report.by_action.contains_key(&action), "no {action}");
     }
+    assert_eq!(
+        report.by_action[&Action::LookBack].customers,
+        3,
+        "the churned ones"
+    );
     assert!(report.facts.systemic.flagged, "{}", report.facts.systemic);
     assert_eq!(report.groups.len(), 2);
 }

@@ -8,6 +8,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::customer::LifecycleStage;
+
 /// A dimension of fit, from the articles.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -289,6 +291,25 @@ impl Input {
             }
             _ => format!("{:.0}%", v * 100.0),
         }
+    }
+
+    /// Whether the input can be known at `stage`. A prospect has no outcomes, success plan or
+    /// recommended content with us yet: those are not unknown for it but not applicable. They
+    /// are not measured for a prospect even when the record carries them (a record from
+    /// before it signed describes something else), never assumed at their best, and never
+    /// listed to collect.
+    ///
+    /// ```
+    /// use custfit::{Input, LifecycleStage};
+    /// assert!(!Input::OutcomesAchieved.applies_to(LifecycleStage::Prospect));
+    /// assert!(Input::RenewalIntent.applies_to(LifecycleStage::Prospect));
+    /// ```
+    pub fn applies_to(self, stage: LifecycleStage) -> bool {
+        stage != LifecycleStage::Prospect
+            || !matches!(
+                self,
+                Input::PlanAdherence | Input::OutcomesAchieved | Input::ContentConsumed
+            )
     }
 
     /// What to record to know this input, for a "what to collect" line.

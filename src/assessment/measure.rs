@@ -110,21 +110,37 @@ pub(super) fn measure(
     inputs.set(Input::ContentConsumed, share(b.content_consumed));
     inputs.set(Input::RenewalIntent, b.renewal_intent.map(|p| p.get()));
     inputs.set(Input::Nps, b.nps.map(|n| f64::from(n.get())));
+    for input in [
+        Input::PlanAdherence,
+        Input::OutcomesAchieved,
+        Input::ContentConsumed,
+    ] {
+        if !input.applies_to(customer.stage()) {
+            inputs.set(input, None);
+        }
+    }
 
-    // Growth (seed 002): whitespace times the likelihood of seizing it; without a stated
-    // likelihood, judge it from past behaviour (attendance, adherence, responsiveness).
+    // Growth (seed 002): whitespace times the likelihood of seizing it. Without a stated
+    // likelihood, it is judged from past behaviour: the mean of what is known of attendance,
+    // adherence, responsiveness and last year's revenue growth (scored 0.5 + growth, within
+    // 0..=1: shrinking by half or more is 0, flat is 0.5, growing by half or more is 1).
     let growth = customer.growth();
+    let history = growth
+        .historical_growth
+        .map(|g| (0.5 + decimal_to_f64(g.get())).clamp(0.0, 1.0));
     let likelihood = growth.likelihood.map(|p| p.get()).or_else(|| {
         let (mut sum, mut n) = (0.0, 0u8);
-        for i in [
-            Input::MeetingAttendance,
-            Input::PlanAdherence,
-            Input::Responsiveness,
-        ] {
-            if let Some(v) = inputs.get(i) {
-                sum += v;
-                n += 1;
-            }
+        for v in [
+            inputs.get(Input::MeetingAttendance),
+            inputs.get(Input::PlanAdherence),
+            inputs.get(Input::Responsiveness),
+            history,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            sum += v;
+            n += 1;
         }
         (n > 0).then(|| sum / f64::from(n))
     });

@@ -19,7 +19,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::assessment::inputs::{Dimension, Input, InputSet, Inputs};
+use crate::assessment::inputs::{Dimension, Input, InputSet, Inputs, PerDimension};
 use crate::assessment::overrides::{Override, OverrideOutcome};
 use crate::assessment::profile::{IdealCustomerProfile, ProfileMatch};
 use crate::assessment::scoring::{Scorecard, ScoringContext, ScoringStrategy, WeightedScorecard};
@@ -94,6 +94,14 @@ pub struct FitAssessment {
     pub overrides: Vec<OverrideOutcome>,
     /// Profitability × growth quadrant (from the effective growth score).
     pub quadrant: Quadrant,
+    /// The margin ratio at or above which the customer counts as profitable.
+    pub margin_line: f64,
+    /// The growth-potential score at or above which the customer counts as growing.
+    pub growth_line: f64,
+    /// Each dimension's score with every unknown fact at its best (overrides applied). A
+    /// dimension is *known* to be low only when even this is below the line: an unknown fact
+    /// never supplies a signal for a harsher action.
+    pub best_case: PerDimension<Option<f64>>,
     /// Fit class with its signals.
     pub classification: Classification,
     /// Guardrails that hold for this customer.
@@ -158,6 +166,13 @@ impl FitAssessment {
     /// overriding it does not move the overall: override the overall instead.
     pub fn effective_overall(&self) -> f64 {
         crate::assessment::overrides::effective_overall(&self.overrides, &self.scorecard)
+    }
+
+    /// The effective score of `dimension` when it is known to be below `line`: even with every
+    /// unknown fact at its best it stays below. `None` when it is not below, or not known to be.
+    pub fn known_below(&self, dimension: Dimension, line: f64) -> Option<f64> {
+        let best = self.best_case.get(dimension).filter(|b| *b < line)?;
+        Some(self.effective_score(dimension).unwrap_or(best))
     }
 
     /// Whether a guardrail of the given kind holds.
@@ -275,36 +290,37 @@ impl<S: ScoringStrategy> Assessor<S> {
         &self.strategy
     }
 
-    /// The possible logo guardrail: the logo score with every unknown logo fact at its best
-    /// reaches the threshold, while the known facts do not. A manual override of the logo
-    /// dimension makes it known: then there is nothing possible about it.
-    fn logo_best_case(
+    /// Each dimension's score with every unknown fact at its best, overrides applied: a
+    /// dimension is known to be low only when even this is below the line.
+    fn best_case(
         &self,
+        customer: &Customer,
         inputs: &Inputs,
+        profile: &ProfileMatch,
         ctx: &ScoringContext,
-        seg: &SegmentationConfig,
-        known: Option<f64>,
-    ) -> Result<Option<Guardrail>> {
-        let mut missing = InputSet::default();
+        overrides: &[OverrideOutcome],
+    ) -> Result<PerDimension<Option<f64>>> {
         let mut best = *inputs;
-        for input in Dimension::LogoValue.inputs() {
-            if inputs.get(*input).is_none() {
-                missing.insert(*input);
-                best.set(*input, Some(1.0));
+        for input in Input::ALL {
+            if inputs.get(input).is_none() && input.applies_to(customer.stage()) {
+                best.set(input, best_value(input));
             }
         }
-        if missing.is_empty() {
-            return Ok(None);
+        best.set(Input::ProfileMatch, profile.best_share());
+        // Expected growth is firm only when the whitespace is known and either zero or
+        // weighed by a stated likelihood; a likelihood judged from behaviour is an estimate.
+        let growth = customer.growth();
+        let zero_whitespace = growth
+            .whitespace()
+            .is_ok_and(|w| w.is_some_and(|w| w.is_zero()));
+        if !(zero_whitespace || growth.likelihood.is_some()) {
+            best.set(Input::ExpectedGrowth, best_value(Input::ExpectedGrowth));
         }
-        let best_case = self.strategy.score(&best, ctx)?.dimensions.logo_value.score;
-        Ok(best_case
-            .filter(|b| *b >= seg.logo_offset_min_score)
-            .map(|best_case| Guardrail::LogoMayOffsetMargin {
-                logo_score: known,
-                best_case,
-                threshold: seg.logo_offset_min_score,
-                missing,
-            }))
+        let card = self.strategy.score(&best, ctx)?;
+        Ok(PerDimension::from_fn(|d| {
+            crate::assessment::overrides::effective_dimension(overrides, d)
+                .or(card.dimensions.get(d).score)
+        }))
     }
 
     /// Assess `customer` as of `as_of`, with the configured benchmark and no overrides.
@@ -365,9 +381,22 @@ impl<S: ScoringStrategy> Assessor<S> {
                 .or(scorecard.dimensions.get(d).score)
         };
 
+        let best_case =
+            self.best_case(customer, &inputs, &profile, &scoring_context, &overrides)?;
         let margin = inputs.get(Input::Margin);
         let profitable = margin.is_some_and(|m| m >= seg.margin_line);
-        let growing = effective(Dimension::GrowthPotential).map(|g| g >= seg.growth_line);
+        // Growing on the known facts; not growing only if even the best case is below the line.
+        let growth = effective(Dimension::GrowthPotential);
+        let growing = if growth.is_some_and(|g| g >= seg.growth_line) {
+            Some(true)
+        } else if best_case
+            .growth_potential
+            .is_some_and(|g| g < seg.growth_line)
+        {
+            Some(false)
+        } else {
+            None
+        };
         let quadrant = Quadrant::place(profitable, growing);
 
         let mut guardrails = Vec::new();
@@ -389,15 +418,29 @@ impl<S: ScoringStrategy> Assessor<S> {
                     threshold: seg.logo_offset_min_score,
                     margin,
                 });
-            } else if let Some(g) = self.logo_best_case(&inputs, &scoring_context, seg, logo)? {
-                guardrails.push(g);
+            } else if let Some(best) = best_case
+                .logo_value
+                .filter(|b| *b >= seg.logo_offset_min_score)
+            {
+                let mut missing = InputSet::default();
+                for input in Dimension::LogoValue.inputs() {
+                    if inputs.get(*input).is_none() {
+                        missing.insert(*input);
+                    }
+                }
+                guardrails.push(Guardrail::LogoMayOffsetMargin {
+                    logo_score: logo,
+                    best_case: best,
+                    threshold: seg.logo_offset_min_score,
+                    missing,
+                });
             }
         }
         let influence = effective(Dimension::ProductInfluence);
         if let Some(shaper) = segment::product_shaper(&inputs, influence, seg) {
             guardrails.push(shaper);
         }
-        let classification = classify(&inputs, influence, seg);
+        let classification = classify(&inputs, influence, seg, customer.stage());
         Ok(FitAssessment {
             customer: customer.id().clone(),
             as_of: ctx.as_of,
@@ -409,9 +452,25 @@ impl<S: ScoringStrategy> Assessor<S> {
             scorecard,
             overrides,
             quadrant,
+            margin_line: seg.margin_line,
+            growth_line: seg.growth_line,
+            best_case,
             classification,
             guardrails,
             lifetime_value,
         })
+    }
+}
+
+/// The best value of an unknown input for the company (scores are higher-is-better), or
+/// `None` for inputs that are never unknown facts of the record.
+fn best_value(input: Input) -> Option<f64> {
+    match input {
+        Input::RelativeIntensity | Input::GoalChanges | Input::CustomDemands => Some(0.0),
+        Input::Nps => Some(100.0),
+        // Expected growth at a hundred times revenue: the top of any growth scale.
+        Input::ExpectedGrowth => Some(100.0),
+        Input::Margin | Input::ProfileMatch | Input::LifetimeValue | Input::BroadRequests => None,
+        _ => Some(1.0),
     }
 }

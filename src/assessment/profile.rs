@@ -113,6 +113,19 @@ impl ProfileMatch {
         (known > 0.0).then(|| matched / known)
     }
 
+    /// The share if every criterion that could not be judged matched: the best the unknown
+    /// data could make it (`None` without criteria).
+    pub fn best_share(&self) -> Option<f64> {
+        let (mut matched, mut total) = (0.0, 0.0);
+        for c in &self.criteria {
+            total += c.criterion.weight();
+            if c.matched != Some(false) {
+                matched += c.criterion.weight();
+            }
+        }
+        (total > 0.0).then(|| matched / total)
+    }
+
     /// Criteria that could not be judged for lack of data.
     pub fn unknown(&self) -> impl Iterator<Item = Criterion> + '_ {
         self.criteria

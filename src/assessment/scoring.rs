@@ -565,11 +565,10 @@ pub struct Scorecard {
 /// Formulas (each input is a ratio from 0 to 1 unless stated):
 /// - strategic alignment: profile match × 100;
 /// - margin, resource intensity: their scales in `config`;
-/// - growth potential: the mean of what is known of expected growth (whitespace × likelihood,
-///   on the growth scale), last year's revenue growth (on the same growth scale: a customer
-///   that grew 20 % is scored like one expected to grow 20 %) and lifetime value in years of
-///   revenue (on the lifetime-value scale, when a retention model gave one); unknown when none
-///   is known;
+/// - growth potential: the growth scale of expected growth (whitespace × likelihood, the
+///   likelihood judged from behaviour and last year's growth when not stated), averaged with
+///   the lifetime-value scale of lifetime value in years of revenue when a retention model gave
+///   one; unknown when neither is known;
 /// - logo value: weighted mean of referenceable (0.3), case study (0.15), brand tier (0.25),
 ///   strategic positioning (0.2), feedback quality (0.1), over the known ones, × 100;
 /// - behaviour and success: mean of attendance, plan adherence, responsiveness, content
@@ -609,7 +608,6 @@ pub fn dimension_scores(inputs: &Inputs, config: &ScorecardConfig) -> PerDimensi
         ]),
         growth_potential: mean([
             get(Input::ExpectedGrowth).map(|g| config.growth_scale.score(g)),
-            get(Input::HistoricalGrowth).map(|g| config.growth_scale.score(g)),
             get(Input::LifetimeValue).map(|v| config.lifetime_value_scale.score(v)),
         ]),
         behaviour_success: weighted_mean(&[

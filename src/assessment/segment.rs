@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::assessment::inputs::{Input, InputSet, Inputs};
+use crate::customer::LifecycleStage;
 use crate::error::{check_range, Error, Problem, Result};
 
 /// The profitability × growth-potential quadrant (seed 002's BCG matrix).
@@ -533,10 +534,13 @@ pub(crate) enum Test {
 /// seed 003 "understands the value"): the one definition used by the class, the guardrail and
 /// the policy.
 ///
-/// What the customer says decides when it is known: NPS at least `likes_min_nps`, or renewal
-/// intent at least `likes_min_renewal_intent` (either suffices). When it has said nothing,
-/// what it does decides: outcomes achieved at least `likes_min_outcomes`, or recommended
-/// content consumed at least `engaged_min`. When none of the four is known, it is unknown.
+/// What the customer says comes first: it likes the product when its NPS is at least
+/// `likes_min_nps` or its renewal intent at least `likes_min_renewal_intent`. When it has
+/// said nothing, what it does shows it: outcomes achieved at least `likes_min_outcomes`, or
+/// recommended content consumed at least `engaged_min`. It is known *not* to like the
+/// product only when both NPS and renewal intent are known and below their lines; otherwise,
+/// without a measure that holds, it is unknown — so that forgetting a fact can never turn
+/// "likes it" into "does not".
 pub(crate) fn likes_product(inputs: &Inputs, seg: &SegmentationConfig) -> Test {
     use Comparison::AtLeast;
     let said = [
@@ -547,20 +551,36 @@ pub(crate) fn likes_product(inputs: &Inputs, seg: &SegmentationConfig) -> Test {
         (Input::OutcomesAchieved, seg.likes_min_outcomes),
         (Input::ContentConsumed, seg.engaged_min),
     ];
-    for group in [&said[..], &did[..]] {
-        if group.iter().any(|(i, _)| inputs.get(*i).is_some()) {
-            return group
-                .iter()
-                .find_map(|(i, t)| Signal::check(inputs, *i, AtLeast, *t))
-                .map_or(Test::Fails, |s| Test::Holds(vec![s]));
+    let holding = |group: &[(Input, f64)]| {
+        group
+            .iter()
+            .find_map(|(i, t)| Signal::check(inputs, *i, AtLeast, *t))
+    };
+    if let Some(s) = holding(&said) {
+        return Test::Holds(vec![s]);
+    }
+    let said_known = said
+        .iter()
+        .filter(|(i, _)| inputs.get(*i).is_some())
+        .count();
+    if said_known == said.len() {
+        return Test::Fails;
+    }
+    if said_known == 0 {
+        if let Some(s) = holding(&did) {
+            return Test::Holds(vec![s]);
         }
     }
-    Test::Unknown(InputSet::from(vec![
-        Input::OutcomesAchieved,
-        Input::ContentConsumed,
-        Input::RenewalIntent,
-        Input::Nps,
-    ]))
+    let mut unknown = InputSet::default();
+    for (i, _) in said
+        .iter()
+        .chain(if said_known == 0 { &did[..] } else { &[] })
+    {
+        if inputs.get(*i).is_none() {
+            unknown.insert(*i);
+        }
+    }
+    Test::Unknown(unknown)
 }
 
 /// Whether the customer shapes the product (seed 000): broad requests, at least one and at
@@ -593,7 +613,7 @@ pub(crate) fn product_shaper(
 }
 
 /// Bad (seed 002): capable, but at least `bad_min_signals` behavioural red flags.
-fn bad_test(inputs: &Inputs, seg: &SegmentationConfig) -> Test {
+fn bad_test(inputs: &Inputs, seg: &SegmentationConfig, stage: LifecycleStage) -> Test {
     use Comparison::{AtLeast, AtMost};
     let checks = [
         (Input::MeetingAttendance, AtMost, seg.disengaged_max),
@@ -605,7 +625,9 @@ fn bad_test(inputs: &Inputs, seg: &SegmentationConfig) -> Test {
     let mut unknown = InputSet::default();
     for (input, cmp, t) in checks {
         if inputs.get(input).is_none() {
-            unknown.insert(input);
+            if input.applies_to(stage) {
+                unknown.insert(input);
+            }
         } else if let Some(s) = Signal::check(inputs, input, cmp, t) {
             red_flags.push(s);
         }
@@ -619,11 +641,15 @@ fn bad_test(inputs: &Inputs, seg: &SegmentationConfig) -> Test {
     }
 }
 
-/// Every check holds → holds; any known check fails → fails; otherwise unknown.
-fn all_of(inputs: &Inputs, checks: &[(Input, Comparison, f64)]) -> Test {
+/// Every check holds → holds; any known check fails, or one cannot apply at `stage`, →
+/// fails; otherwise unknown.
+fn all_of(inputs: &Inputs, checks: &[(Input, Comparison, f64)], stage: LifecycleStage) -> Test {
     let mut signals = Vec::with_capacity(checks.len());
     let mut unknown = InputSet::default();
     for (input, cmp, t) in checks {
+        if !input.applies_to(stage) {
+            return Test::Fails;
+        }
         if inputs.get(*input).is_none() {
             unknown.insert(*input);
         } else {
@@ -642,7 +668,7 @@ fn all_of(inputs: &Inputs, checks: &[(Input, Comparison, f64)]) -> Test {
 
 /// Bad fit (seed 002): engaged — attends, follows the plan, consumes the recommended content —
 /// and still not successful.
-fn bad_fit_test(inputs: &Inputs, seg: &SegmentationConfig) -> Test {
+fn bad_fit_test(inputs: &Inputs, seg: &SegmentationConfig, stage: LifecycleStage) -> Test {
     use Comparison::{AtLeast, AtMost};
     all_of(
         inputs,
@@ -652,6 +678,7 @@ fn bad_fit_test(inputs: &Inputs, seg: &SegmentationConfig) -> Test {
             (Input::ContentConsumed, AtLeast, seg.engaged_min),
             (Input::OutcomesAchieved, AtMost, seg.unsuccessful_max),
         ],
+        stage,
     )
 }
 
@@ -665,17 +692,15 @@ fn challenging_test(inputs: &Inputs, influence: Option<f64>, seg: &SegmentationC
     else {
         return Test::Fails;
     };
-    let demanding = match inputs.get(Input::RelativeIntensity) {
-        None => None,
-        Some(_) => match Signal::check(
-            inputs,
-            Input::RelativeIntensity,
-            Comparison::AtLeast,
-            seg.demanding_min_intensity,
-        ) {
-            Some(s) => Some(s),
-            None => return Test::Fails,
-        },
+    // Without revenue there is no intensity to measure: not demanding, and not a fact to
+    // collect (the class it would give is the protective one, not a harsher one).
+    let Some(demanding) = Signal::check(
+        inputs,
+        Input::RelativeIntensity,
+        Comparison::AtLeast,
+        seg.demanding_min_intensity,
+    ) else {
+        return Test::Fails;
     };
     let broad = Signal {
         input: Input::BroadRequests,
@@ -683,22 +708,12 @@ fn challenging_test(inputs: &Inputs, influence: Option<f64>, seg: &SegmentationC
         comparison: Comparison::AtLeast,
         threshold: inputs.get(Input::CustomDemands).unwrap_or(0.0).max(1.0),
     };
-    match (demanding, likes) {
-        (Some(demanding), Some(likes)) => Test::Holds(vec![demanding, broad, likes]),
-        (demanding, likes) => {
-            let mut unknown = InputSet::default();
-            if demanding.is_none() {
-                unknown.insert(Input::RelativeIntensity);
-            }
-            if likes.is_none() {
-                if let Test::Unknown(set) = likes_product(inputs, seg) {
-                    for i in set.iter() {
-                        unknown.insert(i);
-                    }
-                }
-            }
-            Test::Unknown(unknown)
-        }
+    match likes {
+        Some(likes) => Test::Holds(vec![demanding, broad, likes]),
+        None => match likes_product(inputs, seg) {
+            Test::Unknown(set) => Test::Unknown(set),
+            _ => Test::Fails,
+        },
     }
 }
 
@@ -733,10 +748,11 @@ pub(super) fn classify(
     inputs: &Inputs,
     influence: Option<f64>,
     seg: &SegmentationConfig,
+    stage: LifecycleStage,
 ) -> Classification {
     let tests = [
-        (FitClass::Bad, bad_test(inputs, seg)),
-        (FitClass::BadFit, bad_fit_test(inputs, seg)),
+        (FitClass::Bad, bad_test(inputs, seg, stage)),
+        (FitClass::BadFit, bad_fit_test(inputs, seg, stage)),
         (
             FitClass::ChallengingButWorthIt,
             challenging_test(inputs, influence, seg),
@@ -756,9 +772,13 @@ pub(super) fn classify(
                 break;
             }
             Test::Unknown(set) => {
-                could_be.push(class);
-                for input in set.iter() {
-                    missing.insert(input);
+                // Facts that cannot exist at this stage are not missing.
+                let applicable: Vec<Input> = set.iter().filter(|i| i.applies_to(stage)).collect();
+                if !applicable.is_empty() {
+                    could_be.push(class);
+                    for input in applicable {
+                        missing.insert(input);
+                    }
                 }
             }
             Test::Fails => {}
@@ -767,8 +787,12 @@ pub(super) fn classify(
     let confidence = if missing.is_empty() {
         1.0
     } else {
-        let known = read.iter().filter(|i| inputs.get(*i).is_some()).count();
-        known as f64 / read.len() as f64
+        let applicable: Vec<Input> = read.iter().filter(|i| i.applies_to(stage)).collect();
+        let known = applicable
+            .iter()
+            .filter(|i| inputs.get(**i).is_some())
+            .count();
+        known as f64 / applicable.len().max(1) as f64
     };
     Classification {
         class: decided.0,

@@ -201,7 +201,7 @@ where
 {
     let mut found: Vec<(u8, usize, usize, ToCollect)> = Vec::new();
     for (order, fact) in FACTS.into_iter().enumerate() {
-        if !is_unknown(customer, fact) {
+        if !is_unknown(customer, fact) || !fact.applies_to(customer.stage()) {
             continue;
         }
         let mut outcomes = Vec::new();

@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 
 use crate::assessment::inputs::InputSet;
 use crate::policy::recommendation::{
-    Action, Because, Effect, GroupImpact, LookBack, PolicyContext, Recommendation,
+    Action, Because, Effect, GroupImpact, LetGoSignal, LookBack, PolicyContext, Recommendation,
     RecommendationPolicy, Rule,
 };
 
@@ -168,36 +168,82 @@ impl DefaultPolicy {
         &self.config
     }
 
-    /// Whether the effective score of `d` is known and below `line`: unknown is no signal.
-    fn below(a: &FitAssessment, d: Dimension, line: f64) -> bool {
-        a.effective_score(d).is_some_and(|s| s < line)
+    /// The score of `d` when it is known to be below `line` (even with every unknown fact at
+    /// its best): an unknown fact is never a signal.
+    fn below(a: &FitAssessment, d: Dimension, line: f64) -> Option<f64> {
+        a.known_below(d, line)
     }
 
     /// Independent signals from known facts that support letting the customer go.
-    fn offboard_signals(&self, a: &FitAssessment) -> u8 {
-        let unprofitable = !a.quadrant.is_profitable();
-        let low_growth = a.quadrant.has_growth() == Some(false);
-        let misfit = matches!(a.classification.class, FitClass::Bad | FitClass::BadFit);
-        let one_way = Self::below(a, Dimension::MutualValue, self.config.min_mutual_value);
-        let outside = Self::below(a, Dimension::StrategicAlignment, self.config.min_alignment);
-        [unprofitable, low_growth, misfit, one_way, outside]
-            .into_iter()
-            .filter(|s| *s)
-            .count() as u8
+    fn offboard_signals(&self, a: &FitAssessment) -> Vec<LetGoSignal> {
+        let cfg = &self.config;
+        let mut signals = Vec::with_capacity(5);
+        if !a.quadrant.is_profitable() {
+            signals.push(LetGoSignal::Unprofitable {
+                margin: a.inputs.get(crate::Input::Margin),
+                line: a.margin_line,
+            });
+        }
+        if a.quadrant.has_growth() == Some(false) {
+            if let Some(score) = a.known_below(Dimension::GrowthPotential, a.growth_line) {
+                signals.push(LetGoSignal::LowGrowth {
+                    score,
+                    line: a.growth_line,
+                });
+            }
+        }
+        if matches!(a.classification.class, FitClass::Bad | FitClass::BadFit) {
+            signals.push(LetGoSignal::Misfit {
+                class: a.classification.class,
+            });
+        }
+        if let Some(score) = Self::below(a, Dimension::MutualValue, cfg.min_mutual_value) {
+            signals.push(LetGoSignal::OneWayValue {
+                score,
+                line: cfg.min_mutual_value,
+            });
+        }
+        if let Some(score) = Self::below(a, Dimension::StrategicAlignment, cfg.min_alignment) {
+            signals.push(LetGoSignal::OutsideProfile {
+                score,
+                line: cfg.min_alignment,
+            });
+        }
+        signals
     }
 
     /// Known disqualifying signals of a prospect (seed 003).
-    fn prospect_signals(&self, a: &FitAssessment) -> u8 {
+    fn prospect_signals(&self, a: &FitAssessment) -> Vec<LetGoSignal> {
         let cfg = &self.config;
-        [
-            Self::below(a, Dimension::StrategicAlignment, cfg.min_alignment),
-            Self::below(a, Dimension::MutualValue, cfg.min_mutual_value),
-            Self::below(a, Dimension::ProductInfluence, cfg.min_product_influence),
-            a.quadrant.has_growth() == Some(false),
-        ]
-        .into_iter()
-        .filter(|s| *s)
-        .count() as u8
+        let mut signals = Vec::with_capacity(4);
+        if let Some(score) = Self::below(a, Dimension::StrategicAlignment, cfg.min_alignment) {
+            signals.push(LetGoSignal::OutsideProfile {
+                score,
+                line: cfg.min_alignment,
+            });
+        }
+        if let Some(score) = Self::below(a, Dimension::MutualValue, cfg.min_mutual_value) {
+            signals.push(LetGoSignal::OneWayValue {
+                score,
+                line: cfg.min_mutual_value,
+            });
+        }
+        if let Some(score) = Self::below(a, Dimension::ProductInfluence, cfg.min_product_influence)
+        {
+            signals.push(LetGoSignal::OneOffDemands {
+                score,
+                line: cfg.min_product_influence,
+            });
+        }
+        if a.quadrant.has_growth() == Some(false) {
+            if let Some(score) = a.known_below(Dimension::GrowthPotential, a.growth_line) {
+                signals.push(LetGoSignal::LowGrowth {
+                    score,
+                    line: a.growth_line,
+                });
+            }
+        }
+        signals
     }
 
     /// The look back on a churned customer.
@@ -321,8 +367,10 @@ impl RecommendationPolicy for DefaultPolicy {
         let prospect = customer.stage() == LifecycleStage::Prospect;
         let mut lever_plan: Option<LeverPlan> = None;
 
+        let mut let_go = Vec::new();
         let (mut action, mut rule) = if prospect {
-            let signals = self.prospect_signals(a);
+            let_go = self.prospect_signals(a);
+            let signals = let_go.len() as u8;
             if signals >= cfg.min_offboard_signals {
                 (Action::Decline, Rule::ProspectDeclined { signals })
             } else if growth == Some(true) && signals == 0 {
@@ -407,7 +455,8 @@ impl RecommendationPolicy for DefaultPolicy {
                     (action, rule),
                 );
             } else {
-                let signals = self.offboard_signals(a);
+                let_go = self.offboard_signals(a);
+                let signals = let_go.len() as u8;
                 if signals < cfg.min_offboard_signals {
                     let why = Rule::TooFewSignals {
                         signals,
@@ -425,6 +474,9 @@ impl RecommendationPolicy for DefaultPolicy {
             }
         }
         reasons.insert(0, Because::Rule(rule));
+        if matches!(action, Action::Offboard | Action::Decline) {
+            reasons.extend(let_go.into_iter().map(Because::LetGo));
+        }
         reasons.extend(a.top_reasons(4).into_iter().map(Because::Assessment));
 
         let currency = a.cost.total.currency();

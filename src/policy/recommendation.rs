@@ -231,6 +231,87 @@ pub enum Because {
     Rule(Rule),
     /// Evidence from the assessment: a guardrail, a class signal or a dimension.
     Assessment(Reason),
+    /// An independent signal, from known facts, for letting go or declining.
+    LetGo(LetGoSignal),
+}
+
+/// An independent signal, from known facts, for letting a customer go or declining a
+/// prospect. An offboarding or a decline lists at least two (DESIGN: never on one signal
+/// alone); an unknown fact is never one.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "signal")]
+pub enum LetGoSignal {
+    /// The margin is below the profitability line.
+    Unprofitable {
+        /// The margin ratio (`None` without revenue).
+        margin: Option<f64>,
+        /// The profitability line.
+        line: f64,
+    },
+    /// Growth potential is known and below the growth line.
+    LowGrowth {
+        /// The growth-potential score.
+        score: f64,
+        /// The growth line.
+        line: f64,
+    },
+    /// A bad customer or a bad fit.
+    Misfit {
+        /// The class.
+        class: FitClass,
+    },
+    /// Mutual value is known and below the configured line: value does not flow both ways.
+    OneWayValue {
+        /// The mutual-value score.
+        score: f64,
+        /// The line.
+        line: f64,
+    },
+    /// Strategic alignment is known and below the configured line.
+    OutsideProfile {
+        /// The strategic-alignment score.
+        score: f64,
+        /// The line.
+        line: f64,
+    },
+    /// Product influence is known and below the configured line: one-off demands dominate.
+    OneOffDemands {
+        /// The product-influence score.
+        score: f64,
+        /// The line.
+        line: f64,
+    },
+}
+
+impl fmt::Display for LetGoSignal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LetGoSignal::Unprofitable { margin, line } => {
+                match margin {
+                    Some(m) => write!(f, "margin {:.1}%", m * 100.0)?,
+                    None => f.write_str("no revenue")?,
+                }
+                write!(f, ", below the profitability line of {:.1}%", line * 100.0)
+            }
+            LetGoSignal::LowGrowth { score, line } => {
+                write!(f, "growth potential score {score:.0}, below {line:.0}")
+            }
+            LetGoSignal::Misfit { class } => write!(f, "a {class} customer"),
+            LetGoSignal::OneWayValue { score, line } => write!(
+                f,
+                "mutual value score {score:.0}, below {line:.0}: value does not flow both ways"
+            ),
+            LetGoSignal::OutsideProfile { score, line } => write!(
+                f,
+                "strategic alignment score {score:.0}, below {line:.0}: outside the profile"
+            ),
+            LetGoSignal::OneOffDemands { score, line } => write!(
+                f,
+                "product influence score {score:.0}, below {line:.0}: one-off demands dominate"
+            ),
+        }
+    }
 }
 
 impl fmt::Display for Because {
@@ -238,6 +319,7 @@ impl fmt::Display for Because {
         match self {
             Because::Rule(r) => r.fmt(f),
             Because::Assessment(r) => r.fmt(f),
+            Because::LetGo(s) => s.fmt(f),
         }
     }
 }
@@ -383,6 +465,14 @@ impl fmt::Display for ToCollect {
 }
 
 impl Recommendation {
+    /// The signals for letting go or declining that the recommendation cites.
+    pub fn let_go_signals(&self) -> impl Iterator<Item = LetGoSignal> + '_ {
+        self.reasons.iter().filter_map(|r| match r {
+            Because::LetGo(s) => Some(*s),
+            _ => None,
+        })
+    }
+
     /// The rule that decided.
     pub fn rule(&self) -> Option<Rule> {
         self.reasons.iter().find_map(|r| match r {

@@ -1,6 +1,16 @@
 //! Shared fixtures for the integration tests.
 #![allow(dead_code)]
 
+pub mod messy;
+
+/// Property-test cases: `PROPTEST_CASES` when set (to run much longer), else 256.
+pub fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256)
+}
+
 use chrono::NaiveDate;
 use custfit::{CostModel, CostModelConfig, CustomerBuilder, HourlyRate, Money};
 use rust_decimal::Decimal;

@@ -1,0 +1,492 @@
+//! Decisions on incomplete data (DESIGN "Evidence is known or unknown", "Lifecycle"): rules
+//! tested on a messy CRM base, properties of unknown facts, and scenarios from the seeds.
+
+mod common;
+
+use common::messy::{self, Record};
+use common::*;
+use custfit::{
+    what_to_collect, Action, AssessmentContext, Dimension, FitAssessment, FitClass, Guardrail,
+    Input, LetGoSignal, LifecycleStage, PolicyContext, Quadrant, Recommendation, RequestScope,
+    Rule,
+};
+use proptest::prelude::*;
+
+fn decide(c: &custfit::Customer) -> (FitAssessment, Recommendation) {
+    recommend(c)
+}
+
+fn is_harsh(a: Action) -> bool {
+    matches!(a, Action::Offboard | Action::Decline)
+}
+
+/// Every signal an offboarding or decline cites holds on known facts of its assessment.
+fn signal_holds(s: &LetGoSignal, a: &FitAssessment) -> bool {
+    let below = |d: Dimension, line: f64| {
+        a.known_below(d, line).is_some() && a.best_case.get(d).is_some_and(|b| b < line)
+    };
+    match *s {
+        LetGoSignal::Unprofitable { .. } => !a.quadrant.is_profitable(),
+        LetGoSignal::LowGrowth { line, .. } => {
+            a.quadrant.has_growth() == Some(false) && below(Dimension::GrowthPotential, line)
+        }
+        LetGoSignal::Misfit { class } => {
+            class == a.classification.class && matches!(class, FitClass::Bad | FitClass::BadFit)
+        }
+        LetGoSignal::OneWayValue { line, .. } => below(Dimension::MutualValue, line),
+        LetGoSignal::OutsideProfile { line, .. } => below(Dimension::StrategicAlignment, line),
+        LetGoSignal::OneOffDemands { line, .. } => below(Dimension::ProductInfluence, line),
+        _ => false,
+    }
+}
+
+fn cites_two_known_signals(a: &FitAssessment, r: &Recommendation) -> bool {
+    let signals: Vec<LetGoSignal> = r.let_go_signals().collect();
+    let mut kinds: Vec<std::mem::Discriminant<LetGoSignal>> =
+        signals.iter().map(std::mem::discriminant).collect();
+    kinds.dedup();
+    kinds.len() >= 2 && signals.iter().all(|s| signal_holds(s, a))
+}
+
+#[test]
+fn a_messy_crm_base_is_decided_on_known_facts() {
+    let records = messy::generate(2026, 3_000);
+    let mut counts = std::collections::BTreeMap::<Action, usize>::new();
+    let (mut pending, mut growth_unknown, mut uncertain_classes) = (0, 0, 0);
+    for record in &records {
+        let c = record.build();
+        let (a, r) = decide(&c);
+        *counts.entry(r.action).or_default() += 1;
+        // Churned: a look back, never a live action, levers or an exit plan.
+        if c.stage() == LifecycleStage::Churned {
+            assert_eq!(r.action, Action::LookBack, "{}", c.id());
+            assert!(r.exit_plan.is_none() && r.levers.is_none(), "{}", c.id());
+            assert!(r.look_back.is_some(), "{}", c.id());
+        } else {
+            assert_ne!(r.action, Action::LookBack, "{}", c.id());
+            assert!(r.look_back.is_none());
+        }
+        // Letting go and declining cite at least two independent signals from known facts.
+        if is_harsh(r.action) {
+            assert!(
+                cites_two_known_signals(&a, &r),
+                "{}: {:?}",
+                c.id(),
+                r.reasons
+            );
+        }
+        // A growth-unknown customer is never a dog, and never let go as one.
+        if a.quadrant.has_growth().is_none() {
+            growth_unknown += 1;
+            assert!(matches!(
+                a.quadrant,
+                Quadrant::ProfitableGrowthUnknown | Quadrant::UnprofitableGrowthUnknown
+            ));
+            assert_ne!(r.rule(), Some(Rule::Dog));
+            // New and onboarding customers keep their grace.
+            if a.guardrails.iter().any(Guardrail::is_grace) && c.stage() != LifecycleStage::Churned
+            {
+                assert_eq!(r.action, Action::Retain, "{}", c.id());
+                assert_eq!(r.rule(), Some(Rule::NewCustomerGrowthUnknown));
+            }
+        }
+        // A class never falls silently to good fit: uncertainty is stated.
+        let class = &a.classification;
+        if !class.missing.is_empty() {
+            uncertain_classes += 1;
+            assert!(class.confidence < 1.0 && !class.could_be.is_empty());
+            assert!(class.could_be.iter().all(|c| *c < class.class));
+        } else {
+            assert_eq!(class.confidence, 1.0);
+        }
+        if matches!(r.rule(), Some(Rule::PendingFacts { .. })) {
+            pending += 1;
+        }
+    }
+    assert_eq!(counts.values().sum::<usize>(), records.len());
+    // The base exercises every path the rules above are about.
+    for action in [
+        Action::Invest,
+        Action::Retain,
+        Action::Restructure,
+        Action::Offboard,
+        Action::Decline,
+        Action::LookBack,
+    ] {
+        assert!(
+            counts.get(&action).copied().unwrap_or(0) > 0,
+            "no {action} in {counts:?}"
+        );
+    }
+    assert!(pending > 0 && growth_unknown > 1_000 && uncertain_classes > 1_000);
+}
+
+/// The customer with one fact forgotten decides no harsher (to offboard or decline) than the
+/// record with the fact known.
+fn forgetting_never_lets_go(record: &Record, fact: Input) -> Result<(), TestCaseError> {
+    let (_, known) = decide(&record.build());
+    let mut forgotten = record.clone();
+    forgotten.forget(fact);
+    let (a, unknown) = decide(&forgotten.build());
+    if !is_harsh(known.action) {
+        prop_assert!(
+            !is_harsh(unknown.action),
+            "forgetting {fact:?} turned {} ({:?}) into {} ({:?}); class {:?}",
+            known.action,
+            known.rule(),
+            unknown.action,
+            unknown.rule(),
+            a.classification
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    // 256 cases in CI; `PROPTEST_CASES=100000 cargo test --release --test evidence` runs longer.
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    /// (a) Replacing a known fact by unknown never turns a non-harsh recommendation into
+    /// offboard or decline.
+    #[test]
+    fn an_unknown_fact_never_lets_a_customer_go(seed in any::<u64>(), pick in any::<prop::sample::Index>()) {
+        let record = messy::one(seed);
+        let known = record.known_facts();
+        prop_assume!(!known.is_empty());
+        forgetting_never_lets_go(&record, known[pick.index(known.len())])?;
+    }
+
+    /// (b) Every offboarding and decline cites at least two signals from known facts.
+    #[test]
+    fn letting_go_cites_two_known_signals(seed in any::<u64>()) {
+        let c = messy::one(seed).build();
+        let (a, r) = decide(&c);
+        if is_harsh(r.action) {
+            prop_assert!(cites_two_known_signals(&a, &r), "{:?}", r.reasons);
+        }
+    }
+
+    /// (c) No churned customer ever gets a live action or an exit plan.
+    #[test]
+    fn churned_customers_get_a_look_back_only(seed in any::<u64>()) {
+        let mut record = messy::one(seed);
+        record.stage = LifecycleStage::Churned;
+        record.since.get_or_insert(d(2022, 3, 1));
+        let (_, r) = decide(&record.build());
+        prop_assert_eq!(r.action, Action::LookBack);
+        prop_assert!(r.exit_plan.is_none() && r.levers.is_none() && r.look_back.is_some());
+        prop_assert_eq!(r.effect, custfit::Effect::none(custfit::Currency::USD));
+    }
+
+    /// (d) The what-to-collect list is exact: setting the named fact as stated gives the
+    /// stated decision, and it names only unknown facts.
+    #[test]
+    fn what_to_collect_is_exact(seed in any::<u64>()) {
+        let record = messy::one(seed);
+        let c = record.build();
+        let (_, r) = decide(&c);
+        let ctx = AssessmentContext::new(as_of());
+        let collect = what_to_collect(&assessor(), &policy(), &c, &ctx, &PolicyContext::default(), &r)
+            .unwrap();
+        for item in &collect {
+            prop_assert!(!record.knows(item.fact), "{:?} is known", item.fact);
+            prop_assert!(!item.outcomes.is_empty());
+            for outcome in &item.outcomes {
+                let mut set = record.clone();
+                set.set(item.fact, outcome.value);
+                let (_, again) = decide(&set.build());
+                prop_assert_ne!(outcome.action, r.action);
+                prop_assert_eq!(again.action, outcome.action, "{}", item);
+                prop_assert_eq!(again.rule(), outcome.rule);
+            }
+        }
+    }
+}
+
+#[test]
+fn forgetting_each_fact_of_a_let_go_customer_keeps_the_rules() {
+    // Exhaustive over the facts of the first 300 records: the property of (a), every fact.
+    for record in messy::generate(7, 300) {
+        for fact in record.known_facts() {
+            forgetting_never_lets_go(&record, fact).unwrap();
+        }
+    }
+}
+
+/// The issue's example: engaged, consumes the content, achieves 10 % of its outcomes, plan
+/// adherence unrecorded. Not silently a good fit: the classification says a bad fit is
+/// possible, and what to collect says what plan adherence would decide.
+#[test]
+fn seed_002_an_unrecorded_fact_is_named_not_taken_as_fine() {
+    let b = custfit::Customer::builder("engaged-unrecorded", "Engaged")
+        .currency("USD")
+        .period(d(2025, 1, 1), d(2025, 12, 31))
+        .customer_since(d(2023, 1, 1))
+        .industry("logistics")
+        .use_case("fleet-tracking")
+        .segment("mid-market")
+        .recurring_revenue(dec("20000"))
+        .engineering_hours(dec("150"))
+        .expansion_whitespace(dec("0"))
+        .meeting_attendance(dec("0.9"))
+        .content_consumed(dec("0.9"))
+        .outcomes_achieved(dec("0.1"))
+        .goal_changes(0)
+        .responsiveness(dec("0.9"))
+        .renewal_intent(0.2);
+    let unrecorded = b.clone().build().unwrap();
+    let (a, r) = decide(&unrecorded);
+    let class = &a.classification;
+    assert_eq!(class.class, FitClass::GoodFit);
+    assert_eq!(class.could_be, vec![FitClass::BadFit]);
+    assert_eq!(class.missing, vec![Input::PlanAdherence]);
+    assert!(class.confidence < 1.0);
+    assert!(class
+        .to_string()
+        .contains("could be bad fit if plan adherence were known"));
+    // Profitable (15 %) with no whitespace: a cash cow, kept — unless it is a bad fit.
+    assert_eq!(a.quadrant, Quadrant::CashCow);
+    assert_eq!((r.action, r.rule()), (Action::Retain, Some(Rule::CashCow)));
+    let ctx = AssessmentContext::new(as_of());
+    let collect = what_to_collect(
+        &assessor(),
+        &policy(),
+        &unrecorded,
+        &ctx,
+        &PolicyContext::default(),
+        &r,
+    )
+    .unwrap();
+    let adherence = collect
+        .iter()
+        .find(|t| t.fact == Input::PlanAdherence)
+        .expect("plan adherence to collect");
+    // "record plan adherence: at 100% → restructure (bad fit whose margin the levers can fix)"
+    assert_eq!(adherence.outcomes.len(), 1);
+    assert_eq!(adherence.outcomes[0].value, 1.0);
+    assert_eq!(adherence.outcomes[0].action, Action::Restructure);
+    assert_eq!(adherence.outcomes[0].rule, Some(Rule::BadFitFixable));
+    assert_eq!(
+        adherence.to_string(),
+        "record plan adherence: at 100% → restructure (bad fit whose margin the levers can fix)"
+    );
+    // With adherence recorded high it is a bad fit, and the class is certain.
+    let (known, _) = decide(&b.plan_adherence(dec("0.9")).build().unwrap());
+    assert_eq!(known.classification.class, FitClass::BadFit);
+    assert!(known.classification.is_certain());
+}
+
+#[test]
+fn profitable_customers_without_growth_facts_are_kept_not_let_go() {
+    // Margin between 0 and 10 %: below the profitability line, no growth facts at all. Before,
+    // absent growth counted as "no growth": a dog, offboarded on nothing but absent data.
+    let c = base("thin")
+        .industry("logistics")
+        .recurring_revenue(dec("100000"))
+        .engineering_hours(dec("850"))
+        .build()
+        .unwrap();
+    let (a, r) = decide(&c);
+    let margin = a.cost.margin.unwrap().to_f64();
+    assert!((0.0..0.10).contains(&margin), "{margin}");
+    assert_eq!(a.quadrant, Quadrant::UnprofitableGrowthUnknown);
+    assert_eq!(r.action, Action::Restructure);
+    assert_eq!(r.rule(), Some(Rule::UnprofitableGrowthUnknown));
+    assert_eq!(r.let_go_signals().count(), 0);
+}
+
+#[test]
+fn seed_002_new_customers_keep_their_grace_when_growth_is_unknown() {
+    let new = base("new")
+        .customer_since(d(2025, 11, 1))
+        .recurring_revenue(dec("10000"))
+        .engineering_hours(dec("300"))
+        .build()
+        .unwrap();
+    let (a, r) = decide(&new);
+    assert!(a
+        .guardrails
+        .iter()
+        .any(|g| matches!(g, Guardrail::NewCustomer { .. })));
+    assert_eq!(
+        (r.action, r.rule()),
+        (Action::Retain, Some(Rule::NewCustomerGrowthUnknown))
+    );
+    // Onboarding by stage, whatever the tenure.
+    let onboarding = base("onb")
+        .stage(LifecycleStage::Onboarding)
+        .recurring_revenue(dec("10000"))
+        .engineering_hours(dec("300"))
+        .build()
+        .unwrap();
+    let (a, r) = decide(&onboarding);
+    assert!(a.guardrails.contains(&Guardrail::Onboarding));
+    assert_eq!(r.rule(), Some(Rule::NewCustomerGrowthUnknown));
+}
+
+#[test]
+fn churned_customers_get_a_look_back_with_reasons() {
+    let churned = |b: custfit::CustomerBuilder| {
+        let c = b.stage(LifecycleStage::Churned).build().unwrap();
+        decide(&c).1
+    };
+    // A profitable, well-behaved customer we lost: worth winning back.
+    let r = churned(healthy("lost-good"));
+    assert_eq!(r.action, Action::LookBack);
+    assert_eq!(r.rule(), Some(Rule::WinBack));
+    let look = r.look_back.unwrap();
+    assert_eq!(look.worth_winning_back, Some(true));
+    assert_eq!(look.class, FitClass::GoodFit);
+    // A poor dog: not worth it.
+    let r = churned(dog("lost-dog"));
+    assert_eq!(r.rule(), Some(Rule::NoWinBack));
+    // A loss-maker with no growth facts: cannot tell.
+    let r = churned(
+        base("lost-unknown")
+            .recurring_revenue(dec("10000"))
+            .engineering_hours(dec("300")),
+    );
+    assert_eq!(r.rule(), Some(Rule::WinBackUnclear));
+    assert_eq!(r.look_back.unwrap().worth_winning_back, None);
+    assert!(r.review_on > as_of());
+}
+
+/// Seed 000: "If the customer fundamentally likes your offering, but expects more and is
+/// pushing you for features that will benefit others over time, then hold on to that
+/// customer at all costs." One definition for the guardrail, the class and the policy.
+#[test]
+fn seed_000_likes_the_product_from_outcomes_when_it_has_not_said_so() {
+    let shaper = |outcomes: Option<&str>, said: Option<(i16, f64)>| {
+        // No NPS, no renewal intent: what it does decides.
+        let mut b = custfit::Customer::builder("shaper", "Shaper")
+            .currency("USD")
+            .period(d(2025, 1, 1), d(2025, 12, 31))
+            .customer_since(d(2023, 1, 1))
+            .industry("logistics")
+            .recurring_revenue(dec("20000"))
+            .engineering_hours(dec("400"))
+            .expansion_whitespace(dec("0"))
+            .feature_request("open API", RequestScope::Broad)
+            .feature_request("bulk edit", RequestScope::Broad);
+        if let Some(o) = outcomes {
+            b = b.outcomes_achieved(dec(o));
+        }
+        if let Some((nps, intent)) = said {
+            b = b.nps(nps).renewal_intent(intent);
+        }
+        decide(&b.build().unwrap())
+    };
+    // Outcomes achieved 80 %: it likes the product; demanding, so challenging but worth it.
+    let (a, r) = shaper(Some("0.8"), None);
+    assert_eq!(a.classification.class, FitClass::ChallengingButWorthIt);
+    let g = a
+        .guardrails
+        .iter()
+        .find(|g| matches!(g, Guardrail::ProductShaper { .. }))
+        .expect("product shaper");
+    assert!(
+        matches!(g, Guardrail::ProductShaper { likes: Some(s), .. } if s.input == Input::OutcomesAchieved)
+    );
+    assert!(g.is_known());
+    assert_eq!(r.rule(), Some(Rule::ProductShaper));
+    assert_eq!(r.action, Action::Restructure);
+    // Nothing known of whether it likes the product: a possible shaper, still not let go.
+    let (a, r) = shaper(None, None);
+    let g = a
+        .guardrails
+        .iter()
+        .find(|g| matches!(g, Guardrail::ProductShaper { .. }))
+        .expect("possible product shaper");
+    assert!(!g.is_known());
+    assert!(g
+        .to_string()
+        .contains("whether it likes the product is unknown"));
+    assert_ne!(a.classification.class, FitClass::ChallengingButWorthIt);
+    assert!(a
+        .classification
+        .could_be
+        .contains(&FitClass::ChallengingButWorthIt));
+    assert!(!is_harsh(r.action));
+    // Outcomes 10 % and nothing said: still unknown — only what it says can show it does not.
+    let (a, _) = shaper(Some("0.1"), None);
+    assert!(a.guardrails.iter().any(|g| !g.is_known()));
+    // A detractor that does not mean to renew does not like the product: no guardrail, no class.
+    let (a, _) = shaper(Some("0.8"), Some((-50, 0.2)));
+    assert!(!a
+        .guardrails
+        .iter()
+        .any(|g| matches!(g, Guardrail::ProductShaper { .. })));
+    assert_ne!(a.classification.class, FitClass::ChallengingButWorthIt);
+}
+
+/// Seed 001 §4: logo value may justify a low margin; when the logo facts are unknown, the
+/// customer is not let go until they are known.
+#[test]
+fn seed_001_unknown_logo_value_is_collected_before_letting_go() {
+    let c = custfit::Customer::builder("thin-dog", "Thin dog")
+        .currency("USD")
+        .period(d(2025, 1, 1), d(2025, 12, 31))
+        .customer_since(d(2023, 1, 1))
+        .industry("logistics")
+        .use_case("fleet-tracking")
+        .segment("mid-market")
+        .recurring_revenue(dec("100000"))
+        .engineering_hours(dec("950"))
+        .expansion_whitespace(dec("0"))
+        .meeting_attendance(dec("0.9"))
+        .plan_adherence(dec("0.9"))
+        .goal_changes(0)
+        .responsiveness(dec("0.9"))
+        .outcomes_achieved(dec("0.5"))
+        .content_consumed(dec("0.5"))
+        .renewal_intent(0.3)
+        .build()
+        .unwrap();
+    let (a, r) = decide(&c);
+    assert_eq!(a.quadrant, Quadrant::Dog);
+    assert!(a
+        .guardrails
+        .iter()
+        .any(|g| matches!(g, Guardrail::LogoMayOffsetMargin { .. })));
+    assert_eq!(r.action, Action::Restructure);
+    let Some(Rule::PendingFacts { missing }) = r.rule() else {
+        panic!("{:?}", r.reasons)
+    };
+    assert!(missing.contains(Input::Referenceable) && missing.contains(Input::BrandTier));
+}
+
+#[test]
+fn the_reprice_lever_states_the_stand_alone_break_even_even_when_resets_cover_the_gap() {
+    // Revenue 100,000, COGS 10 %, support 1,800 h at 50 = 90,000: a loss of 0. Support
+    // boundaries (estimated) would cover a small gap; the price alone must still be stated.
+    let c = base("resets")
+        .recurring_revenue(dec("100000"))
+        .tickets(custfit::Severity::Normal, 100, Some(dec("1820")))
+        .build()
+        .unwrap();
+    let a = assessor().assess(&c, as_of()).unwrap();
+    assert!(a.cost.gross_margin.is_negative());
+    let plan = custfit::LeverPlan::new(&c, &a.cost, &simple_model(), &Default::default()).unwrap();
+    let reprice = plan
+        .levers
+        .iter()
+        .find_map(|l| match &l.kind {
+            custfit::LeverKind::Reprice {
+                break_even, target, ..
+            } => Some((*break_even, *target)),
+            _ => None,
+        })
+        .expect("reprice stated");
+    // Stand-alone: fixed cost 91,000 (support) → break-even revenue 91,000 / 0.9.
+    assert_eq!(reprice.0.unwrap().amount, usd("1111.11"));
+    assert!(reprice.1.unwrap().amount.amount() > reprice.0.unwrap().amount.amount());
+    // Estimates are marked and do not count towards break-even.
+    assert!(plan.levers.iter().any(|l| l.estimate));
+    assert!(plan
+        .levers
+        .iter()
+        .filter(|l| l.estimate)
+        .all(|l| l.kind.is_expectation_reset()
+            || matches!(l.kind, custfit::LeverKind::MoveToCurrentVersion { .. })));
+    assert!(plan.margin_after.amount() >= plan.margin_after_confirmed.amount());
+}
