@@ -93,7 +93,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             a.quadrant,
             a.classification.class,
             a.effective_overall(),
-            format!("{} {:?}", a.scorecard.grade.letter, a.scorecard.grade.rag),
+            a.scorecard.grade.to_string(),
             r.action.to_string().to_uppercase(),
         );
         print_recommendation(r);

@@ -204,7 +204,7 @@ fn seed_002_dogs_are_let_go_unless_part_of_a_systemic_problem() {
     assert!(s
         .reasons
         .iter()
-        .any(|b| matches!(b, custfit::Because::Rule(Rule::Dog))));
+        .any(|b| matches!(b, custfit::Because::Overridden(Rule::Dog))));
 }
 
 #[test]
@@ -435,4 +435,56 @@ fn policy_configuration_is_validated() {
             .to_string(),
         "configuration field `levers.cadence_saving`: must lie in 0..=1, got 1.5"
     );
+}
+
+#[test]
+fn a_user_policy_builds_its_own_recommendation_with_its_own_rule() {
+    // Outside the crate: a policy that restructures everyone with overdue invoices, stating its
+    // own rule, and otherwise defers to the default policy.
+    struct Arrears(u32);
+    impl RecommendationPolicy for Arrears {
+        fn recommend(
+            &self,
+            c: &custfit::Customer,
+            a: &custfit::FitAssessment,
+            ctx: &PolicyContext,
+        ) -> custfit::Result<custfit::Recommendation> {
+            if self.0 == 0 {
+                return policy().recommend(c, a, ctx);
+            }
+            let review = as_of() + chrono::Months::new(1);
+            Ok(custfit::Recommendation::new(
+                c.id().clone(),
+                Action::Restructure,
+                review,
+                custfit::Effect::none(custfit::Currency::USD),
+            )
+            .because(custfit::Because::Custom {
+                rule: "payment arrears".into(),
+                detail: format!("{} invoices overdue", self.0),
+            })
+            .because(custfit::Because::Assessment(a.top_reasons(1)[0])))
+        }
+    }
+    let c = healthy("h").build().unwrap();
+    let a = assessor().assess(&c, as_of()).unwrap();
+    let r = Arrears(3)
+        .recommend(&c, &a, &PolicyContext::default())
+        .unwrap();
+    assert_eq!(r.action, Action::Restructure);
+    assert_eq!(r.rule(), None);
+    assert_eq!(
+        r.reasons[0].to_string(),
+        "payment arrears: 3 invoices overdue"
+    );
+    assert_eq!(r.review_on, d(2026, 2, 15));
+    let json = serde_json::to_string(&r).unwrap();
+    assert_eq!(
+        serde_json::from_str::<custfit::Recommendation>(&json).unwrap(),
+        r
+    );
+    let deferred = Arrears(0)
+        .recommend(&c, &a, &PolicyContext::default())
+        .unwrap();
+    assert_eq!(deferred.action, Action::Invest);
 }

@@ -142,7 +142,7 @@ impl fmt::Display for Reason {
                 effect,
             } => write!(
                 f,
-                "{dimension} {score:.0} (weight {:.0}%, {effect:+.1} points)",
+                "{dimension} score {score:.0} (weight {:.0}%, {effect:+.1} points)",
                 weight * 100.0
             ),
             Reason::Signal(s) => s.fmt(f),
@@ -181,7 +181,8 @@ impl FitAssessment {
     }
 
     /// The `n` strongest reasons: guardrails first, then class signals, then the dimensions
-    /// that moved the score furthest from neutral.
+    /// that moved the score furthest from neutral (a dimension that moved it by less than 0.05
+    /// points is no reason).
     pub fn top_reasons(&self, n: usize) -> Vec<Reason> {
         let mut dims: Vec<Reason> = self
             .scorecard
@@ -189,11 +190,12 @@ impl FitAssessment {
             .iter()
             .filter_map(|(dimension, s)| {
                 let score = s.used?;
-                Some(Reason::Dimension {
+                let effect = (score - 50.0) * s.weight;
+                (effect.abs() >= 0.05).then_some(Reason::Dimension {
                     dimension,
                     score,
                     weight: s.weight,
-                    effect: (score - 50.0) * s.weight,
+                    effect,
                 })
             })
             .collect();

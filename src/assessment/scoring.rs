@@ -131,6 +131,16 @@ pub enum Rag {
     Green,
 }
 
+impl fmt::Display for Rag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            Rag::Red => "red",
+            Rag::Amber => "amber",
+            Rag::Green => "green",
+        })
+    }
+}
+
 /// A grade band: scores from `min` up to the next band's `min` (exclusive).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct GradeBand {
@@ -155,7 +165,7 @@ pub struct Grade {
 
 impl fmt::Display for Grade {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({:?})", self.letter, self.rag)
+        write!(f, "{} ({})", self.letter, self.rag)
     }
 }
 

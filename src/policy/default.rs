@@ -418,7 +418,7 @@ impl RecommendationPolicy for DefaultPolicy {
         };
         let mut reasons = Vec::with_capacity(8);
         let cap = |reasons: &mut Vec<Because>, to: Action, why: Rule, from: (Action, Rule)| {
-            reasons.push(Because::Rule(from.1));
+            reasons.push(Because::Overridden(from.1));
             (to, why)
         };
         // Seed 000: a customer whose requests benefit others is kept "at all costs": never let
@@ -512,7 +512,13 @@ impl RecommendationPolicy for DefaultPolicy {
                             Error::arithmetic(Some(customer.id()), "exit_plan.margin_per_day", e)
                         })?;
                     let plan = ExitPlan::new(customer, per_day, as_of, &cfg.exit)?;
-                    let review_on = plan.chosen.notice_deadline;
+                    // Review by the notice deadline; when it is today or has passed, as after
+                    // a restructure: a review date is always after the assessment date.
+                    let review_on = if plan.chosen.notice_deadline > as_of {
+                        plan.chosen.notice_deadline
+                    } else {
+                        review_date(customer, as_of, months.restructure)?
+                    };
                     (effect, None, Some(plan), review_on)
                 }
             }

@@ -224,15 +224,25 @@ impl fmt::Display for Rule {
 
 /// One reason behind a recommendation.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "because")]
 pub enum Because {
     /// The rule that decided.
     Rule(Rule),
+    /// A rule that would have decided, replaced by a milder one (a cap such as the
+    /// product-shaper guardrail or too few signals).
+    Overridden(Rule),
     /// Evidence from the assessment: a guardrail, a class signal or a dimension.
     Assessment(Reason),
     /// An independent signal, from known facts, for letting go or declining.
     LetGo(LetGoSignal),
+    /// A reason of a user's own policy: its rule's name and what it found.
+    Custom {
+        /// The rule's name, for example `"payment arrears"`.
+        rule: String,
+        /// What it found, for example `"3 invoices overdue by 90 days"`.
+        detail: String,
+    },
 }
 
 /// An independent signal, from known facts, for letting a customer go or declining a
@@ -318,8 +328,11 @@ impl fmt::Display for Because {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Because::Rule(r) => r.fmt(f),
+            Because::Overridden(r) => write!(f, "instead of: {r}"),
             Because::Assessment(r) => r.fmt(f),
             Because::LetGo(s) => s.fmt(f),
+            Because::Custom { rule, detail } if detail.is_empty() => f.write_str(rule),
+            Because::Custom { rule, detail } => write!(f, "{rule}: {detail}"),
         }
     }
 }
@@ -390,6 +403,24 @@ pub struct LookBack {
     pub quadrant: Quadrant,
     /// Worth winning back; `None` when the known facts cannot tell.
     pub worth_winning_back: Option<bool>,
+}
+
+impl LookBack {
+    /// A look back: the class over the period (and whether it is certain), the quadrant, and
+    /// whether the customer is worth winning back (`None` when the known facts cannot tell).
+    pub fn new(
+        class: FitClass,
+        class_certain: bool,
+        quadrant: Quadrant,
+        worth_winning_back: Option<bool>,
+    ) -> Self {
+        LookBack {
+            class,
+            class_certain,
+            quadrant,
+            worth_winning_back,
+        }
+    }
 }
 
 impl fmt::Display for LookBack {
@@ -465,6 +496,77 @@ impl fmt::Display for ToCollect {
 }
 
 impl Recommendation {
+    /// A recommendation with no reason yet, no levers, exit plan, group impact or look back:
+    /// what a policy of your own builds on, adding its reasons with
+    /// [`because`](Recommendation::because) (the deciding one first).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use custfit::{Action, Because, Currency, CustomerId, Effect, Recommendation};
+    /// let review = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
+    /// let r = Recommendation::new(CustomerId::new("C-9")?, Action::Restructure, review, Effect::none(Currency::EUR))
+    ///     .because(Because::Custom { rule: "payment arrears".into(), detail: "3 invoices overdue".into() });
+    /// assert_eq!(r.reasons[0].to_string(), "payment arrears: 3 invoices overdue");
+    /// assert_eq!(r.rule(), None);
+    /// # Ok::<(), custfit::Error>(())
+    /// ```
+    pub fn new(customer: CustomerId, action: Action, review_on: NaiveDate, effect: Effect) -> Self {
+        Recommendation {
+            customer,
+            action,
+            reasons: Vec::new(),
+            review_on,
+            effect,
+            levers: None,
+            exit_plan: None,
+            group_impact: None,
+            look_back: None,
+            to_collect: Vec::new(),
+        }
+    }
+
+    /// The same recommendation with one more reason.
+    #[must_use]
+    pub fn because(mut self, reason: Because) -> Self {
+        self.reasons.push(reason);
+        self
+    }
+
+    /// The same recommendation with its restructure levers.
+    #[must_use]
+    pub fn with_levers(mut self, levers: LeverPlan) -> Self {
+        self.levers = Some(levers);
+        self
+    }
+
+    /// The same recommendation with its exit plan.
+    #[must_use]
+    pub fn with_exit_plan(mut self, plan: ExitPlan) -> Self {
+        self.exit_plan = Some(plan);
+        self
+    }
+
+    /// The same recommendation with what letting go means for its account group.
+    #[must_use]
+    pub fn with_group_impact(mut self, impact: GroupImpact) -> Self {
+        self.group_impact = Some(impact);
+        self
+    }
+
+    /// The same recommendation with the look back on a churned customer.
+    #[must_use]
+    pub fn with_look_back(mut self, look_back: LookBack) -> Self {
+        self.look_back = Some(look_back);
+        self
+    }
+
+    /// The same recommendation with what to collect (see [`what_to_collect`](crate::what_to_collect)).
+    #[must_use]
+    pub fn with_to_collect(mut self, to_collect: Vec<ToCollect>) -> Self {
+        self.to_collect = to_collect;
+        self
+    }
+
     /// The signals for letting go or declining that the recommendation cites.
     pub fn let_go_signals(&self) -> impl Iterator<Item = LetGoSignal> + '_ {
         self.reasons.iter().filter_map(|r| match r {
@@ -473,12 +575,13 @@ impl Recommendation {
         })
     }
 
-    /// The rule that decided.
+    /// The rule that decided: the first reason, when it is one of the [`Rule`]s (a policy of
+    /// your own may decide by a [`Because::Custom`] instead).
     pub fn rule(&self) -> Option<Rule> {
-        self.reasons.iter().find_map(|r| match r {
-            Because::Rule(rule) => Some(*rule),
+        match self.reasons.first() {
+            Some(Because::Rule(rule)) => Some(*rule),
             _ => None,
-        })
+        }
     }
 }
 
