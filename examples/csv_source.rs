@@ -126,10 +126,11 @@ fn main() -> Result<(), Box<dyn Error>> {
         rows: csv::Reader::from_path(&path)?.into_deserialize(),
         line: 0,
     };
-    let model: CostModel = serde_json::from_str(&std::fs::read_to_string(concat!(
+    let config: custfit::Config = serde_json::from_str(&std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/examples/data/cost_model.json"
+        "/examples/data/config.json"
     ))?)?;
+    let model: CostModel = config.cost_model()?;
 
     println!("customers from {path}");
     while let Some(record) = source.next_customer() {

@@ -13,10 +13,10 @@ use std::fs;
 use std::sync::Mutex;
 
 use chrono::NaiveDate;
-use custfit::portfolio::{PortfolioAnalyzer, PortfolioConfig, PortfolioReport, Tally};
+use custfit::portfolio::{PortfolioReport, Tally};
 use custfit::{
-    what_to_collect, Action, AssessmentConfig, AssessmentContext, Assessor, CostModel, Customer,
-    DefaultPolicy, FitAssessment, Money, PolicyConfig, PolicyContext, Recommendation,
+    what_to_collect, Action, AssessmentContext, Config, Customer, FitAssessment, Money,
+    PolicyContext, Recommendation,
 };
 use plotters::prelude::*;
 
@@ -33,17 +33,14 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
     }
     let read = |name: &str| fs::read_to_string(format!("{data}/{name}"));
-    let model: CostModel = serde_json::from_str(&read("cost_model.json")?)?;
-    let config: AssessmentConfig = serde_json::from_str(&read("assessment.json")?)?;
+    // One configuration: cost model, profile and segmentation, scorecard, policy, portfolio.
+    let config: Config = serde_json::from_str(&read("config.json")?)?;
     let lines = (
-        config.segmentation.margin_line,
-        config.segmentation.growth_line,
+        config.assessment.segmentation.margin_line,
+        config.assessment.segmentation.growth_line,
     );
-    let policy: PolicyConfig = serde_json::from_str(&read("policy.json")?)?;
-    let assessor = Assessor::new(model.clone(), config)?;
-    let policy = DefaultPolicy::new(policy, model)?;
-    let analyzer =
-        PortfolioAnalyzer::new(assessor.clone(), policy.clone(), PortfolioConfig::default())?;
+    let analyzer = config.analyzer()?;
+    let (assessor, policy) = (config.assessor()?, config.policy()?);
     // The sample's assessment period is 2025; it is assessed two weeks after.
     let as_of = NaiveDate::from_ymd_opt(2026, 1, 15).ok_or("bad date")?;
 

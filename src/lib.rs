@@ -19,8 +19,9 @@ mod id;
 mod money;
 mod units;
 
-// The flow of DESIGN.md, one folder per step.
+// The flow of DESIGN.md, one folder per step, and the configuration of all of it.
 mod assessment;
+mod config;
 mod cost;
 mod customer;
 mod policy;
@@ -29,6 +30,7 @@ pub mod retention;
 pub mod source;
 
 pub use crate::assessment::scoring;
+pub use crate::config::Config;
 
 pub use crate::assessment::diff::{AssessmentDiff, DimensionChange, InputChange};
 pub use crate::assessment::inputs::{Dimension, Input, InputSet, Inputs, PerDimension};

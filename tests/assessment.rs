@@ -615,7 +615,7 @@ fn segmentation_configuration_is_validated() {
     config.segmentation.bad_min_signals = 1;
     assert_eq!(
         custfit::Assessor::new(simple_model(), config).unwrap_err().to_string(),
-        "configuration field `bad_min_signals`: a decision is never made on one signal alone: at least 2"
+        "configuration field `segmentation.bad_min_signals`: a decision is never made on one signal alone: at least 2"
     );
     let mut config = assessment_config();
     config.segmentation.growth_line = 120.0;

@@ -7,7 +7,7 @@ use common::*;
 use custfit::portfolio::{PortfolioAnalyzer, PortfolioConfig, PortfolioReport};
 use custfit::scoring::WeightedScorecard;
 use custfit::source::IterSource;
-use custfit::{Action, Customer, DefaultPolicy, Error, PolicyConfig, Rule, Severity};
+use custfit::{Action, Customer, DefaultPolicy, Error, Rule, Severity};
 
 type Analyzer = PortfolioAnalyzer<WeightedScorecard, DefaultPolicy>;
 
@@ -208,16 +208,9 @@ fn the_plan_effect_and_margins_before_and_after() {
 fn the_shipped_sample_exercises_the_whole_flow() {
     let data = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/");
     let read = |f: &str| std::fs::read_to_string(format!("{data}{f}")).unwrap();
-    let model: custfit::CostModel = serde_json::from_str(&read("cost_model.json")).unwrap();
-    let config: custfit::AssessmentConfig = serde_json::from_str(&read("assessment.json")).unwrap();
-    let policy_config: PolicyConfig = serde_json::from_str(&read("policy.json")).unwrap();
+    let config: custfit::Config = serde_json::from_str(&read("config.json")).unwrap();
     let customers: Vec<Customer> = serde_json::from_str(&read("customers.json")).unwrap();
-    let analyzer = PortfolioAnalyzer::new(
-        custfit::Assessor::new(model.clone(), config).unwrap(),
-        DefaultPolicy::new(policy_config, model).unwrap(),
-        PortfolioConfig::default(),
-    )
-    .unwrap();
+    let analyzer = config.analyzer().unwrap();
     let report = analyzer
         .analyze_slice(&customers, as_of(), 2, &|_, _| {})
         .unwrap();

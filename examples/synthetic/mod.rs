@@ -150,7 +150,10 @@ fn customer(i: usize, rng: &mut ChaCha8Rng) -> Customer {
 /// The cost model (the shipped sample's, in EUR) and assessment configuration the synthetic
 /// portfolio is priced with.
 pub fn setup() -> (CostModel, AssessmentConfig) {
-    let model: CostModel = serde_json::from_str(include_str!("../data/cost_model.json"))
+    let config: custfit::Config = serde_json::from_str(include_str!("../data/config.json"))
+        .expect("the shipped configuration is readable");
+    let model: CostModel = config
+        .cost_model()
         .expect("the shipped cost model is valid");
     let assessment = AssessmentConfig {
         profile: IdealCustomerProfile {

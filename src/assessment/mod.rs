@@ -250,7 +250,13 @@ impl Assessor<WeightedScorecard> {
     ///
     /// [`Error::InvalidConfig`] when the segmentation configuration is invalid.
     pub fn new(cost_model: CostModel, config: AssessmentConfig) -> Result<Self> {
-        config.segmentation.validate()?;
+        config.segmentation.validate().map_err(|e| match e {
+            Error::InvalidConfig { field, problem } => Error::InvalidConfig {
+                field: format!("segmentation.{field}"),
+                problem,
+            },
+            other => other,
+        })?;
         if let Some(ltv) = &config.lifetime_value {
             if !(ltv.discount_rate.is_finite() && ltv.discount_rate >= MIN_DISCOUNT_RATE) {
                 return Err(Error::config(

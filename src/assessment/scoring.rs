@@ -281,17 +281,47 @@ pub enum MissingPolicy {
 /// Weights of the eight dimensions (positive, any scale: they are normalised).
 pub type Weights = PerDimension<f64>;
 
+/// Weights with every dimension optional, filled from the default weights.
+fn fill(partial: PerDimension<Option<f64>>) -> Weights {
+    let defaults = ScorecardConfig::default().weights;
+    PerDimension::from_fn(|d| partial.get(d).unwrap_or(*defaults.get(d)))
+}
+
+fn partial_weights<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Weights, D::Error> {
+    PerDimension::<Option<f64>>::deserialize(d).map(fill)
+}
+
+fn partial_weights_by_stage<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<BTreeMap<LifecycleStage, Weights>, D::Error> {
+    BTreeMap::<LifecycleStage, PerDimension<Option<f64>>>::deserialize(d)
+        .map(|m| m.into_iter().map(|(k, w)| (k, fill(w))).collect())
+}
+
+fn partial_new_customer_weights<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<Weights>, D::Error> {
+    Option::<PerDimension<Option<f64>>>::deserialize(d).map(|w| w.map(fill))
+}
+
 /// Configuration of the [`WeightedScorecard`]; plain serde data with documented defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ScorecardConfig {
-    /// Weights for customers whose stage has no entry in `weights_by_stage`.
+    /// Weights for customers whose stage has no entry in `weights_by_stage`. On the wire, a
+    /// dimension left out keeps its default weight.
+    #[serde(deserialize_with = "partial_weights")]
     pub weights: Weights,
     /// Weights by lifecycle stage (for example onboarding customers judged on growth and
-    /// behaviour rather than margin).
+    /// behaviour rather than margin); dimensions left out keep their default weight.
+    #[serde(deserialize_with = "partial_weights_by_stage")]
     pub weights_by_stage: BTreeMap<LifecycleStage, Weights>,
     /// Weights for new customers (tenure below the configured months), whatever their stage;
-    /// seed 002: judge them on growth potential, not early margin.
+    /// seed 002: judge them on growth potential, not early margin. Dimensions left out keep
+    /// their default weight.
+    #[serde(deserialize_with = "partial_new_customer_weights")]
     pub new_customer_weights: Option<Weights>,
     /// Margin ratio to score; must not decrease.
     pub margin_scale: Scale,

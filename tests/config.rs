@@ -1,0 +1,75 @@
+//! The one configuration: each value set once, partial weights, section-named errors, the
+//! shipped sample, round trips.
+
+use custfit::scoring::ScorecardConfig;
+use custfit::{Config, Dimension};
+
+#[test]
+fn partial_weights_keep_the_default_weights_of_the_dimensions_left_out() {
+    let c: ScorecardConfig = serde_json::from_str(
+        r#"{ "weights": { "margin": 3.0 }, "new_customer_weights": { "growth_potential": 4.0 } }"#,
+    )
+    .unwrap();
+    let defaults = ScorecardConfig::default();
+    assert_eq!(c.weights.margin, 3.0);
+    for d in Dimension::ALL
+        .into_iter()
+        .filter(|d| *d != Dimension::Margin)
+    {
+        assert_eq!(c.weights.get(d), defaults.weights.get(d), "{d}");
+    }
+    let new = c.new_customer_weights.unwrap();
+    assert_eq!(new.growth_potential, 4.0);
+    assert_eq!(new.margin, defaults.weights.margin);
+    // Left out entirely, the section is the default.
+    let empty: ScorecardConfig = serde_json::from_str("{}").unwrap();
+    assert_eq!(empty, defaults);
+}
+
+#[test]
+fn every_section_defaults_and_an_empty_config_is_valid() {
+    let c: Config = serde_json::from_str("{}").unwrap();
+    assert_eq!(c, Config::default());
+    c.validate().unwrap();
+}
+
+#[test]
+fn errors_name_the_section_and_the_field() {
+    let cases = [
+        (
+            r#"{ "policy": { "levers": { "target_margin": "1.5" } } }"#,
+            "configuration field `policy.levers.target_margin`: must lie in -1..1 (exclusive), got 1.5",
+        ),
+        (
+            r#"{ "assessment": { "segmentation": { "growth_line": 120.0 } } }"#,
+            "configuration field `assessment.segmentation.growth_line`: must lie in 0..=100, got 120",
+        ),
+        (
+            r#"{ "policy": { "min_offboard_signals": 1 } }"#,
+            "configuration field `policy.min_offboard_signals`: a decision is never made on one signal alone: at least 2",
+        ),
+    ];
+    for (json, message) in cases {
+        let c: Config = serde_json::from_str(json).unwrap();
+        assert_eq!(c.validate().unwrap_err().to_string(), message, "{json}");
+        assert!(c.analyzer().is_err());
+    }
+}
+
+#[test]
+fn the_shipped_config_is_valid_and_round_trips() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/data/config.json"
+    ))
+    .unwrap();
+    let c: Config = serde_json::from_str(&text).unwrap();
+    c.validate().unwrap();
+    assert_eq!(c.cost_model.currency.to_string(), "EUR");
+    assert_eq!(c.assessment.segmentation.new_customer_months, 9);
+    assert_eq!(c.scorecard.weights.margin, 2.0);
+    let again: Config = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
+    assert_eq!(again, c);
+    // The assessor and the policy built from it share one cost model.
+    assert_eq!(c.assessor().unwrap().cost_model(), &c.cost_model().unwrap());
+}
