@@ -270,15 +270,25 @@ impl Error {
         }
     }
 
+    /// An arithmetic failure computing `field`; amounts in another currency are an invalid
+    /// field, not an arithmetic failure.
     pub(crate) fn arithmetic(
         customer: Option<&CustomerId>,
         field: impl Into<String>,
         problem: impl Into<Problem>,
     ) -> Self {
+        let problem = problem.into();
+        if matches!(problem, Problem::CurrencyMismatch { .. }) {
+            return Error::InvalidField {
+                customer: customer.cloned(),
+                field: field.into(),
+                problem,
+            };
+        }
         Error::Arithmetic {
             customer: customer.cloned(),
             field: field.into(),
-            problem: problem.into(),
+            problem,
         }
     }
 
@@ -304,5 +314,24 @@ impl Error {
             *field = format!("{prefix}.{field}");
         }
         self
+    }
+}
+
+/// Money arithmetic in your own code can use `?` in a function returning [`Result`]: overflow
+/// and division by zero become [`Error::Arithmetic`], another currency an
+/// [`Error::InvalidField`], both without a customer (attach one with the context you have).
+///
+/// ```
+/// use custfit::{Currency, Money};
+/// fn total(a: Money, b: Money) -> custfit::Result<Money> {
+///     Ok(a.checked_add(b)?)
+/// }
+/// let eur = Money::new(1.into(), Currency::EUR);
+/// let usd = Money::new(1.into(), Currency::USD);
+/// assert_eq!(total(eur, usd).unwrap_err().to_string(), "field `money`: is in USD, expected EUR");
+/// ```
+impl From<crate::money::MoneyError> for Error {
+    fn from(e: crate::money::MoneyError) -> Self {
+        Error::arithmetic(None, "money", e)
     }
 }

@@ -226,7 +226,7 @@ fn a_customer_in_another_currency_is_an_error_naming_it() {
     let err = simple_model().cost_to_serve(&c).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "customer `eu`: computing `currency`: is in EUR, expected USD"
+        "customer `eu`: field `currency`: is in EUR, expected USD"
     );
 }
 

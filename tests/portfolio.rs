@@ -290,7 +290,7 @@ fn a_customer_refused_in_phase_one_is_reported_once() {
     assert_eq!(report.bad_records.len(), 1);
     assert_eq!(
         report.bad_records[0].error.to_string(),
-        "customer `b`: computing `currency`: is in EUR, expected USD"
+        "customer `b`: field `currency`: is in EUR, expected USD"
     );
     assert!(report.counts_add_up());
 }

@@ -267,7 +267,7 @@ fn ltv_to_cac_ratio() {
     let err = ltv_to_cac(eur("9000.00"), "10.00 USD".parse().unwrap()).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "computing `ltv_to_cac`: is in USD, expected EUR"
+        "field `ltv_to_cac`: is in USD, expected EUR"
     );
 }
 
