@@ -1,6 +1,7 @@
 //! The fit assessment of one customer at an explicit date: cost to serve, measured inputs,
 //! scorecard, quadrant, class, guardrails and overrides, each with its reasons.
 
+mod classify;
 pub(crate) mod diff;
 pub(crate) mod inputs;
 mod lifetime;
@@ -29,9 +30,10 @@ use crate::error::{Error, Result};
 use crate::retention::MIN_DISCOUNT_RATE;
 use crate::units::decimal_to_f64;
 
+use classify::classify;
 use lifetime::lifetime_value;
 use measure::{check_scorecard, growth_base, measure};
-use segment::{classify, out_of_range};
+use segment::out_of_range;
 
 /// Configuration of an assessment: the ideal customer profile, the segmentation lines and,
 /// optionally, retention models for lifetime value.
@@ -445,7 +447,7 @@ impl<S: ScoringStrategy> Assessor<S> {
             }
         }
         let influence = effective(Dimension::ProductInfluence);
-        if let Some(shaper) = segment::product_shaper(&inputs, influence, seg) {
+        if let Some(shaper) = classify::product_shaper(&inputs, influence, seg) {
             guardrails.push(shaper);
         }
         let classification = classify(&inputs, influence, seg, customer.stage());

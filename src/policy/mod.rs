@@ -6,6 +6,7 @@ mod default;
 pub(crate) mod exit;
 pub(crate) mod levers;
 pub(crate) mod recommendation;
+pub(crate) mod rule;
 
 pub use collect::what_to_collect;
 pub use default::{DefaultPolicy, PolicyConfig, ReviewMonths};
