@@ -488,3 +488,23 @@ fn a_user_policy_builds_its_own_recommendation_with_its_own_rule() {
         .unwrap();
     assert_eq!(deferred.action, Action::Invest);
 }
+
+#[test]
+fn reasons_serialise_with_their_text_and_read_back() {
+    let (_, r) = recommend(&dog("dog").build().unwrap());
+    let json = serde_json::to_value(&r).unwrap();
+    let first = &json["reasons"][0];
+    assert_eq!(first["because"], "rule");
+    assert_eq!(first["rule"], "dog");
+    assert_eq!(first["text"], "loses money with little growth potential");
+    let signal = json["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["because"] == "let_go")
+        .unwrap();
+    assert_eq!(signal["signal"], "unprofitable");
+    assert!(signal["text"].as_str().unwrap().starts_with("margin -"));
+    let back: custfit::Recommendation = serde_json::from_value(json).unwrap();
+    assert_eq!(back, r);
+}

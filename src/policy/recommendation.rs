@@ -63,7 +63,9 @@ pub struct Recommendation {
     pub customer: CustomerId,
     /// What to do.
     pub action: Action,
-    /// Why: the deciding rule first, then the evidence.
+    /// Why: the deciding rule first, then the evidence. On the wire each reason carries its
+    /// structure and, for a UI, its `text` (ignored when read back).
+    #[serde(serialize_with = "reasons_with_text")]
     pub reasons: Vec<Because>,
     /// When to look again.
     pub review_on: NaiveDate,
@@ -389,4 +391,22 @@ impl<P: RecommendationPolicy + ?Sized> RecommendationPolicy for std::sync::Arc<P
     ) -> Result<Recommendation> {
         (**self).recommend(c, a, ctx)
     }
+}
+
+/// A reason with its text beside its structure.
+#[derive(Serialize)]
+struct WithText<'a> {
+    #[serde(flatten)]
+    reason: &'a Because,
+    text: String,
+}
+
+fn reasons_with_text<S: serde::Serializer>(
+    reasons: &[Because],
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    serializer.collect_seq(reasons.iter().map(|reason| WithText {
+        reason,
+        text: reason.to_string(),
+    }))
 }
