@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::error::Error;
 
 use custfit::retention::{
-    ltv_to_cac, payback_period, renewals_from_tenure, Cohort, ExpectedLifetime,
+    ltv_to_cac, payback_period, renewals_from_tenure, Cohort, ExpectedLifetime, FitOutcome,
     ShiftedBetaGeometric,
 };
 use custfit::Money;
@@ -85,6 +85,15 @@ fn main() -> Result<(), Box<dyn Error>> {
         fit.gradient_norm,
         if fit.at_bound { ", at a bound" } else { "" }
     );
+    // The cohorts are annual: the model's period is 12 months.
+    let retention = fit.retention_model(12)?;
+    match fit.outcome {
+        FitOutcome::ConstantChurnLimit { churn } => println!(
+            "  no finite maximum: the constant-churn limit, {:.1} % a year",
+            100.0 * churn
+        ),
+        _ => println!("  model for lifetime value: {retention}"),
+    }
     println!("  first-year churn     {:.1} %", 100.0 * model.mean_churn());
     match model.expected_lifetime() {
         ExpectedLifetime::Finite(years) => println!("  expected lifetime    {years:.1} years"),

@@ -627,14 +627,15 @@ fn segmentation_configuration_is_validated() {
 /// each assessment carries a lifetime value and the growth dimension uses it.
 #[test]
 fn seed_000_lifetime_value_feeds_the_growth_dimension() {
-    use custfit::retention::{RetentionModels, ShiftedBetaGeometric};
+    use custfit::retention::{RetentionModel, RetentionModels, ShiftedBetaGeometric};
     use custfit::{LifetimeValueConfig, SegmentKey};
     // Fader & Hardie's "regular" segment as the default; enterprise churns far less.
     let regular = ShiftedBetaGeometric::new(0.704, 1.182).unwrap();
     let enterprise = ShiftedBetaGeometric::new(1.5, 12.0).unwrap();
     let mut config = assessment_config();
     config.lifetime_value = Some(LifetimeValueConfig {
-        models: RetentionModels::new(regular).with_segment("enterprise", enterprise),
+        models: RetentionModels::new(RetentionModel::new(regular, 12).unwrap())
+            .with_segment("enterprise", RetentionModel::new(enterprise, 12).unwrap()),
         discount_rate: 0.10,
         segment_key: SegmentKey::Segment,
     });

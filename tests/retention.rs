@@ -3,7 +3,7 @@
 
 use custfit::retention::{
     ltv_to_cac, payback_period, renewals_from_tenure, Cohort, ExpectedLifetime, Fit, FitOptions,
-    Payback, RetentionError, RetentionModels, ShiftedBetaGeometric, SurvivalCurve,
+    Payback, RetentionError, RetentionModel, RetentionModels, ShiftedBetaGeometric, SurvivalCurve,
     MIN_DISCOUNT_RATE,
 };
 use custfit::{Error, Money};
@@ -350,15 +350,17 @@ fn renewals_from_tenure_in_days() {
 
 #[test]
 fn models_per_segment() {
-    let mut models = RetentionModels::new(model(0.7, 1.2))
-        .with_segment("annual", model(1.5, 6.0))
-        .with_segment("monthly", model(0.4, 3.0));
-    assert_eq!(models.get("annual"), &model(1.5, 6.0));
-    assert_eq!(models.get("unknown"), &model(0.7, 1.2));
-    assert_eq!(models.default_model(), &model(0.7, 1.2));
+    let annual = |a, b| RetentionModel::new(model(a, b), 12).unwrap();
+    let mut models = RetentionModels::new(annual(0.7, 1.2))
+        .with_segment("annual", annual(1.5, 6.0))
+        .with_segment("monthly", RetentionModel::new(model(0.4, 3.0), 1).unwrap());
+    assert_eq!(models.get("annual"), &annual(1.5, 6.0));
+    assert_eq!(models.get("unknown"), &annual(0.7, 1.2));
+    assert_eq!(models.default_model(), &annual(0.7, 1.2));
+    assert_eq!(models.get("monthly").period_months(), 1);
     assert_eq!(models.segment("unknown"), None);
-    let replaced = models.insert("annual", model(2.0, 6.0));
-    assert_eq!(replaced, Some(model(1.5, 6.0)));
+    let replaced = models.insert("annual", annual(2.0, 6.0));
+    assert_eq!(replaced, Some(annual(1.5, 6.0)));
     let names: Vec<&str> = models.segments().map(|(name, _)| name).collect();
     assert_eq!(names, ["annual", "monthly"]);
     let json = serde_json::to_string(&models).unwrap();
@@ -366,10 +368,17 @@ fn models_per_segment() {
         serde_json::from_str::<RetentionModels>(&json).unwrap(),
         models
     );
-    // An invalid model inside is refused.
-    let bad =
-        r#"{"default": {"alpha": 0.7, "beta": 1.2}, "segments": {"x": {"alpha": -1, "beta": 1}}}"#;
+    // An invalid model inside is refused; so is a model without its period length.
+    let bad = r#"{"default": {"alpha": 0.7, "beta": 1.2, "period_months": 12}, "segments": {"x": {"alpha": -1, "beta": 1, "period_months": 12}}}"#;
     assert!(serde_json::from_str::<RetentionModels>(bad).is_err());
+    let no_period = r#"{"default": {"alpha": 0.7, "beta": 1.2}}"#;
+    assert!(serde_json::from_str::<RetentionModels>(no_period).is_err());
+    let constant = r#"{"default": {"constant_churn": 0.2, "period_months": 12}}"#;
+    let models: RetentionModels = serde_json::from_str(constant).unwrap();
+    assert_eq!(
+        models.default_model().constant_churn_probability(),
+        Some(0.2)
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -765,7 +774,8 @@ proptest! {
         let cohort = Cohort::from_losses(size + total, &lost).unwrap();
         let json = serde_json::to_string(&cohort).unwrap();
         prop_assert_eq!(serde_json::from_str::<Cohort>(&json).unwrap(), cohort);
-        let models = RetentionModels::new(m).with_segment("x", model(b, a));
+        let models = RetentionModels::new(RetentionModel::new(m, 12).unwrap())
+            .with_segment("x", RetentionModel::new(model(b, a), 1).unwrap());
         let json = serde_json::to_string(&models).unwrap();
         prop_assert_eq!(serde_json::from_str::<RetentionModels>(&json).unwrap(), models);
     }

@@ -6,9 +6,10 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::assessment::segment::plural;
 use crate::cost::CostToServe;
 use crate::customer::{Customer, LifecycleStage};
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::money::Money;
 use crate::retention::{ltv_to_cac, renewals_from_tenure, RetentionModels};
 
@@ -26,6 +27,12 @@ pub enum SegmentKey {
 
 /// Lifetime value settings: retention models per segment and the discount rate per renewal
 /// period (DESIGN: lifetime value = margin per renewal period × DERL).
+///
+/// A model is applied to a customer only when its period has the length of the customer's
+/// renewal term (a customer without a contract renews by the model's period): a model
+/// fitted on monthly renewals says nothing exact about annual contracts, so a mismatch is an
+/// error naming the customer and the model, never a silent reinterpretation. Give such
+/// customers a model of their own term (by segment or plan).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LifetimeValueConfig {
     /// Retention models by segment or plan, with a default.
@@ -49,6 +56,10 @@ pub struct LifetimeValue {
     pub value: Money,
     /// Lifetime value over acquisition cost, when the cost is known and not zero.
     pub ltv_to_cac: Option<Decimal>,
+    /// The churn probability per period when the model is the constant-churn limit (a fit
+    /// without a finite maximum), `None` for an sBG model.
+    #[serde(default)]
+    pub constant_churn: Option<f64>,
 }
 
 /// Lifetime value = margin per renewal period × DERL, with the model of the customer's segment.
@@ -63,8 +74,30 @@ pub(super) fn lifetime_value(
         SegmentKey::Segment => customer.segment(),
         SegmentKey::Plan => customer.plan(),
     };
-    let model = config.models.get(tag.unwrap_or_default());
-    let months = customer.contract().map_or(12, |c| c.renewal_term_months());
+    let tag = tag.unwrap_or_default();
+    let model = config.models.get(tag);
+    let months = customer
+        .contract()
+        .map_or(model.period_months(), |c| c.renewal_term_months());
+    if months != model.period_months() {
+        let which = if config.models.segment(tag).is_some() {
+            format!("lifetime_value.models.segments.{tag}.period_months")
+        } else {
+            "lifetime_value.models.default.period_months".to_owned()
+        };
+        return Err(Error::invalid(
+            Some(id),
+            which,
+            Problem::Rule {
+                rule: format!(
+                    "the retention model's period is {} {}, the contract renews every {months} {}: give this renewal term a model of its own",
+                    model.period_months(),
+                    plural(u64::from(model.period_months()), "month", "months"),
+                    plural(u64::from(months), "month", "months"),
+                ),
+            },
+        ));
+    }
     // The period's margin scaled to one renewal term: × (months × 365 / 12) / days.
     let term_days = Decimal::from(months) * Decimal::from(365) / Decimal::from(12);
     let margin_per_period = cost
@@ -99,5 +132,6 @@ pub(super) fn lifetime_value(
         margin_per_period,
         value,
         ltv_to_cac,
+        constant_churn: model.constant_churn_probability(),
     })
 }

@@ -132,6 +132,12 @@ pub enum Reason {
     Signal(Signal),
     /// A guardrail that holds.
     Guardrail(Guardrail),
+    /// Lifetime value rests on the constant-churn limit of a retention fit without a finite
+    /// maximum, not on a fitted sBG model.
+    ConstantChurnLimit {
+        /// The churn probability per period.
+        churn: f64,
+    },
 }
 
 impl fmt::Display for Reason {
@@ -149,6 +155,11 @@ impl fmt::Display for Reason {
             ),
             Reason::Signal(s) => s.fmt(f),
             Reason::Guardrail(g) => g.fmt(f),
+            Reason::ConstantChurnLimit { churn } => write!(
+                f,
+                "lifetime value from the constant-churn limit ({:.1}% churn per period): the retention fit has no finite maximum",
+                churn * 100.0
+            ),
         }
     }
 }
@@ -206,9 +217,15 @@ impl FitAssessment {
             _ => 0.0,
         };
         dims.sort_by(|a, b| effect(b).total_cmp(&effect(a)));
+        let limit = self
+            .lifetime_value
+            .as_ref()
+            .and_then(|l| l.constant_churn)
+            .map(|churn| Reason::ConstantChurnLimit { churn });
         self.guardrails
             .iter()
             .map(|g| Reason::Guardrail(*g))
+            .chain(limit)
             .chain(
                 self.classification
                     .signals

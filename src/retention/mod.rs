@@ -70,6 +70,10 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Problem, Result};
 use crate::money::Money;
 
+mod period;
+
+pub use period::{Curve, RetentionModel, MAX_PERIOD_MONTHS};
+
 /// The largest value accepted for `alpha` and `beta`.
 ///
 /// Beyond it the model cannot be told apart from a plain geometric one (every customer churns
@@ -654,6 +658,15 @@ impl ShiftedBetaGeometric {
                 log_likelihood: run.log_likelihood,
             });
         }
+        // At the upper bound of the search the likelihood has no finite maximum: it climbs
+        // toward the constant-churn model, which is the estimate.
+        let outcome = if run.x.iter().any(|&v| v >= hi) {
+            FitOutcome::ConstantChurnLimit {
+                churn: alpha / (alpha + beta),
+            }
+        } else {
+            FitOutcome::Maximum
+        };
         Ok(Fit {
             model: ShiftedBetaGeometric::new(alpha, beta)?,
             log_likelihood: run.log_likelihood,
@@ -661,6 +674,7 @@ impl ShiftedBetaGeometric {
             converged: run.converged,
             gradient_norm: run.gradient_norm,
             at_bound: run.at_bound,
+            outcome,
             customers: tally.customers,
             periods: tally.periods,
         })
@@ -1073,36 +1087,80 @@ pub struct Fit {
     /// Whether a parameter sits at a bound of the search range `[1e-6, 1e6]`: the data show no
     /// (or extreme) heterogeneity and the likelihood keeps rising toward the bound.
     pub at_bound: bool,
+    /// What the estimate is: a maximum of the likelihood, or the constant-churn limit the
+    /// likelihood climbs toward without a finite maximum.
+    pub outcome: FitOutcome,
     /// Customers in cohorts observed for at least one period.
     pub customers: u64,
     /// The oldest cohort's age, in periods.
     pub periods: u32,
 }
 
+/// What a fit found.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "outcome")]
+pub enum FitOutcome {
+    /// A maximum of the likelihood at finite parameters (possibly with a parameter at the
+    /// lower bound of the search range: extreme heterogeneity, flagged in [`Fit::at_bound`]).
+    Maximum,
+    /// No finite maximum: the likelihood keeps rising as `alpha` or `beta` grow, toward the
+    /// constant-churn model (every customer churns with the same probability). The estimate
+    /// is that limit, with this churn probability per period; [`Fit::model`] holds the
+    /// parameters where the search stopped and should not be read as estimates.
+    ConstantChurnLimit {
+        /// The churn probability per period, `alpha / (alpha + beta)` at the bound.
+        churn: f64,
+    },
+}
+
+impl Fit {
+    /// The fitted model as a [`RetentionModel`] whose periods last `period_months`: the sBG
+    /// model for a [`FitOutcome::Maximum`], the constant-churn model for a
+    /// [`FitOutcome::ConstantChurnLimit`].
+    ///
+    /// # Errors
+    ///
+    /// [`RetentionError::InvalidParameter`] for a period outside 1..=[`MAX_PERIOD_MONTHS`].
+    pub fn retention_model(
+        &self,
+        period_months: u32,
+    ) -> std::result::Result<RetentionModel, RetentionError> {
+        match self.outcome {
+            FitOutcome::ConstantChurnLimit { churn } => {
+                RetentionModel::constant_churn(churn, period_months)
+            }
+            FitOutcome::Maximum => RetentionModel::new(self.model, period_months),
+        }
+    }
+}
+
 /// Retention models by segment (contract type, plan, region), with a default for segments
-/// without their own model.
+/// without their own model. Each model carries its period length.
 ///
 /// Segment names are compared exactly; iteration is in name order.
 ///
 /// ```
-/// use custfit::retention::{RetentionModels, ShiftedBetaGeometric};
-/// let models = RetentionModels::new(ShiftedBetaGeometric::new(0.7, 1.2)?)
-///     .with_segment("enterprise", ShiftedBetaGeometric::new(1.5, 6.0)?);
-/// assert_eq!(models.get("enterprise").alpha(), 1.5);
-/// assert_eq!(models.get("self-serve").alpha(), 0.7); // the default
-/// assert!(models.segment("self-serve").is_none());
+/// use custfit::retention::{RetentionModel, RetentionModels, ShiftedBetaGeometric};
+/// let annual = RetentionModel::new(ShiftedBetaGeometric::new(0.7, 1.2)?, 12)?;
+/// let monthly = RetentionModel::new(ShiftedBetaGeometric::new(1.5, 6.0)?, 1)?;
+/// let models = RetentionModels::new(annual).with_segment("self-serve", monthly);
+/// assert_eq!(models.get("self-serve").period_months(), 1);
+/// assert_eq!(models.get("enterprise").period_months(), 12); // the default
+/// assert!(models.segment("enterprise").is_none());
 /// # Ok::<(), custfit::retention::RetentionError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RetentionModels {
-    default: ShiftedBetaGeometric,
+    default: RetentionModel,
     #[serde(default)]
-    segments: BTreeMap<String, ShiftedBetaGeometric>,
+    segments: BTreeMap<String, RetentionModel>,
 }
 
 impl RetentionModels {
     /// Models with only a default.
-    pub fn new(default: ShiftedBetaGeometric) -> Self {
+    pub fn new(default: RetentionModel) -> Self {
         RetentionModels {
             default,
             segments: BTreeMap::new(),
@@ -1110,7 +1168,8 @@ impl RetentionModels {
     }
 
     /// Add (or replace) the model of a segment.
-    pub fn with_segment(mut self, segment: impl Into<String>, model: ShiftedBetaGeometric) -> Self {
+    #[must_use]
+    pub fn with_segment(mut self, segment: impl Into<String>, model: RetentionModel) -> Self {
         self.insert(segment, model);
         self
     }
@@ -1119,28 +1178,28 @@ impl RetentionModels {
     pub fn insert(
         &mut self,
         segment: impl Into<String>,
-        model: ShiftedBetaGeometric,
-    ) -> Option<ShiftedBetaGeometric> {
+        model: RetentionModel,
+    ) -> Option<RetentionModel> {
         self.segments.insert(segment.into(), model)
     }
 
     /// The model of a segment, or the default when the segment has none.
-    pub fn get(&self, segment: &str) -> &ShiftedBetaGeometric {
+    pub fn get(&self, segment: &str) -> &RetentionModel {
         self.segments.get(segment).unwrap_or(&self.default)
     }
 
     /// The model of a segment, without falling back to the default.
-    pub fn segment(&self, segment: &str) -> Option<&ShiftedBetaGeometric> {
+    pub fn segment(&self, segment: &str) -> Option<&RetentionModel> {
         self.segments.get(segment)
     }
 
     /// The default model.
-    pub fn default_model(&self) -> &ShiftedBetaGeometric {
+    pub fn default_model(&self) -> &RetentionModel {
         &self.default
     }
 
     /// Segments with their own model, in name order.
-    pub fn segments(&self) -> impl Iterator<Item = (&str, &ShiftedBetaGeometric)> {
+    pub fn segments(&self) -> impl Iterator<Item = (&str, &RetentionModel)> {
         self.segments.iter().map(|(k, v)| (k.as_str(), v))
     }
 }
@@ -1581,8 +1640,8 @@ fn newton(tally: &Tally, start: [f64; 2], max_iterations: u32, lo: f64, hi: f64)
         }
         match next {
             Some(candidate) => x = candidate,
-            // No measurable progress: at the optimum up to rounding if the gradient is small.
-            None => return finish(gradient_norm <= 1e3 * tolerance, iterations),
+            // No measurable progress: converged only if the documented stop rule holds.
+            None => return finish(gradient_norm <= tolerance, iterations),
         }
     }
 }
