@@ -305,9 +305,16 @@ impl Money {
     }
 }
 
+/// At least the currency's decimals (`"120000.00 EUR"`, `"3 JPY"`, `"1.500 KWD"`), and every
+/// decimal the amount has beyond them, so that the text reads back to the same amount.
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.amount, self.currency)
+        let mut amount = self.amount;
+        let minor = self.currency.minor_units();
+        if amount.scale() < minor {
+            amount.rescale(minor);
+        }
+        write!(f, "{} {}", amount, self.currency)
     }
 }
 

@@ -166,7 +166,7 @@ fn whale_curve_and_concentration_by_hand() {
         c("c", "200", "3.8"),
     ]);
     let profits: Vec<String> = report.rows.iter().map(|r| r.profit.to_string()).collect();
-    assert_eq!(profits, ["300.0 USD", "100.0 USD", "-200.0 USD"]);
+    assert_eq!(profits, ["300.00 USD", "100.00 USD", "-200.00 USD"]);
     let w = report.whale_curve(100);
     assert_eq!(w.total_profit, usd("200"));
     assert_eq!(w.peak_profit, usd("400"));

@@ -164,7 +164,7 @@ impl RoleHours {
 /// use custfit::{CapacityCostRate, Hours, Money};
 /// use rust_decimal::Decimal;
 /// let rate = CapacityCostRate::new("600000 USD".parse()?, Hours::new(Decimal::from(10_000))?)?;
-/// assert_eq!(rate.rate().to_string(), "60 USD");
+/// assert_eq!(rate.rate().to_string(), "60.00 USD");
 /// assert_eq!(rate.activity_cost(Hours::new(Decimal::new(75, 2))?)?.to_string(), "45.00 USD");
 /// let usage = rate.usage([(Decimal::new(75, 2), 8_000), (Decimal::new(35, 1), 400), (Decimal::from(3), 450)])?;
 /// assert_eq!(usage.used_hours, Decimal::from(8_750));
@@ -384,6 +384,17 @@ pub struct CostModelConfig {
     pub cogs_per_usage_unit: Money,
     /// Months over which an implementation's cost is spread from go-live (at least 1).
     pub implementation_amortisation_months: u32,
+    /// Months over which one-time revenue (set-up fees) is recognised, like implementation
+    /// cost is amortised. `None` (the default) counts it in full in the period it was billed.
+    ///
+    /// When set, the one-time revenue of the period is taken as billed on the customer-since
+    /// date when that falls in the period, else on the period's first day; the share of the
+    /// window's days that fall in the period is recognised (rounded to the minor unit), the
+    /// rest is [`CostToServe::deferred_revenue`]. Only this period's billing is on the record:
+    /// revenue deferred into it by earlier periods is not (add it to recurring revenue if you
+    /// track it).
+    #[serde(default)]
+    pub one_time_revenue_amortisation_months: Option<u32>,
     /// Yearly cost of keeping one custom feature alive (prorated by the days of the period).
     pub custom_feature_upkeep_per_year: Money,
     /// Cost of one escalation beyond the executive hours recorded (meetings, reports, credits).
@@ -415,6 +426,7 @@ impl Default for CostModelConfig {
             cogs_share_of_revenue: Share::new(Decimal::new(12, 2)).unwrap_or(Share::ZERO),
             cogs_per_usage_unit: usd(0),
             implementation_amortisation_months: 24,
+            one_time_revenue_amortisation_months: None,
             custom_feature_upkeep_per_year: usd(600_000),
             cost_per_escalation: usd(50_000),
             overhead_share: Share::new(Decimal::new(10, 2)).unwrap_or(Share::ZERO),
@@ -523,6 +535,15 @@ impl CostModel {
                 },
             ));
         }
+        if config.one_time_revenue_amortisation_months == Some(0) {
+            return Err(Error::config(
+                "one_time_revenue_amortisation_months",
+                Problem::OutOfRange {
+                    value: "0".into(),
+                    allowed: "1.. or none".into(),
+                },
+            ));
+        }
         let per_hour = config.rates.map(|_, r| r.per_hour());
         Ok(CostModel { config, per_hour })
     }
@@ -601,6 +622,8 @@ pub enum CostItem {
         /// Their severity.
         severity: Severity,
     },
+    /// Support hours not tied to tickets (chat, calls), at the support rate.
+    SupportTime,
     /// Support hours reserved by the SLA, at the support rate.
     SlaStandby,
     /// Engineering hours on customer-specific work.
@@ -626,6 +649,7 @@ impl CostItem {
         match self {
             CostItem::SupportHours { .. }
             | CostItem::SupportTickets { .. }
+            | CostItem::SupportTime
             | CostItem::SlaStandby => Some(Role::Support),
             CostItem::Engineering | CostItem::CustomFeatureUpkeep => Some(Role::Engineering),
             CostItem::CustomerSuccess => Some(Role::Success),
@@ -646,6 +670,7 @@ impl CostItem {
             CostItem::SupportTickets { severity } => {
                 format!("cost.support_tickets.{}", severity.as_str())
             }
+            CostItem::SupportTime => "cost.support_time".into(),
             CostItem::SlaStandby => "cost.sla_standby".into(),
             CostItem::Engineering => "cost.engineering".into(),
             CostItem::CustomerSuccess => "cost.customer_success".into(),
@@ -669,6 +694,7 @@ impl fmt::Display for CostItem {
             CostItem::SupportTickets { severity } => {
                 write!(f, "support, {} tickets (per ticket)", severity.as_str())
             }
+            CostItem::SupportTime => f.write_str("support, not tied to tickets"),
             CostItem::SlaStandby => f.write_str("SLA standby"),
             CostItem::Engineering => f.write_str("engineering"),
             CostItem::CustomerSuccess => f.write_str("customer success"),
@@ -716,8 +742,12 @@ pub struct CostToServe {
     pub lines: Vec<CostLine>,
     /// Sum of the lines.
     pub total: Money,
-    /// Revenue over the period (recurring plus one-time).
+    /// Revenue over the period: recurring plus the one-time revenue recognised in it.
     pub revenue: Money,
+    /// One-time revenue billed in the period but recognised in later ones; `None` unless the
+    /// model amortises one-time revenue.
+    #[serde(default = "Option::default", skip_serializing_if = "Option::is_none")]
+    pub deferred_revenue: Option<Money>,
     /// Revenue minus total cost.
     pub gross_margin: Money,
     /// Gross margin over revenue (rounded to six places); `None` with zero revenue.
@@ -825,7 +855,7 @@ impl<'a> CostBuilder<'a> {
         let config = &model.config;
         let customer = self.customer;
         let activity = customer.activity();
-        let revenue = customer.revenue();
+        let (revenue, deferred_revenue) = self.recognised_revenue()?;
 
         self.line(
             CostItem::CogsShareOfRevenue,
@@ -852,6 +882,11 @@ impl<'a> CostBuilder<'a> {
                 )?,
             }
         }
+        self.hourly(
+            Role::Support,
+            CostItem::SupportTime,
+            activity.support_hours.get(),
+        )?;
         if let Some(sla) = customer.contract().map(|c| c.sla()) {
             // Standby hours per month, over the days of the period: hours x 12 x days / 365.
             let item = CostItem::SlaStandby;
@@ -910,10 +945,55 @@ impl<'a> CostBuilder<'a> {
             lines: self.lines,
             total,
             revenue,
+            deferred_revenue,
             gross_margin,
             margin,
             hours: self.hours.map(|_, h| h.normalize()),
         })
+    }
+
+    /// Revenue recognised in the period, and the one-time revenue deferred beyond it.
+    fn recognised_revenue(&self) -> Result<(Money, Option<Money>)> {
+        let customer = self.customer;
+        let revenue = customer.revenue();
+        let one_time = customer.one_time_revenue();
+        let Some(months) = self.model.config.one_time_revenue_amortisation_months else {
+            return Ok((revenue, None));
+        };
+        if one_time.is_zero() {
+            return Ok((revenue, None));
+        }
+        let period = customer.period();
+        let field = "revenue.one_time_recognised";
+        let fail = |rule: &str| {
+            Error::arithmetic(
+                Some(customer.id()),
+                field,
+                Problem::Rule { rule: rule.into() },
+            )
+        };
+        let billed = customer
+            .customer_since()
+            .filter(|d| *d >= period.start() && *d <= period.end())
+            .unwrap_or(period.start());
+        let window_end = billed
+            .checked_add_months(Months::new(months))
+            .and_then(|d| d.checked_sub_days(Days::new(1)))
+            .ok_or_else(|| fail("recognition window leaves the supported date range"))?;
+        let window = (window_end - billed).num_days() + 1;
+        let overlap = period.overlap_days(billed, window_end);
+        let recognised = one_time
+            .checked_mul(Decimal::from(overlap))
+            .and_then(|m| m.checked_div(Decimal::from(window)))
+            .map(Money::round)
+            .map_err(|e| Error::arithmetic(Some(customer.id()), field, e))?;
+        let deferred = one_time
+            .checked_sub(recognised)
+            .map_err(|e| Error::arithmetic(Some(customer.id()), field, e))?;
+        let revenue = revenue
+            .checked_sub(deferred)
+            .map_err(|e| Error::arithmetic(Some(customer.id()), "revenue", e))?;
+        Ok((revenue, Some(deferred)))
     }
 
     /// Spread the implementation's cost evenly over the days of the amortisation window and
@@ -957,7 +1037,7 @@ impl<'a> CostBuilder<'a> {
         // add up to more or less than the implementation cost.
         let window = Decimal::from(window_days);
         let daily = total / window;
-        let hours = implementation.hours.get() * Decimal::from(overlap) / window;
+        let hours = self.mul(item, implementation.hours.get(), Decimal::from(overlap))? / window;
         self.add_hours(Role::Implementation, item, round_dp(hours, QUANTITY_DP))?;
         self.line(item, Decimal::from(overlap), daily)
     }

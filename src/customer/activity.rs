@@ -181,6 +181,10 @@ pub struct Activity {
     /// Support tickets by severity.
     #[serde(default)]
     pub tickets: Vec<TicketGroup>,
+    /// Support hours not tied to tickets (chat, calls, office hours), priced at the support
+    /// rate as a line of their own.
+    #[serde(default)]
+    pub support_hours: Hours,
     /// Engineering hours on work for this customer alone (custom integrations, one-off fixes).
     #[serde(default)]
     pub engineering_hours: Hours,
@@ -210,6 +214,7 @@ impl Activity {
         Activity {
             period,
             tickets: Vec::new(),
+            support_hours: Hours::ZERO,
             engineering_hours: Hours::ZERO,
             success_hours: Hours::ZERO,
             executive_hours: Hours::ZERO,

@@ -66,6 +66,7 @@ pub struct CustomerBuilder {
     /// Whether a setter of one part of the activity was used (conflicts with `activity`).
     pub(super) activity_parts: bool,
     pub(super) tickets: Vec<TicketGroup>,
+    pub(super) support_hours: Hours,
     pub(super) engineering_hours: Hours,
     pub(super) success_hours: Hours,
     pub(super) executive_hours: Hours,
@@ -123,6 +124,7 @@ impl CustomerBuilder {
             activity: None,
             activity_parts: false,
             tickets: Vec::new(),
+            support_hours: Hours::ZERO,
             engineering_hours: Hours::ZERO,
             success_hours: Hours::ZERO,
             executive_hours: Hours::ZERO,
@@ -290,6 +292,11 @@ impl CustomerBuilder {
         self
     }
     /// Engineering hours on customer-specific work.
+    /// Support hours not tied to tickets (chat, calls), priced at the support rate.
+    pub fn support_hours(self, hours: Decimal) -> Self {
+        self.hours("activity.support_hours", hours, |b, h| b.support_hours = h)
+    }
+    /// Engineering hours on work for this customer alone.
     pub fn engineering_hours(self, hours: Decimal) -> Self {
         self.hours("activity.engineering_hours", hours, |b, h| {
             b.engineering_hours = h
@@ -493,6 +500,7 @@ impl CustomerBuilder {
                     period: AssessmentPeriod::new(start, end)
                         .map_err(|e| fail(e.within("activity")))?,
                     tickets: self.tickets,
+                    support_hours: self.support_hours,
                     engineering_hours: self.engineering_hours,
                     success_hours: self.success_hours,
                     executive_hours: self.executive_hours,

@@ -43,7 +43,7 @@ use crate::money::{Currency, Money};
 ///     .recurring_revenue(Decimal::new(120_000, 0))
 ///     .engineering_hours(Decimal::new(40, 0))
 ///     .build()?;
-/// assert_eq!(c.revenue().to_string(), "120000 EUR");
+/// assert_eq!(c.revenue().to_string(), "120000.00 EUR");
 /// # Ok::<(), custfit::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -92,6 +92,8 @@ struct ActivityRepr {
     #[serde(default)]
     tickets: Vec<TicketRepr>,
     #[serde(default)]
+    support_hours: Decimal,
+    #[serde(default)]
     engineering_hours: Decimal,
     #[serde(default)]
     success_hours: Decimal,
@@ -149,6 +151,7 @@ impl TryFrom<CustomerRepr> for Customer {
             .currency(&r.currency)
             .period(a.period.start, a.period.end)
             .stage(r.stage)
+            .support_hours(a.support_hours)
             .engineering_hours(a.engineering_hours)
             .success_hours(a.success_hours)
             .executive_hours(a.executive_hours)

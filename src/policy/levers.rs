@@ -374,10 +374,13 @@ impl LeverPlan {
         let is_support = |i: &CostItem| {
             matches!(
                 i,
-                CostItem::SupportHours { .. } | CostItem::SupportTickets { .. }
+                CostItem::SupportHours { .. }
+                    | CostItem::SupportTickets { .. }
+                    | CostItem::SupportTime
             )
         };
-        let is_support_hours = |i: &CostItem| matches!(i, CostItem::SupportHours { .. });
+        let is_support_hours =
+            |i: &CostItem| matches!(i, CostItem::SupportHours { .. } | CostItem::SupportTime);
         let (support, support_hours) = (line_sum(&is_support), line_quantity(&is_support_hours));
         // Version and boundaries both cut support: boundaries apply to what the move leaves.
         let mut remaining = Decimal::ONE;

@@ -1,0 +1,113 @@
+//! Support time not tied to tickets, the recognition of one-time revenue, and extreme
+//! amounts in the cost model.
+
+mod common;
+
+use common::*;
+use custfit::{CostItem, CostModel, Role};
+
+#[test]
+fn support_time_without_tickets_is_a_line_of_its_own() {
+    let c = base("chat")
+        .recurring_revenue(dec("10000"))
+        .support_hours(dec("12.5"))
+        .build()
+        .unwrap();
+    let cts = simple_model().cost_to_serve(&c).unwrap();
+    let line = cts
+        .lines
+        .iter()
+        .find(|l| l.item == CostItem::SupportTime)
+        .expect("a support-time line");
+    assert_eq!(
+        line.to_string(),
+        "support, not tied to tickets: 12.5 x 50 = 625.00 USD"
+    );
+    assert_eq!(line.item.role(), Some(Role::Support));
+    assert_eq!(cts.hours.support, dec("12.5"));
+    // The same from JSON, with no ticket at all.
+    let json = serde_json::json!({
+        "id": "chat", "name": "Chat", "currency": "USD", "stage": "active", "customer_since": "2023-01-01",
+        "recurring_revenue": "10000 USD",
+        "activity": { "period": { "start": "2025-01-01", "end": "2025-12-31" }, "support_hours": "12.5" }
+    });
+    let from_json: custfit::Customer = serde_json::from_value(json).unwrap();
+    assert_eq!(from_json.activity().support_hours.get(), dec("12.5"));
+    // The support levers count it: clear support boundaries save a share of it.
+    let a = assessor().assess(&c, as_of()).unwrap();
+    let plan = custfit::LeverPlan::new(&c, &a.cost, &simple_model(), &Default::default()).unwrap();
+    let boundaries = plan
+        .levers
+        .iter()
+        .find(|l| l.kind == custfit::LeverKind::SupportBoundaries)
+        .expect("support boundaries");
+    // 15 % of 625.00 = 93.75, no overhead in the simple model.
+    assert_eq!(boundaries.margin_gain, usd("93.75"));
+    assert_eq!(boundaries.hours_freed.support, dec("1.88"));
+}
+
+fn amortising(months: Option<u32>) -> CostModel {
+    let mut config = simple_model().config().clone();
+    config.one_time_revenue_amortisation_months = months;
+    CostModel::new(config).unwrap()
+}
+
+#[test]
+fn one_time_revenue_is_recognised_over_the_configured_months() {
+    // Signed 2025-07-01 with a 12,000 set-up fee: recognised over 12 months, 184 of its 365
+    // days fall in 2025: 12,000 × 184 / 365 = 6,049.32; 5,950.68 is deferred.
+    let c = base("setup")
+        .customer_since(d(2025, 7, 1))
+        .recurring_revenue(dec("30000"))
+        .one_time_revenue(dec("12000"))
+        .build()
+        .unwrap();
+    let full = amortising(None).cost_to_serve(&c).unwrap();
+    assert_eq!(full.revenue, usd("42000"));
+    assert_eq!(full.deferred_revenue, None);
+    let spread = amortising(Some(12)).cost_to_serve(&c).unwrap();
+    assert_eq!(spread.revenue, usd("36049.32"));
+    assert_eq!(spread.deferred_revenue, Some(usd("5950.68")));
+    // COGS follows the revenue recognised.
+    let cogs = |cts: &custfit::CostToServe| {
+        cts.lines
+            .iter()
+            .find(|l| l.item == CostItem::CogsShareOfRevenue)
+            .unwrap()
+            .amount
+    };
+    assert_eq!(cogs(&spread), usd("3604.93"));
+    assert!(spread.gross_margin.amount() < full.gross_margin.amount());
+    // Billed before the period (an older customer): taken as billed on the period's first
+    // day; a 3-month window lies inside the period and is recognised in full.
+    let old = base("old")
+        .recurring_revenue(dec("30000"))
+        .one_time_revenue(dec("1000"))
+        .build()
+        .unwrap();
+    let three = amortising(Some(3)).cost_to_serve(&old).unwrap();
+    assert_eq!(three.revenue, usd("31000"));
+    assert_eq!(three.deferred_revenue, Some(usd("0")));
+    // Zero months is refused.
+    let mut config = simple_model().config().clone();
+    config.one_time_revenue_amortisation_months = Some(0);
+    assert_eq!(
+        CostModel::new(config).unwrap_err().to_string(),
+        "configuration field `one_time_revenue_amortisation_months`: must lie in 1.. or none, got 0"
+    );
+}
+
+#[test]
+fn huge_implementation_hours_are_an_error_not_a_panic() {
+    let c = base("huge")
+        .recurring_revenue(dec("1000"))
+        .implementation(rust_decimal::Decimal::MAX, d(2025, 1, 1), None)
+        .build()
+        .unwrap();
+    let err = simple_model().cost_to_serve(&c).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("customer `huge`: computing `cost.implementation`"),
+        "{err}"
+    );
+}
