@@ -263,6 +263,23 @@ fn print_portfolio(report: &PortfolioReport, unreadable: &[String]) {
     );
     section("by account owner (who carries the load)", &report.by_owner);
     section("by segment", &report.by_segment);
+    let churned = &report.churned;
+    println!(
+        "lost to churn        {} customers, revenue {}, margin {}",
+        churned.customers,
+        whole(churned.revenue),
+        whole(churned.margin)
+    );
+    for (label, map) in [
+        ("  by segment", &report.churned_by_segment),
+        ("  by channel", &report.churned_by_channel),
+    ] {
+        let parts: Vec<String> = map
+            .iter()
+            .map(|(k, v)| format!("{k} {} ({})", v.customers, whole(v.revenue)))
+            .collect();
+        println!("{label:<20} {}", parts.join(", "));
+    }
     println!("account groups");
     for (parent, g) in &report.groups {
         println!(

@@ -307,3 +307,91 @@ fn a_subsidiary_is_not_let_go_when_its_group_is_unknown() {
     assert_eq!(r.rule(), Some(Rule::GroupImpactUnknown));
     assert!(r.group_impact.is_none());
 }
+
+/// A parent account that is itself a customer is part of its own group: the group margin a
+/// subsidiary's exit plan shows includes it, in any sharding.
+#[test]
+fn a_parent_that_is_a_customer_is_in_its_group() {
+    let customers = [
+        healthy("P")
+            .recurring_revenue(dec("200000"))
+            .build()
+            .unwrap(),
+        healthy("p-a").parent("P").build().unwrap(),
+        dog("p-loss")
+            .parent("P")
+            .contract(custfit::Contract::builder(d(2025, 4, 1), d(2026, 3, 31)))
+            .build()
+            .unwrap(),
+    ];
+    let impacts = |threads: usize, order: &[usize]| {
+        let ordered: Vec<Customer> = order.iter().map(|i| customers[*i].clone()).collect();
+        let recs = std::sync::Mutex::new(Vec::new());
+        let report = analyzer()
+            .analyze_slice(&ordered, as_of(), threads, &|_, r| {
+                recs.lock().unwrap().push(r.clone())
+            })
+            .unwrap();
+        let impact = recs
+            .into_inner()
+            .unwrap()
+            .into_iter()
+            .find(|r| r.customer.as_str() == "p-loss")
+            .and_then(|r| r.group_impact)
+            .expect("the subsidiary's group impact");
+        (report, impact)
+    };
+    let (report, impact) = impacts(1, &[0, 1, 2]);
+    let revenue: rust_decimal::Decimal = report.rows.iter().map(|r| r.revenue.amount()).sum();
+    let margin: rust_decimal::Decimal = report.rows.iter().map(|r| r.profit.amount()).sum();
+    assert_eq!(impact.group.members, 3);
+    assert_eq!(impact.group.revenue.amount(), revenue);
+    assert_eq!(impact.group.margin.amount(), margin);
+    let group = &report.groups[&custfit::CustomerId::new("P").unwrap()];
+    assert_eq!(group.tally.customers, 3);
+    assert_eq!(group.tally.revenue.amount(), revenue);
+    // The parent in another shard than its subsidiaries, in another order: the same.
+    for (threads, order) in [(3, [2, 1, 0]), (2, [1, 2, 0])] {
+        let (again, impact_again) = impacts(threads, &order);
+        assert_eq!(impact_again, impact);
+        assert_eq!(again.groups, report.groups);
+    }
+}
+
+/// Churned customers count in the churn figures — revenue and margin lost, by segment and
+/// channel — the same in any sharding.
+#[test]
+fn churn_figures_by_segment_and_channel() {
+    let churned = |id: &str, segment: &str, channel: &str| {
+        healthy(id)
+            .segment(segment)
+            .acquisition_channel(channel)
+            .stage(custfit::LifecycleStage::Churned)
+            .build()
+            .unwrap()
+    };
+    let customers = vec![
+        churned("c1", "smb", "outbound"),
+        churned("c2", "smb", "inbound"),
+        churned("c3", "enterprise", "outbound"),
+        healthy("live").build().unwrap(),
+    ];
+    let one = analyzer()
+        .analyze_slice(&customers, as_of(), 1, &|_, _| {})
+        .unwrap();
+    assert_eq!(one.churned.customers, 3);
+    let lost: rust_decimal::Decimal = one
+        .rows
+        .iter()
+        .filter(|r| r.id.as_str().starts_with('c'))
+        .map(|r| r.revenue.amount())
+        .sum();
+    assert_eq!(one.churned.revenue.amount(), lost);
+    assert_eq!(one.churned_by_segment["smb"].customers, 2);
+    assert_eq!(one.churned_by_channel["outbound"].customers, 2);
+    assert_eq!(one.by_action[&Action::LookBack].customers, 3);
+    let sharded = analyzer()
+        .analyze_slice(&customers, as_of(), 3, &|_, _| {})
+        .unwrap();
+    assert_eq!(sharded, one);
+}

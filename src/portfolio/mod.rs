@@ -23,7 +23,7 @@ use crate::assessment::inputs::Dimension;
 use crate::assessment::scoring::ScoringStrategy;
 use crate::assessment::{AssessmentContext, Assessor, FitAssessment, FitClass, Quadrant};
 use crate::cost::RoleHours;
-use crate::customer::{Customer, CustomerId};
+use crate::customer::{Customer, CustomerId, LifecycleStage};
 use crate::error::{check_range, Error, Problem, Result};
 use crate::money::{Currency, Money};
 use crate::policy::recommendation::{
@@ -205,8 +205,12 @@ pub struct PortfolioFacts {
     pub typical_from_portfolio: bool,
     /// The systemic signal.
     pub systemic: SystemicSignal,
-    /// Account groups.
+    /// Account groups: their subsidiaries, and the parent's own record when it is a customer
+    /// (see [`PortfolioAnalyzer::include_parents`]).
     pub groups: BTreeMap<CustomerId, GroupTotals>,
+    /// Parents whose own record is in their group's totals.
+    #[serde(default)]
+    pub parents_included: BTreeSet<CustomerId>,
     /// Customers refused in phase 1.
     pub refused: BTreeSet<CustomerId>,
 }
@@ -362,6 +366,13 @@ pub struct PortfolioReport {
     pub by_owner: BTreeMap<String, Tally>,
     /// Account groups, by parent.
     pub groups: BTreeMap<CustomerId, GroupRollup>,
+    /// Churned customers: the revenue and margin of the period lost to churn (they are in
+    /// the totals too, as the period's figures).
+    pub churned: Tally,
+    /// Churned customers by segment: where churn comes from.
+    pub churned_by_segment: BTreeMap<String, Tally>,
+    /// Churned customers by acquisition channel.
+    pub churned_by_channel: BTreeMap<String, Tally>,
     /// Effect of the plan.
     pub plan: PlanEffect,
     /// One row per customer, by id.
@@ -437,6 +448,9 @@ impl PortfolioReport {
             by_channel: BTreeMap::new(),
             by_owner: BTreeMap::new(),
             groups: BTreeMap::new(),
+            churned: Tally::new(currency),
+            churned_by_segment: BTreeMap::new(),
+            churned_by_channel: BTreeMap::new(),
             plan: PlanEffect {
                 revenue_lost: Money::zero(currency),
                 revenue_gained: Money::zero(currency),
@@ -478,7 +492,24 @@ impl PortfolioReport {
         add_to(&mut self.by_segment, customer.segment(), &t, c)?;
         add_to(&mut self.by_channel, customer.acquisition_channel(), &t, c)?;
         add_to(&mut self.by_owner, customer.account_owner(), &t, c)?;
-        if let Some(parent) = customer.parent() {
+        if customer.stage() == LifecycleStage::Churned {
+            self.churned.merge(&t).map_err(arithmetic)?;
+            add_to(&mut self.churned_by_segment, customer.segment(), &t, c)?;
+            add_to(
+                &mut self.churned_by_channel,
+                customer.acquisition_channel(),
+                &t,
+                c,
+            )?;
+        }
+        // A parent account that is a customer belongs to its own group.
+        let group = customer.parent().or_else(|| {
+            self.facts
+                .parents_included
+                .contains(customer.id())
+                .then(|| customer.id())
+        });
+        if let Some(parent) = group {
             let g = self
                 .groups
                 .entry(parent.clone())
@@ -554,6 +585,9 @@ impl PortfolioReport {
         merge_maps(&mut self.by_segment, other.by_segment)?;
         merge_maps(&mut self.by_channel, other.by_channel)?;
         merge_maps(&mut self.by_owner, other.by_owner)?;
+        self.churned.merge(&other.churned).map_err(arithmetic)?;
+        merge_maps(&mut self.churned_by_segment, other.churned_by_segment)?;
+        merge_maps(&mut self.churned_by_channel, other.churned_by_channel)?;
         for (parent, g) in other.groups {
             match self.groups.get_mut(&parent) {
                 Some(mine) => {
@@ -954,8 +988,55 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
                 flagged: share > self.config.systemic_share_threshold,
             },
             groups: summary.groups.clone(),
+            parents_included: BTreeSet::new(),
             refused: summary.refused.clone(),
         }
+    }
+
+    /// Between the phases: add the own record of every parent account that is itself a
+    /// customer to its account group (its revenue, margin and one member). Phase 1 cannot know
+    /// which customers are parents — their subsidiaries may be in another shard — so this
+    /// looks the group keys up in one more pass over the records; only the parents are
+    /// priced. [`analyze`](Self::analyze) and [`analyze_slice`](Self::analyze_slice) call it;
+    /// call it yourself between [`facts`](Self::facts) and [`report`](Self::report) when you
+    /// run the phases apart (over every shard, in any order: each parent is added once).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Arithmetic`] when a group total overflows.
+    pub fn include_parents<I, C>(&self, facts: &mut PortfolioFacts, records: I) -> Result<()>
+    where
+        I: IntoIterator<Item = Result<C>>,
+        C: Borrow<Customer>,
+    {
+        if facts.groups.is_empty() {
+            return Ok(());
+        }
+        for record in records {
+            let Ok(c) = record else { continue };
+            let c: &Customer = c.borrow();
+            if facts.refused.contains(c.id()) || facts.parents_included.contains(c.id()) {
+                continue;
+            }
+            let Some(group) = facts.groups.get_mut(c.id()) else {
+                continue;
+            };
+            // A parent whose cost cannot be computed is refused in phase 1 already.
+            let Ok(cost) = self.assessor.cost_model().cost_to_serve(c) else {
+                continue;
+            };
+            add_group(
+                group,
+                &GroupTotals {
+                    parent: c.id().clone(),
+                    members: 1,
+                    revenue: cost.revenue,
+                    margin: cost.gross_margin,
+                },
+            )?;
+            facts.parents_included.insert(c.id().clone());
+        }
+        Ok(())
     }
 
     /// Phase 2 over records (owned or borrowed customers): assess and recommend each customer
@@ -1019,7 +1100,8 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     }
 
     /// Both phases over a source that can be opened twice (a database query, a file): `open`
-    /// is called once per phase.
+    /// is called once per phase, and once more between them when the portfolio has account
+    /// groups (to find the parents that are customers themselves).
     ///
     /// # Errors
     ///
@@ -1037,7 +1119,11 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     {
         let mut first = open();
         let summary = self.summarise(std::iter::from_fn(|| first.next_customer()), progress);
-        let facts = self.facts(&summary);
+        let mut facts = self.facts(&summary);
+        if !facts.groups.is_empty() {
+            let mut parents = open();
+            self.include_parents(&mut facts, std::iter::from_fn(|| parents.next_customer()))?;
+        }
         let mut second = open();
         let report = self.report(
             std::iter::from_fn(|| second.next_customer()),
@@ -1083,7 +1169,8 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         for s in summaries {
             summary.merge(s)?;
         }
-        let facts = self.facts(&summary);
+        let mut facts = self.facts(&summary);
+        self.include_parents(&mut facts, customers.iter().map(Ok))?;
         let reports: Vec<Result<PortfolioReport>> = std::thread::scope(|scope| {
             let facts = &facts;
             let handles: Vec<_> = shards
