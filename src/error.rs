@@ -202,6 +202,13 @@ pub enum Error {
         /// What is wrong with it.
         problem: Problem,
     },
+    /// More than one record of a portfolio has this customer id: every one of them is refused,
+    /// so that no record is silently dropped and the result does not depend on their order.
+    #[error("customer `{customer}`: the id appears in more than one record; every record with it is refused")]
+    DuplicateCustomer {
+        /// The repeated id.
+        customer: CustomerId,
+    },
     /// A data source failed to produce a record.
     #[error("data source, record {}: {message}", .record.as_deref().unwrap_or("(unknown)"))]
     Source {

@@ -119,8 +119,9 @@ pub struct PortfolioSummary {
     pub content_consumers: Vec<(CustomerId, f64)>,
     /// Account groups.
     pub groups: BTreeMap<CustomerId, GroupTotals>,
-    /// Customers refused in phase 1 (phase 2 skips them rather than report them twice).
-    pub refused: BTreeSet<CustomerId>,
+    /// The id of every record read, sorted: ids that repeat across the whole portfolio (in
+    /// any shard) are refused in phase 2.
+    pub ids: Vec<CustomerId>,
 }
 
 impl PortfolioSummary {
@@ -128,14 +129,18 @@ impl PortfolioSummary {
     ///
     /// # Errors
     ///
-    /// [`Error::Arithmetic`] when group totals overflow or mix currencies.
+    /// [`Error::Arithmetic`] when group totals or counts overflow, or amounts mix currencies.
     pub fn merge(&mut self, other: PortfolioSummary) -> Result<()> {
-        self.records += other.records;
+        self.records = self
+            .records
+            .checked_add(other.records)
+            .ok_or_else(|| Error::arithmetic(None, "portfolio.records", Problem::Overflow))?;
         self.bad_records.extend(other.bad_records);
         sort_bad(&mut self.bad_records);
         self.service_ratios.extend(other.service_ratios);
         self.content_consumers.extend(other.content_consumers);
-        self.refused.extend(other.refused);
+        let mine = std::mem::take(&mut self.ids);
+        self.ids = merge_sorted_by(mine, other.ids, |a, b| a.cmp(b));
         for (parent, g) in other.groups {
             match self.groups.get_mut(&parent) {
                 Some(mine) => add_group(mine, &g)?,
@@ -150,7 +155,10 @@ impl PortfolioSummary {
 
 fn add_group(into: &mut GroupTotals, other: &GroupTotals) -> Result<()> {
     let arithmetic = |e| Error::arithmetic(Some(&into.parent), "group", e);
-    into.members += other.members;
+    into.members = into
+        .members
+        .checked_add(other.members)
+        .ok_or_else(|| Error::arithmetic(Some(&into.parent), "group.members", Problem::Overflow))?;
     into.revenue = into
         .revenue
         .checked_add(other.revenue)
@@ -211,8 +219,9 @@ pub struct PortfolioFacts {
     /// Parents whose own record is in their group's totals.
     #[serde(default)]
     pub parents_included: BTreeSet<CustomerId>,
-    /// Customers refused in phase 1.
-    pub refused: BTreeSet<CustomerId>,
+    /// Ids found in more than one record: every record with one is refused
+    /// ([`Error::DuplicateCustomer`]), whatever the order or sharding.
+    pub duplicates: BTreeSet<CustomerId>,
 }
 
 /// Customers, money and hours of one slice of the portfolio.
@@ -252,7 +261,8 @@ impl Tally {
     }
 
     fn merge(&mut self, other: &Tally) -> std::result::Result<(), Problem> {
-        self.customers += other.customers;
+        let add = |a: u64, b: u64| a.checked_add(b).ok_or(Problem::Overflow);
+        self.customers = add(self.customers, other.customers)?;
         self.revenue = self.revenue.checked_add(other.revenue)?;
         self.cost = self.cost.checked_add(other.cost)?;
         self.margin = self.margin.checked_add(other.margin)?;
@@ -260,9 +270,9 @@ impl Tally {
             .hours
             .checked_add(&other.hours)
             .ok_or(Problem::Overflow)?;
-        self.bad_fit += other.bad_fit;
-        self.bad += other.bad;
-        self.offboard += other.offboard;
+        self.bad_fit = add(self.bad_fit, other.bad_fit)?;
+        self.bad = add(self.bad, other.bad)?;
+        self.offboard = add(self.offboard, other.offboard)?;
         Ok(())
     }
 }
@@ -461,6 +471,19 @@ impl PortfolioReport {
         }
     }
 
+    /// Whether `a`'s figures can be added to the totals without overflow (with bounded
+    /// inputs they always can).
+    fn fits(&self, a: &FitAssessment) -> Result<()> {
+        let arithmetic = |p| Error::arithmetic(Some(&a.customer), "portfolio.totals", p);
+        let mut probe = self.totals.clone();
+        let mut t = Tally::new(self.currency);
+        t.revenue = a.cost.revenue;
+        t.cost = a.cost.total;
+        t.margin = a.cost.gross_margin;
+        t.hours = a.cost.hours;
+        probe.merge(&t).map_err(arithmetic)
+    }
+
     fn add(&mut self, customer: &Customer, a: &FitAssessment, r: &Recommendation) -> Result<()> {
         let c = self.currency;
         let mut t = Tally::new(c);
@@ -576,7 +599,10 @@ impl PortfolioReport {
             ));
         }
         let arithmetic = |p| Error::arithmetic(None, "portfolio.merge", p);
-        self.records += other.records;
+        self.records = self
+            .records
+            .checked_add(other.records)
+            .ok_or_else(|| arithmetic(Problem::Overflow))?;
         self.bad_records.extend(other.bad_records);
         self.totals.merge(&other.totals).map_err(arithmetic)?;
         merge_maps(&mut self.by_quadrant, other.by_quadrant)?;
@@ -766,11 +792,20 @@ fn row_order(a: &CustomerRow, b: &CustomerRow) -> std::cmp::Ordering {
 
 /// Merge two row lists sorted by [`row_order`] into one.
 fn merge_sorted(a: Vec<CustomerRow>, b: Vec<CustomerRow>) -> Vec<CustomerRow> {
+    merge_sorted_by(a, b, row_order)
+}
+
+/// Merge two sorted lists in one pass.
+fn merge_sorted_by<T>(
+    a: Vec<T>,
+    b: Vec<T>,
+    order: impl Fn(&T, &T) -> std::cmp::Ordering,
+) -> Vec<T> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
     loop {
         let take_a = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => row_order(x, y) != std::cmp::Ordering::Greater,
+            (Some(x), Some(y)) => order(x, y) != std::cmp::Ordering::Greater,
             (Some(_), None) => true,
             (None, Some(_)) => false,
             (None, None) => break,
@@ -891,15 +926,17 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     {
         let mut s = PortfolioSummary::default();
         for record in records {
-            s.records += 1;
-            let summarised = record.and_then(|c| {
-                let c: &Customer = c.borrow();
-                self.summarise_one(c, &mut s).inspect_err(|_| {
-                    s.refused.insert(c.id().clone());
-                })
-            });
-            if let Err(e) = summarised {
-                s.bad_records.push(BadRecord::new(e));
+            s.records = s.records.saturating_add(1);
+            match record {
+                // Unreadable: refused here, once; phase 2 skips it.
+                Err(e) => s.bad_records.push(BadRecord::new(e)),
+                Ok(c) => {
+                    let c: &Customer = c.borrow();
+                    s.ids.push(c.id().clone());
+                    // A customer that cannot be priced adds nothing to the facts; phase 2
+                    // prices it again and refuses it then, so it is reported once.
+                    let _ = self.summarise_one(c, &mut s);
+                }
             }
             if let Some(p) = progress {
                 if s.records % PROGRESS_EVERY == 0 {
@@ -908,6 +945,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
             }
         }
         sort_bad(&mut s.bad_records);
+        s.ids.sort();
         s
     }
 
@@ -916,17 +954,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         let service = cost
             .sum_where(|i| i.role().is_some())
             .map_err(|e| Error::arithmetic(Some(c.id()), "cost.service", e))?;
-        if !cost.revenue.is_zero() {
-            let ratio = decimal_to_f64(service.amount()) / decimal_to_f64(cost.revenue.amount());
-            s.service_ratios.push(ratio);
-            let consumed = c
-                .behaviour()
-                .content_consumed
-                .is_some_and(|x| x.to_f64() >= self.config.content_consumed_min);
-            if consumed {
-                s.content_consumers.push((c.id().clone(), ratio));
-            }
-        }
+        // Everything that can fail comes first, so that a refused customer adds nothing.
         if let Some(parent) = c.parent() {
             let g = GroupTotals {
                 parent: parent.clone(),
@@ -939,6 +967,17 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
                 None => {
                     s.groups.insert(parent.clone(), g);
                 }
+            }
+        }
+        if !cost.revenue.is_zero() {
+            let ratio = decimal_to_f64(service.amount()) / decimal_to_f64(cost.revenue.amount());
+            s.service_ratios.push(ratio);
+            let consumed = c
+                .behaviour()
+                .content_consumed
+                .is_some_and(|x| x.to_f64() >= self.config.content_consumed_min);
+            if consumed {
+                s.content_consumers.push((c.id().clone(), ratio));
             }
         }
         Ok(())
@@ -972,7 +1011,13 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
             .filter(|(_, r)| *r >= heavy)
             .map(|(id, _)| id.clone())
             .collect();
-        let assessed = summary.records - summary.bad_records.len() as u64;
+        let duplicates: BTreeSet<CustomerId> = summary
+            .ids
+            .windows(2)
+            .filter(|w| w[0] == w[1])
+            .map(|w| w[0].clone())
+            .collect();
+        let assessed = summary.ids.len() as u64;
         let share = if assessed == 0 {
             0.0
         } else {
@@ -989,7 +1034,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
             },
             groups: summary.groups.clone(),
             parents_included: BTreeSet::new(),
-            refused: summary.refused.clone(),
+            duplicates,
         }
     }
 
@@ -1015,7 +1060,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         for record in records {
             let Ok(c) = record else { continue };
             let c: &Customer = c.borrow();
-            if facts.refused.contains(c.id()) || facts.parents_included.contains(c.id()) {
+            if facts.duplicates.contains(c.id()) || facts.parents_included.contains(c.id()) {
                 continue;
             }
             let Some(group) = facts.groups.get_mut(c.id()) else {
@@ -1066,13 +1111,18 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
             ..AssessmentContext::new(as_of)
         };
         for record in records {
-            // Records phase 1 refused are reported there.
+            // Unreadable records are reported by phase 1.
             let Ok(c) = record else { continue };
             let c: &Customer = c.borrow();
-            if facts.refused.contains(c.id()) {
+            report.records = report.records.saturating_add(1);
+            if facts.duplicates.contains(c.id()) {
+                report
+                    .bad_records
+                    .push(BadRecord::new(Error::DuplicateCustomer {
+                        customer: c.id().clone(),
+                    }));
                 continue;
             }
-            report.records += 1;
             let assessed = self.assessor.assess_with(c, &ctx).and_then(|a| {
                 let policy_ctx = PolicyContext::with_systemic(
                     facts.systemic.flagged
@@ -1083,10 +1133,14 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
                 Ok((a, r))
             });
             match assessed {
-                Ok((a, r)) => {
-                    sink(&a, &r);
-                    report.add(c, &a, &r)?;
-                }
+                // A customer whose figures would overflow the totals is refused on its own.
+                Ok((a, r)) => match report.fits(&a) {
+                    Ok(()) => {
+                        sink(&a, &r);
+                        report.add(c, &a, &r)?;
+                    }
+                    Err(e) => report.bad_records.push(BadRecord::new(e)),
+                },
                 Err(e) => report.bad_records.push(BadRecord::new(e)),
             }
             if let Some(p) = progress {

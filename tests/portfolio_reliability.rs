@@ -1,0 +1,187 @@
+//! Nothing is lost: duplicate ids are refused records, a record that fails in either phase is
+//! refused on its own, and the counts always add up — in any order and sharding.
+
+mod common;
+
+use common::*;
+use custfit::portfolio::{PortfolioAnalyzer, PortfolioConfig, PortfolioReport, PortfolioSummary};
+use custfit::source::IterSource;
+use custfit::{Customer, Error};
+use proptest::prelude::*;
+
+fn analyzer() -> PortfolioAnalyzer<custfit::scoring::WeightedScorecard, custfit::DefaultPolicy> {
+    PortfolioAnalyzer::new(assessor(), policy(), PortfolioConfig::default()).unwrap()
+}
+
+fn euro(id: &str) -> Customer {
+    Customer::builder(id, "Euro Ltd")
+        .currency("EUR")
+        .period(d(2025, 1, 1), d(2025, 12, 31))
+        .customer_since(d(2024, 1, 1))
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn two_records_with_one_id_are_both_refused_and_counted() {
+    // The old bug: one record refused in phase 1 (another currency), one valid, same id:
+    // records 2, assessed 0, refused 1 — a record lost.
+    let customers = vec![
+        euro("dup"),
+        healthy("dup").build().unwrap(),
+        healthy("ok").build().unwrap(),
+    ];
+    let report = analyzer()
+        .analyze_slice(&customers, as_of(), 2, &|_, _| {})
+        .unwrap();
+    assert_eq!(report.records, 3);
+    assert_eq!(report.totals.customers, 1);
+    assert_eq!(report.bad_records.len(), 2);
+    assert!(report.counts_add_up());
+    for bad in &report.bad_records {
+        assert_eq!(
+            bad.error,
+            Error::DuplicateCustomer {
+                customer: custfit::CustomerId::new("dup").unwrap()
+            }
+        );
+        assert_eq!(
+            bad.error.to_string(),
+            "customer `dup`: the id appears in more than one record; every record with it is refused"
+        );
+    }
+    assert!(report
+        .facts
+        .duplicates
+        .contains(&custfit::CustomerId::new("dup").unwrap()));
+}
+
+#[test]
+fn duplicates_across_shards_merged_apart_are_refused_too() {
+    let a = analyzer();
+    let shard1 = [healthy("x").build().unwrap(), healthy("y").build().unwrap()];
+    let shard2 = [healthy("x").build().unwrap()];
+    let mut summary = a.summarise(shard1.iter().map(Ok), None);
+    summary
+        .merge(a.summarise(shard2.iter().map(Ok), None))
+        .unwrap();
+    let facts = a.facts(&summary);
+    let mut report = a
+        .report(shard1.iter().map(Ok), &facts, as_of(), &|_, _| {}, None)
+        .unwrap();
+    report
+        .merge(
+            a.report(shard2.iter().map(Ok), &facts, as_of(), &|_, _| {}, None)
+                .unwrap(),
+        )
+        .unwrap();
+    let report = report.with_summary(summary);
+    assert_eq!(
+        (
+            report.records,
+            report.totals.customers,
+            report.bad_records.len()
+        ),
+        (3, 1, 2)
+    );
+    assert!(report.counts_add_up());
+}
+
+#[test]
+fn a_record_that_fails_in_phase_one_is_reported_once_by_phase_two() {
+    let customers = vec![healthy("a").build().unwrap(), euro("b")];
+    let report = analyzer()
+        .analyze_slice(&customers, as_of(), 1, &|_, _| {})
+        .unwrap();
+    assert_eq!((report.records, report.bad_records.len()), (2, 1));
+    assert_eq!(
+        report.bad_records[0].error.to_string(),
+        "customer `b`: field `currency`: is in EUR, expected USD"
+    );
+    // An unreadable record is refused by phase 1 and skipped by phase 2.
+    let records: Vec<custfit::Result<Customer>> = vec![
+        Ok(healthy("a").build().unwrap()),
+        Err(Error::Source {
+            record: Some("z".into()),
+            message: "unreadable".into(),
+        }),
+    ];
+    let report = analyzer()
+        .analyze(
+            || IterSource::new(records.clone().into_iter()),
+            as_of(),
+            &|_, _| {},
+            None,
+        )
+        .unwrap();
+    assert_eq!((report.records, report.bad_records.len()), (2, 1));
+    assert!(report.counts_add_up());
+}
+
+#[test]
+fn a_summary_whose_counts_overflow_is_an_error_not_a_wrap() {
+    let a = PortfolioSummary {
+        records: u64::MAX,
+        ..PortfolioSummary::default()
+    };
+    let mut b = PortfolioSummary {
+        records: 1,
+        ..PortfolioSummary::default()
+    };
+    assert!(b.merge(a).is_err());
+}
+
+fn mixed(ids: &[u8], euros: &[bool]) -> Vec<Customer> {
+    ids.iter()
+        .zip(euros)
+        .map(|(i, e)| {
+            let id = format!("c{i}");
+            if *e {
+                euro(&id)
+            } else {
+                healthy(&id).build().unwrap()
+            }
+        })
+        .collect()
+}
+
+fn run(customers: &[Customer], threads: usize) -> PortfolioReport {
+    analyzer()
+        .analyze_slice(customers, as_of(), threads, &|_, _| {})
+        .unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    /// Counts add up, duplicates are always reported, and the report is the same in every
+    /// order and sharding.
+    #[test]
+    fn nothing_is_lost_in_any_order_or_sharding(
+        ids in proptest::collection::vec(0u8..6, 1..10),
+        euros in proptest::collection::vec(prop::bool::weighted(0.2), 10),
+        threads in 1usize..4,
+        seed in any::<u64>(),
+    ) {
+        let customers = mixed(&ids, &euros);
+        let one = run(&customers, 1);
+        prop_assert!(one.counts_add_up());
+        prop_assert_eq!(one.records, customers.len() as u64);
+        let mut counts = std::collections::BTreeMap::new();
+        for c in &customers {
+            *counts.entry(c.id().clone()).or_insert(0) += 1;
+        }
+        for (id, n) in &counts {
+            let refused = one.bad_records.iter().filter(|b| b.error == Error::DuplicateCustomer { customer: id.clone() }).count();
+            prop_assert_eq!(refused, if *n > 1 { *n } else { 0 });
+        }
+        // Another order, another sharding: the same report.
+        let mut shuffled = customers.clone();
+        let len = shuffled.len();
+        for i in 0..len {
+            let j = (seed.rotate_left(i as u32) as usize + i) % len;
+            shuffled.swap(i, j);
+        }
+        prop_assert_eq!(run(&shuffled, threads), one);
+    }
+}
