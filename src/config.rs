@@ -36,6 +36,7 @@ use crate::portfolio::{PortfolioAnalyzer, PortfolioConfig};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct Config {
     /// The cost model: rates, shares, amortisation.
     pub cost_model: CostModelConfig,

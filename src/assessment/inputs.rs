@@ -115,6 +115,7 @@ impl fmt::Display for Dimension {
 
 /// One value per [`Dimension`].
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PerDimension<T> {
     /// Strategic alignment.
     pub strategic_alignment: T,

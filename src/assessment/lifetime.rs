@@ -34,6 +34,7 @@ pub enum SegmentKey {
 /// error naming the customer and the model, never a silent reinterpretation. Give such
 /// customers a model of their own term (by segment or plan).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LifetimeValueConfig {
     /// Retention models by segment or plan, with a default.
     pub models: RetentionModels,

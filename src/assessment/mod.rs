@@ -39,6 +39,7 @@ use segment::out_of_range;
 /// optionally, retention models for lifetime value.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct AssessmentConfig {
     /// The ideal customer profile.
     pub profile: IdealCustomerProfile,

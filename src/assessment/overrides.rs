@@ -49,6 +49,7 @@ pub struct Override {
 }
 
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct OverrideRepr {
     customer: CustomerId,
     target: OverrideTarget,

@@ -23,6 +23,7 @@ use crate::customer::Customer;
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct IdealCustomerProfile {
     /// Industries the go-to-market strategy targets.
     pub target_industries: Vec<String>,

@@ -143,6 +143,7 @@ impl fmt::Display for Rag {
 
 /// A grade band: scores from `min` up to the next band's `min` (exclusive).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GradeBand {
     /// Lowest score of the band, inclusive: a score exactly on a boundary gets the higher band.
     pub min: f64,
@@ -309,6 +310,7 @@ fn partial_new_customer_weights<'de, D: serde::Deserializer<'de>>(
 /// Configuration of the [`WeightedScorecard`]; plain serde data with documented defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct ScorecardConfig {
     /// Weights for customers whose stage has no entry in `weights_by_stage`. On the wire, a
     /// dimension left out keeps its default weight.

@@ -392,6 +392,7 @@ pub(crate) fn plural(n: u64, one: &'static str, many: &'static str) -> &'static 
 /// Dividing lines, class thresholds and guardrail thresholds; plain serde data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct SegmentationConfig {
     /// Margin ratio at or above which a customer counts as profitable (default 0.10).
     pub margin_line: f64,

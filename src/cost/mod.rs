@@ -78,6 +78,7 @@ impl fmt::Display for Role {
 
 /// One value per [`Role`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PerRole<T> {
     /// Support engineers.
     pub support: T,
@@ -181,6 +182,7 @@ pub struct CapacityCostRate {
 }
 
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct CapacityRepr {
     resource_cost: Money,
     practical_capacity: Hours,
@@ -343,6 +345,7 @@ impl HourlyRate {
 
 /// Cost of one ticket of each severity, used when a ticket group's handling hours are unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TicketCosts {
     /// Critical.
     pub critical: Money,
@@ -371,6 +374,7 @@ impl TicketCosts {
 /// The [`Default`] values are **examples** in USD, of the order a mid-sized B2B software
 /// company might see; replace them with your own rates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CostModelConfig {
     /// The one currency of every rate and of the customers it prices.
     pub currency: Currency,

@@ -28,6 +28,7 @@ pub struct AssessmentPeriod {
 }
 
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct PeriodRepr {
     start: NaiveDate,
     end: NaiveDate,
@@ -150,6 +151,7 @@ impl std::fmt::Display for Severity {
 /// otherwise it prices each ticket at the configured cost per ticket of that severity — never
 /// both for the same tickets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TicketGroup {
     /// Severity.
     pub severity: Severity,
@@ -163,6 +165,7 @@ pub struct TicketGroup {
 /// An implementation project, whose cost is amortised over the configured number of months
 /// from its go-live date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Implementation {
     /// Hours of implementation work, priced at the implementation rate.
     pub hours: Hours,
@@ -175,6 +178,7 @@ pub struct Implementation {
 
 /// What serving the customer took over the assessment period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Activity {
     /// The period these totals cover.
     pub period: AssessmentPeriod,

@@ -32,6 +32,7 @@ display_names! {
 /// `standby_hours_per_month` is support time reserved for this customer whether or not it
 /// files tickets (on-call rota, named engineer); the cost model prices it at the support rate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Sla {
     /// The tier.
     pub tier: SlaTier,
@@ -91,6 +92,7 @@ pub enum VendorTermination {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "ContractBuilder", into = "ContractBuilder")]
+#[serde(deny_unknown_fields)]
 pub struct Contract {
     term_start: NaiveDate,
     term_end: NaiveDate,
@@ -200,6 +202,7 @@ impl Contract {
 
 /// Builder and wire form of a [`Contract`]; [`ContractBuilder::build`] validates it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ContractBuilder {
     term_start: NaiveDate,
     term_end: NaiveDate,

@@ -59,6 +59,7 @@ display_names! {
 ///
 /// Every fact is optional; an absent fact stays visible as `None` for confidence scoring.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LogoValue {
     /// Willing to be named as a reference for prospects.
     #[serde(default)]
@@ -79,6 +80,7 @@ pub struct LogoValue {
 
 /// Growth facts (seed 002): how much potential exists, and how likely we are to seize it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GrowthFacts {
     /// Expansion potential (more seats, more usage) per year.
     #[serde(default)]
@@ -125,6 +127,7 @@ impl GrowthFacts {
 
 /// Behaviour and success signals (seeds 002 and 003).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Behaviour {
     /// Share of scheduled meetings the customer attended.
     #[serde(default)]
@@ -169,6 +172,7 @@ display_names! {
 
 /// A feature the customer asked for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FeatureRequest {
     /// Short title.
     pub title: String,

@@ -15,6 +15,7 @@ use crate::money::Money;
 /// The wire form of a customer: raw values, checked by the same builder as
 /// [`Customer::builder`], so every error names the customer and the field.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct CustomerRepr {
     id: String,
     name: String,
@@ -65,12 +66,14 @@ pub(super) struct CustomerRepr {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct PeriodRaw {
     start: NaiveDate,
     end: NaiveDate,
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct TicketRepr {
     severity: Severity,
     count: u32,
@@ -79,6 +82,7 @@ struct TicketRepr {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ImplementationRepr {
     hours: Decimal,
     #[serde(default)]
@@ -87,6 +91,7 @@ struct ImplementationRepr {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ActivityRepr {
     period: PeriodRaw,
     #[serde(default)]
@@ -110,6 +115,7 @@ struct ActivityRepr {
 }
 
 #[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct GrowthRepr {
     #[serde(default)]
     expansion_whitespace: Option<Money>,
@@ -124,6 +130,7 @@ struct GrowthRepr {
 }
 
 #[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct BehaviourRepr {
     #[serde(default)]
     meeting_attendance: Option<Decimal>,

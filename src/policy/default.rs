@@ -22,6 +22,7 @@ use crate::policy::recommendation::{
 /// Months until the next review, by action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct ReviewMonths {
     /// After invest (default 6).
     pub invest: u32,
@@ -57,6 +58,7 @@ impl Default for ReviewMonths {
 /// and the guardrails of the assessment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct PolicyConfig {
     /// Independent signals from known facts needed to let a customer go or decline a
     /// prospect (default 2; never fewer).

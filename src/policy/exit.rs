@@ -18,6 +18,7 @@ use crate::money::Money;
 /// Settings for exit plans; plain serde data with example defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct ExitConfig {
     /// Notice we give a customer without a contract (default 30 days).
     pub notice_without_contract_days: u32,

@@ -41,6 +41,7 @@ use crate::units::Ratio;
 /// Settings for the levers; plain serde data with example defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct LeverConfig {
     /// The margin ratio restructuring aims for (default 0.20).
     pub target_margin: Decimal,

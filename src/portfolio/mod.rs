@@ -35,6 +35,7 @@ use crate::units::{decimal_to_f64, Ratio};
 /// Portfolio settings; plain serde data with documented defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct PortfolioConfig {
     /// Measure resource intensity against the portfolio's median customer rather than the
     /// configured benchmark (default true).

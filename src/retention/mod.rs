@@ -1036,6 +1036,7 @@ impl Cohort {
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct FitOptions {
     /// Newton iterations allowed per starting point; default 100 (the fits of typical data
     /// take fewer than 15).

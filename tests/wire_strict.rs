@@ -1,0 +1,109 @@
+//! The wire format is as strict as the builder: misspelt fields are refused, not ignored for a
+//! default, and decimals never pass through floating point.
+
+use custfit::{Config, Customer};
+
+type Edit = fn(&mut serde_json::Value);
+
+fn customer(edit: impl FnOnce(&mut serde_json::Value)) -> Result<Customer, String> {
+    let mut v = serde_json::json!({
+        "id": "w", "name": "Wire", "currency": "USD", "stage": "active",
+        "customer_since": "2023-01-01", "recurring_revenue": "1000.00 USD",
+        "activity": { "period": { "start": "2025-01-01", "end": "2025-12-31" } }
+    });
+    edit(&mut v);
+    serde_json::from_value(v).map_err(|e| e.to_string())
+}
+
+#[test]
+fn a_valid_record_reads() {
+    assert!(customer(|_| {}).is_ok());
+}
+
+#[test]
+fn misspelt_fields_are_refused_not_ignored() {
+    let cases: [(&str, Edit); 4] = [
+        ("one_time_revenu", |v| {
+            v["one_time_revenu"] = "10 USD".into()
+        }),
+        ("acquisiton_cost", |v| {
+            v["acquisiton_cost"] = "10 USD".into()
+        }),
+        ("engineering_hour", |v| {
+            v["activity"]["engineering_hour"] = "10".into()
+        }),
+        ("meeting_atendance", |v| {
+            v["behaviour"] = serde_json::json!({ "meeting_atendance": "0.5" })
+        }),
+    ];
+    for (field, edit) in cases {
+        let err = customer(edit).unwrap_err();
+        assert!(
+            err.contains(&format!("unknown field `{field}`")),
+            "{field}: {err}"
+        );
+    }
+}
+
+#[test]
+fn misspelt_configuration_fields_are_refused() {
+    for (json, field) in [
+        (
+            r#"{ "cost_model": { "overhead_shar": "0.1" } }"#,
+            "overhead_shar",
+        ),
+        (
+            r#"{ "policy": { "min_offboard_signal": 3 } }"#,
+            "min_offboard_signal",
+        ),
+        (
+            r#"{ "scorecard": { "weights": { "marign": 2.0 } } }"#,
+            "marign",
+        ),
+        (
+            r#"{ "assessment": { "segmentation": { "growth_lin": 40.0 } } }"#,
+            "growth_lin",
+        ),
+        (
+            r#"{ "portfolio": { "use_portfolio_medain": false } }"#,
+            "use_portfolio_medain",
+        ),
+        (r#"{ "polcy": {} }"#, "polcy"),
+    ] {
+        let err = serde_json::from_str::<Config>(json)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(&format!("unknown field `{field}`")),
+            "{json}: {err}"
+        );
+    }
+}
+
+#[test]
+fn decimals_never_pass_through_floating_point() {
+    // As a JSON number, 12345678901234567.89 hours would become 12345678901234568: refused.
+    let err =
+        customer(|v| v["activity"]["engineering_hours"] = serde_json::json!(12345678901234567.89))
+            .unwrap_err();
+    assert!(err.contains("expected a Decimal"), "{err}");
+    // As a string it is exact.
+    let c =
+        customer(|v| v["activity"]["engineering_hours"] = "12345678901234567.89".into()).unwrap();
+    assert_eq!(
+        c.activity().engineering_hours.get().to_string(),
+        "12345678901234567.89"
+    );
+    // A share of 1.00000000000000001 is more than 100 %: refused, not rounded to 100 %.
+    let err = customer(|v| {
+        v["behaviour"] = serde_json::json!({ "plan_adherence": "1.00000000000000001" })
+    })
+    .unwrap_err();
+    assert!(err.contains("behaviour.plan_adherence"), "{err}");
+    // Configuration decimals too.
+    let err =
+        serde_json::from_str::<Config>(r#"{ "policy": { "levers": { "target_margin": 0.2 } } }"#)
+            .unwrap_err()
+            .to_string();
+    assert!(err.contains("expected a Decimal"), "{err}");
+}
