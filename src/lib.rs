@@ -124,7 +124,7 @@ pub use crate::customer::activity::{
 pub use crate::customer::contract::{Contract, ContractBuilder, Sla, SlaTier, VendorTermination};
 pub use crate::customer::{
     Behaviour, BrandTier, Customer, CustomerBuilder, CustomerId, FeatureRequest, GrowthFacts,
-    Level, LifecycleStage, LogoValue, RequestScope,
+    Level, LifecycleStage, LogoValue, RequestScope, MAX_DECIMALS, MAX_MONEY, MAX_QUANTITY,
 };
 pub use crate::error::{Error, Problem, Result};
 pub use crate::money::{Currency, Money, MoneyError};

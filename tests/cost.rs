@@ -232,8 +232,20 @@ fn a_customer_in_another_currency_is_an_error_naming_it() {
 
 #[test]
 fn overflow_is_an_error_naming_the_customer_and_the_line() {
-    let c = base("big").engineering_hours(Decimal::MAX).build().unwrap();
-    let err = simple_model().cost_to_serve(&c).unwrap_err();
+    // Hours are bounded on the record; a rate near the decimal range is not.
+    let c = base("big")
+        .engineering_hours(custfit::MAX_QUANTITY)
+        .build()
+        .unwrap();
+    let mut config = simple_model().config().clone();
+    config.rates.engineering = custfit::HourlyRate::PerHour(custfit::Money::new(
+        Decimal::MAX / Decimal::from(1000),
+        custfit::Currency::USD,
+    ));
+    let err = custfit::CostModel::new(config)
+        .unwrap()
+        .cost_to_serve(&c)
+        .unwrap_err();
     assert!(matches!(err, custfit::Error::Arithmetic { .. }));
     assert_eq!(
         err.to_string(),

@@ -99,15 +99,63 @@ fn one_time_revenue_is_recognised_over_the_configured_months() {
 
 #[test]
 fn huge_implementation_hours_are_an_error_not_a_panic() {
-    let c = base("huge")
-        .recurring_revenue(dec("1000"))
+    // Beyond the bounds of the record: refused when built.
+    let err = base("huge")
         .implementation(rust_decimal::Decimal::MAX, d(2025, 1, 1), None)
         .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "customer `huge`: field `activity.implementation.hours`: must lie in 0..=1000000000, at most 4 decimal places, got 79228162514264337593543950335"
+    );
+    // Within them, with a rate near the decimal range: an error naming the line.
+    let c = base("huge")
+        .implementation(custfit::MAX_QUANTITY, d(2025, 1, 1), None)
+        .build()
         .unwrap();
-    let err = simple_model().cost_to_serve(&c).unwrap_err();
+    let mut config = simple_model().config().clone();
+    config.rates.implementation = custfit::HourlyRate::PerHour(usd("1000000000000000000000000"));
+    let err = CostModel::new(config)
+        .unwrap()
+        .cost_to_serve(&c)
+        .unwrap_err();
     assert!(
         err.to_string()
             .starts_with("customer `huge`: computing `cost.implementation`"),
         "{err}"
     );
+}
+
+#[test]
+fn amounts_and_quantities_are_bounded_for_exact_totals() {
+    assert_eq!(
+        custfit::MAX_MONEY,
+        rust_decimal::Decimal::from(1_000_000_000_000i64)
+    );
+    assert_eq!(
+        custfit::MAX_QUANTITY,
+        rust_decimal::Decimal::from(1_000_000_000)
+    );
+    // Five decimal places (a pro-rated x/7 not rounded) are refused; four are fine.
+    let err = base("p")
+        .recurring_revenue(dec("1000.12345"))
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("field `recurring_revenue`"),
+        "{err}"
+    );
+    assert!(base("p")
+        .recurring_revenue(dec("1000.1234"))
+        .build()
+        .is_ok());
+    assert!(base("p")
+        .recurring_revenue(dec("1000.1230000"))
+        .build()
+        .is_ok());
+    assert!(base("p")
+        .recurring_revenue(dec("1000000000001"))
+        .build()
+        .is_err());
+    assert!(base("p").success_hours(dec("0.00001")).build().is_err());
 }

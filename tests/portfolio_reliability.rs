@@ -185,3 +185,33 @@ proptest! {
         prop_assert_eq!(run(&shuffled, threads), one);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    /// Pro-rated revenues (x/7, rounded to the four decimals a record accepts): portfolio
+    /// totals are identical in every order and sharding.
+    #[test]
+    fn totals_of_pro_rated_amounts_are_exact_in_any_order(
+        numerators in proptest::collection::vec(1i64..7_000_000_000_000, 2..20),
+        threads in 2usize..5,
+        rotate in 0usize..20,
+    ) {
+        let customers: Vec<Customer> = numerators
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let revenue = (rust_decimal::Decimal::new(*n, 0) / rust_decimal::Decimal::from(7)).round_dp(4);
+                healthy(&format!("p{i}")).recurring_revenue(revenue).build().unwrap()
+            })
+            .collect();
+        let one = run(&customers, 1);
+        let mut rotated = customers.clone();
+        let len = rotated.len();
+        rotated.rotate_left(rotate % len);
+        rotated.reverse();
+        let other = run(&rotated, threads);
+        prop_assert_eq!(&other.totals, &one.totals);
+        prop_assert_eq!(other, one);
+    }
+}

@@ -87,12 +87,15 @@ fn decimals_never_pass_through_floating_point() {
         customer(|v| v["activity"]["engineering_hours"] = serde_json::json!(12345678901234567.89))
             .unwrap_err();
     assert!(err.contains("expected a Decimal"), "{err}");
-    // As a string it is exact.
-    let c =
-        customer(|v| v["activity"]["engineering_hours"] = "12345678901234567.89".into()).unwrap();
+    // As a string it is exact, and then refused as beyond the bounds of a record, not
+    // rounded into them.
+    let err = customer(|v| v["activity"]["engineering_hours"] = "12345678901234567.89".into())
+        .unwrap_err();
+    assert!(err.ends_with("got 12345678901234567.89"), "{err}");
+    let c = customer(|v| v["activity"]["engineering_hours"] = "123456789.0123".into()).unwrap();
     assert_eq!(
         c.activity().engineering_hours.get().to_string(),
-        "12345678901234567.89"
+        "123456789.0123"
     );
     // A share of 1.00000000000000001 is more than 100 %: refused, not rounded to 100 %.
     let err = customer(|v| {

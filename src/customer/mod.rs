@@ -107,7 +107,8 @@ impl Customer {
         CustomerBuilder::new(id.into(), name.into())
     }
 
-    /// Check every cross-field rule and compute the derived revenue total.
+    /// Check every cross-field rule, the bounds of amounts and quantities, and compute the
+    /// derived revenue total.
     fn validated(mut self) -> Result<Self> {
         let id = self.id.clone();
         let bad = |field: &str, problem: Problem| Error::invalid(Some(&id), field, problem);
@@ -161,6 +162,27 @@ impl Customer {
                         value: money.amount(),
                     },
                 ));
+            }
+            check_bounded(money.amount(), MAX_MONEY).map_err(|p| bad(field, p))?;
+        }
+        let a = &self.activity;
+        let mut quantities = vec![
+            ("activity.support_hours", a.support_hours.get()),
+            ("activity.engineering_hours", a.engineering_hours.get()),
+            ("activity.success_hours", a.success_hours.get()),
+            ("activity.executive_hours", a.executive_hours.get()),
+            ("activity.usage_units", a.usage_units.get()),
+        ];
+        if let Some(i) = &a.implementation {
+            quantities.push(("activity.implementation.hours", i.hours.get()));
+        }
+        for (field, value) in quantities {
+            check_bounded(value, MAX_QUANTITY).map_err(|p| bad(field, p))?;
+        }
+        for (i, t) in a.tickets.iter().enumerate() {
+            if let Some(h) = t.handling_hours {
+                check_bounded(h.get(), MAX_QUANTITY)
+                    .map_err(|p| bad(&format!("activity.tickets[{i}].handling_hours"), p))?;
             }
         }
         self.revenue = self
@@ -446,6 +468,32 @@ impl Customer {
         self.one_time_revenue = one_time;
         self.validated()
     }
+}
+
+/// The largest money amount accepted on a customer record: 10^12 in its currency.
+///
+/// With at most [`MAX_DECIMALS`] decimal places, any total of up to 10^9 such amounts is
+/// below 10^21 with four decimals — 25 significant digits, within `Decimal`'s 28 — so every
+/// portfolio total is exact, whatever the order of addition or the sharding, and cannot
+/// overflow.
+pub const MAX_MONEY: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0);
+
+/// The largest hours or usage quantity accepted on a customer record: 10^9.
+pub const MAX_QUANTITY: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
+
+/// The most decimal places accepted on amounts and quantities of a customer record.
+pub const MAX_DECIMALS: u32 = 4;
+
+/// `value` within `-max..=max` with at most [`MAX_DECIMALS`] decimal places (trailing zeros
+/// do not count).
+fn check_bounded(value: Decimal, max: Decimal) -> std::result::Result<(), Problem> {
+    if value.abs() > max || value.normalize().scale() > MAX_DECIMALS {
+        return Err(Problem::OutOfRange {
+            value: value.to_string(),
+            allowed: format!("0..={max}, at most {MAX_DECIMALS} decimal places"),
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
