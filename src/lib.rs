@@ -85,6 +85,7 @@ macro_rules! display_names {
     )*};
 }
 
+mod calendar;
 mod error;
 mod id;
 mod money;

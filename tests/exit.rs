@@ -136,3 +136,41 @@ fn short_renewal_terms_roll_forward_until_notice_is_possible() {
     assert_eq!(p.chosen.end_of_service, d(2025, 8, 31));
     assert_eq!(p.chosen.notice_deadline, d(2025, 7, 2));
 }
+
+#[test]
+fn the_last_day_of_an_auto_renewing_term_with_zero_notice_ends_that_term() {
+    let contract = || {
+        Contract::builder(d(2025, 1, 1), d(2025, 12, 31))
+            .auto_renews(true)
+            .renewal_notice_days(0)
+    };
+    // On the last day, notice can still be given: service ends that day, not a term later.
+    let p = plan(Some(contract()), "-10", d(2025, 12, 31));
+    assert_eq!(p.chosen.notice_deadline, d(2025, 12, 31));
+    assert_eq!(p.chosen.end_of_service, d(2025, 12, 31));
+    // A day before: the same term.
+    let p = plan(Some(contract()), "-10", d(2025, 12, 30));
+    assert_eq!(p.chosen.end_of_service, d(2025, 12, 31));
+    // A day after: the renewal term has begun and runs to its end.
+    let p = plan(Some(contract()), "-10", d(2026, 1, 1));
+    assert_eq!(p.chosen.end_of_service, d(2026, 12, 31));
+}
+
+#[test]
+fn an_old_monthly_contract_renews_on_its_anniversaries() {
+    // Renewing monthly from 31 January 1990 ever since: the current term is found directly
+    // (not by stepping through 36 years of renewals) and follows the anniversaries of the
+    // first renewal (the last day of shorter months, then the 31st again — no drift to the
+    // 28th).
+    let contract = Contract::builder(d(1989, 12, 31), d(1990, 1, 30))
+        .auto_renews(true)
+        .renewal_term_months(1)
+        .renewal_notice_days(5);
+    let p = plan(Some(contract.clone()), "-10", d(2026, 3, 10));
+    assert_eq!(p.chosen.end_of_service, d(2026, 3, 30));
+    assert_eq!(p.chosen.notice_deadline, d(2026, 3, 25));
+    // Past the notice deadline of that term: the next one, to the day before the next
+    // anniversary (30 April).
+    let p = plan(Some(contract), "-10", d(2026, 3, 27));
+    assert_eq!(p.chosen.end_of_service, d(2026, 4, 29));
+}

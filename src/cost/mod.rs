@@ -12,7 +12,6 @@
 
 use std::fmt;
 
-use chrono::{Days, Months};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
@@ -980,9 +979,7 @@ impl<'a> CostBuilder<'a> {
             .customer_since()
             .filter(|d| *d >= period.start() && *d <= period.end())
             .unwrap_or(period.start());
-        let window_end = billed
-            .checked_add_months(Months::new(months))
-            .and_then(|d| d.checked_sub_days(Days::new(1)))
+        let window_end = crate::calendar::window_end(billed, months)
             .ok_or_else(|| fail("recognition window leaves the supported date range"))?;
         let window = (window_end - billed).num_days() + 1;
         let overlap = period.overlap_days(billed, window_end);
@@ -1007,12 +1004,9 @@ impl<'a> CostBuilder<'a> {
         implementation: &crate::customer::activity::Implementation,
     ) -> Result<()> {
         let item = CostItem::Implementation;
-        let months = Months::new(self.model.config.implementation_amortisation_months);
         let start = implementation.go_live;
-        let Some(window_end) = start
-            .checked_add_months(months)
-            .and_then(|d| d.checked_sub_days(Days::new(1)))
-        else {
+        let months = self.model.config.implementation_amortisation_months;
+        let Some(window_end) = crate::calendar::window_end(start, months) else {
             return Err(Error::arithmetic(
                 Some(self.customer.id()),
                 item.field(),

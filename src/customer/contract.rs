@@ -3,7 +3,7 @@
 //! Dates are inclusive: a term from 2025-01-01 to 2025-12-31 lasts 365 days, and the next term
 //! starts on 2026-01-01.
 
-use chrono::{Months, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Problem, Result};
@@ -185,10 +185,7 @@ impl Contract {
     ///
     /// Returns `None` when the date would leave chrono's range.
     pub fn next_term_end(&self) -> Option<NaiveDate> {
-        let next_start = self.term_end.succ_opt()?;
-        next_start
-            .checked_add_months(Months::new(self.renewal_term_months))?
-            .pred_opt()
+        crate::calendar::window_end(self.term_end.succ_opt()?, self.renewal_term_months)
     }
 
     /// A copy with another SLA (used to price the "change the SLA" lever).

@@ -1,6 +1,6 @@
 //! The default policy: the articles' rules in a fixed precedence.
 
-use chrono::{Months, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::assessment::inputs::Dimension;
@@ -338,18 +338,16 @@ impl DefaultPolicy {
 
 /// `as_of` plus `months`, as a review date.
 fn review_date(customer: &Customer, as_of: NaiveDate, months: u32) -> Result<NaiveDate> {
-    as_of
-        .checked_add_months(Months::new(months))
-        .ok_or_else(|| {
-            Error::invalid(
-                Some(customer.id()),
-                "review_on",
-                Problem::OutOfRange {
-                    value: format!("{as_of} + {months} months"),
-                    allowed: "a date chrono can represent".into(),
-                },
-            )
-        })
+    crate::calendar::add_months(as_of, months).ok_or_else(|| {
+        Error::invalid(
+            Some(customer.id()),
+            "review_on",
+            Problem::OutOfRange {
+                value: format!("{as_of} + {months} months"),
+                allowed: "a date chrono can represent".into(),
+            },
+        )
+    })
 }
 
 impl RecommendationPolicy for DefaultPolicy {

@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Days, NaiveDate};
+
+use crate::calendar::Terms;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -187,18 +189,25 @@ fn sub_days(date: NaiveDate, days: u32) -> Option<NaiveDate> {
 }
 
 /// The current term of `contract` on `as_of`: the stated term, or for an auto-renewing contract
-/// whose term has ended, the renewal term that contains `as_of`.
-fn current_term(contract: &Contract, as_of: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
-    let (mut start, mut end) = (contract.term_start(), contract.term_end());
-    if contract.auto_renews() {
-        while end < as_of {
-            start = end.succ_opt()?;
-            end = start
-                .checked_add_months(Months::new(contract.renewal_term_months()))?
-                .pred_opt()?;
-        }
+/// whose term has ended, the renewal term that contains `as_of` (found in constant time), with
+/// the renewal terms that follow.
+/// A term's first and last day.
+type Span = (NaiveDate, NaiveDate);
+
+fn current_term(contract: &Contract, as_of: NaiveDate) -> Option<(Span, Option<(Terms, u32)>)> {
+    let stated = (contract.term_start(), contract.term_end());
+    let renewals = Terms {
+        first_start: contract.term_end().succ_opt()?,
+        months: contract.renewal_term_months(),
+    };
+    if !contract.auto_renews() {
+        return Some((stated, None));
     }
-    Some((start, end))
+    if contract.term_end() >= as_of {
+        return Some((stated, Some((renewals, 0))));
+    }
+    let k = renewals.index_containing(as_of)?;
+    Some((renewals.term(k)?, Some((renewals, k + 1))))
 }
 
 /// Days from `from` to `to` inclusive, 0 if `to` is before `from`.
@@ -241,37 +250,34 @@ impl ExitPlan {
                 },
             )
         };
-        let term = customer
-            .contract()
-            .and_then(|c| current_term(c, as_of).map(|t| (c, t)));
+        let term = match customer.contract() {
+            Some(c) => Some((c, current_term(c, as_of).ok_or_else(range)?)),
+            None => None,
+        };
         let (chosen, alternative) = match term {
             // No contract, or one that has ended without renewal: our notice only.
             None => {
                 let end = add_days(as_of, config.notice_without_contract_days).ok_or_else(range)?;
                 (no_contract(as_of, end, margin_per_day), None)
             }
-            Some((_, (_, term_end))) if term_end < as_of => {
+            Some((_, ((_, term_end), _))) if term_end < as_of => {
                 let end = add_days(as_of, config.notice_without_contract_days).ok_or_else(range)?;
                 (no_contract(as_of, end, margin_per_day), None)
             }
-            Some((contract, (_, term_end))) => {
+            Some((contract, ((_, term_end), next))) => {
                 let notice = contract.renewal_notice_days();
                 let deadline = sub_days(term_end, notice).ok_or_else(range)?;
                 let (notice_deadline, end) = if as_of <= deadline {
                     (deadline, term_end)
-                } else if contract.auto_renews() {
+                } else if let Some((terms, mut k)) = next {
                     // Roll forward term by term until notice can still be given: a renewal
-                    // term may be shorter than the notice period.
+                    // term may be shorter than the notice period (the notice is validated to
+                    // fit in the stated term, so this takes a few steps at most).
                     let (mut end, mut deadline) = (term_end, deadline);
                     while deadline < as_of {
-                        end = end
-                            .succ_opt()
-                            .and_then(|s| {
-                                s.checked_add_months(Months::new(contract.renewal_term_months()))
-                            })
-                            .and_then(|d| d.pred_opt())
-                            .ok_or_else(range)?;
+                        end = terms.term(k).ok_or_else(range)?.1;
                         deadline = sub_days(end, notice).ok_or_else(range)?;
+                        k = k.checked_add(1).ok_or_else(range)?;
                     }
                     (deadline, end)
                 } else {
