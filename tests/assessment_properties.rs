@@ -42,7 +42,7 @@ fn with_facts(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     /// Raising any cost never raises the margin score or the overall score.
     #[test]

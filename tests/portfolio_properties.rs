@@ -38,7 +38,7 @@ fn customers(xs: &[Drivers], consumed: &[bool]) -> Vec<Customer> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn shards_merge_to_the_whole_in_any_split_and_order(

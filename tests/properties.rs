@@ -33,6 +33,8 @@ fn raise(x: &Drivers, which: usize, by: u32) -> Drivers {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
     /// (a) More of any cost activity never raises the margin.
     #[test]
     fn more_activity_never_raises_the_margin(x in drivers(), which in 0usize..11, by in 1u32..500) {

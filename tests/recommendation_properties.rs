@@ -112,7 +112,7 @@ fn action(k: &Knobs) -> Action {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     /// The recommendation never becomes harsher when only logo value, growth potential or
     /// margin improves (harshness: invest < retain < restructure < offboard).

@@ -8,6 +8,14 @@ use custfit::retention::{
 };
 use custfit::{Error, Money};
 use proptest::prelude::*;
+
+/// Property-test cases: `PROPTEST_CASES` when set (to run much longer), else 256.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256)
+}
 use rust_decimal::Decimal;
 
 /// Fader & Hardie (2007), "regular" customers: survivors of 1,000 at years 0..=12.
@@ -682,7 +690,7 @@ fn expected_cohort(m: &ShiftedBetaGeometric, size: u64, age: u32) -> Cohort {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn survival_never_increases_and_stays_in_unit_interval(a in moderate(), b in moderate()) {
@@ -853,7 +861,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(32))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn expected_payback_never_panics(
