@@ -6,7 +6,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_discount_rate, finite, money_times, RetentionError, ShiftedBetaGeometric};
+use super::model::{finite, money_times};
+use super::{check_discount_rate, RetentionError, ShiftedBetaGeometric};
 use crate::error::Result;
 use crate::money::Money;
 
