@@ -60,8 +60,6 @@
 //! [`expected_payback_period`]: ShiftedBetaGeometric::expected_payback_period
 //! [`Error`]: crate::Error
 
-use serde::{Deserialize, Serialize};
-
 mod cohort;
 mod fit;
 mod lifetimes;
@@ -102,113 +100,7 @@ const DIRECT_SURVIVAL_PERIODS: u32 = 64;
 /// Cap on the terms of the continued fraction (about 25,000 are needed at the smallest rate).
 const MAX_FRACTION_TERMS: u64 = 2_000_000;
 
-/// Why a retention model could not be built, fitted or evaluated.
-///
-/// Messages are lowercase without a trailing period. Inside the crate's [`Error`](crate::Error)
-/// it appears as [`Error::Retention`](crate::Error::Retention).
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "retention_error")]
-pub enum RetentionError {
-    /// A model parameter (`alpha` or `beta`) is not a positive finite number up to
-    /// [`MAX_PARAMETER`].
-    #[error("parameter `{name}` must be positive, finite and at most 1e12, got {value}")]
-    InvalidParameter {
-        /// `alpha` or `beta`.
-        name: String,
-        /// The value given.
-        value: f64,
-    },
-    /// A discount rate is not finite or below [`MIN_DISCOUNT_RATE`].
-    #[error("discount rate must be finite and at least 1e-6 per period, got {value}")]
-    InvalidDiscountRate {
-        /// The rate given.
-        value: f64,
-    },
-    /// A retention rate was asked for period 0; periods start at 1.
-    #[error("retention rates start at period 1, got period 0")]
-    PeriodZero,
-    /// A cohort has no customers.
-    #[error("cohort has no customers")]
-    EmptyCohort,
-    /// A cohort's survivor count rises from one period to the next.
-    #[error("survivors rise from {before} at period {} to {after} at period {period}", .period.saturating_sub(1))]
-    SurvivorsIncrease {
-        /// The period at which the count rose.
-        period: u32,
-        /// Survivors at the period before.
-        before: u64,
-        /// Survivors at `period`.
-        after: u64,
-    },
-    /// A cohort's survivor count exceeds the cohort's size.
-    #[error("survivors at period {period} ({survivors}) exceed the cohort size ({size})")]
-    SurvivorsAboveCohortSize {
-        /// The period of the count.
-        period: u32,
-        /// Survivors at that period.
-        survivors: u64,
-        /// The cohort's size.
-        size: u64,
-    },
-    /// A cohort's losses per period add up to more than its size.
-    #[error("losses add up to {lost} by period {period}, more than the cohort size ({size})")]
-    LostAboveCohortSize {
-        /// The first period at which the losses exceed the size.
-        period: u32,
-        /// Losses up to that period.
-        lost: u64,
-        /// The cohort's size.
-        size: u64,
-    },
-    /// No customer was lost in any observed period, so churn cannot be estimated.
-    #[error("no churn among {customers} observed customers: churn cannot be estimated")]
-    NoChurn {
-        /// Customers in cohorts observed for at least one period.
-        customers: u64,
-    },
-    /// Every customer was lost in the first period, so retention cannot be estimated.
-    #[error("all {customers} observed customers were lost in the first period: retention cannot be estimated")]
-    AllLostInFirstPeriod {
-        /// Customers in cohorts observed for at least one period.
-        customers: u64,
-    },
-    /// Customers are at risk of churning in fewer than two periods, too few for two parameters.
-    #[error(
-        "too little data: customers are at risk in {periods} period(s), the fit needs at least 2"
-    )]
-    TooLittleData {
-        /// Number of periods in which some customer was observed at risk.
-        periods: u32,
-    },
-    /// The optimiser did not reach its tolerance within its iteration budget.
-    #[error("fit did not converge after {iterations} iterations (alpha {alpha:.6}, beta {beta:.6}, log-likelihood {log_likelihood:.4})")]
-    NotConverged {
-        /// Iterations of the best run.
-        iterations: u32,
-        /// The best `alpha` found.
-        alpha: f64,
-        /// The best `beta` found.
-        beta: f64,
-        /// Log-likelihood at the best estimate.
-        log_likelihood: f64,
-    },
-    /// A tenure is negative or a term length is not positive.
-    #[error("tenure of {tenure_days} days with terms of {term_days} days: tenure must not be negative and a term must last at least one day")]
-    InvalidTenure {
-        /// The tenure given, in days.
-        tenure_days: i64,
-        /// The term length given, in days.
-        term_days: i64,
-    },
-    /// A computation did not produce a finite number (not expected for valid input; reported
-    /// rather than returning NaN or infinity).
-    #[error("numerical failure computing {quantity}")]
-    Numerical {
-        /// What was being computed.
-        quantity: String,
-    },
-}
+pub use crate::error::RetentionError;
 
 pub(crate) fn check_discount_rate(d: f64) -> std::result::Result<(), RetentionError> {
     if d.is_finite() && d >= MIN_DISCOUNT_RATE {
