@@ -128,7 +128,14 @@ pub struct PriceChange {
 impl fmt::Display for PriceChange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.ratio {
-            Some(r) => write!(f, "{} ({:+})", self.amount, r),
+            Some(r) => {
+                let sign = if r.get().is_sign_positive() && !r.get().is_zero() {
+                    "+"
+                } else {
+                    ""
+                };
+                write!(f, "{} ({sign}{r})", self.amount)
+            }
             None => write!(f, "{}", self.amount),
         }
     }

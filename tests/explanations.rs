@@ -1,0 +1,174 @@
+//! What people read: levers, price changes, talking points, and the exit money of the
+//! shortest stretches, checked word for word.
+
+mod common;
+
+use common::*;
+use custfit::{
+    Contract, ExitConfig, ExitPlan, ExitRoute, LeverConfig, LeverKind, PriceChange, SlaTier,
+    TalkingPoint,
+};
+
+#[test]
+fn levers_read_as_sentences() {
+    let change = |amount: &str, ratio: Option<&str>| PriceChange {
+        amount: usd(amount),
+        ratio: ratio.map(|r| custfit::Ratio::new(dec(r))),
+    };
+    assert_eq!(
+        change("1500", Some("0.15")).to_string(),
+        "1500.00 USD (+15.0%)"
+    );
+    assert_eq!(change("1500", None).to_string(), "1500.00 USD");
+    let reprice = LeverKind::Reprice {
+        break_even: Some(change("1000", Some("0.1"))),
+        target: Some(change("0", Some("0"))),
+        proposed: change("1000", Some("0.1")),
+    };
+    assert_eq!(
+        reprice.to_string(),
+        "reprice at renewal by 1000.00 USD (+10.0%); alone, break-even needs 1000.00 USD (+10.0%); already at the target margin"
+    );
+    let unreachable = LeverKind::Reprice {
+        break_even: None,
+        target: None,
+        proposed: change("0", None),
+    };
+    assert_eq!(
+        unreachable.to_string(),
+        "reprice at renewal by 0.00 USD; break-even not reachable by price alone; target margin not reachable by price alone"
+    );
+    let cases = [
+        (
+            LeverKind::RemoveCustomFeatures {
+                features: vec!["EDI bridge".into(), "SSO".into()],
+            },
+            "consolidate or remove custom features: EDI bridge, SSO",
+            false,
+        ),
+        (
+            LeverKind::MoveToCurrentVersion {
+                from: "v2".into(),
+                to: "v3".into(),
+            },
+            "move from product version v2 to v3",
+            false,
+        ),
+        (
+            LeverKind::ChangeSla {
+                from: SlaTier::Premium,
+            },
+            "move from the premium SLA to standard",
+            false,
+        ),
+        (
+            LeverKind::SupportBoundaries,
+            "reset expectations: support boundaries and escalation paths",
+            true,
+        ),
+        (
+            LeverKind::ImplementationTimelines,
+            "reset expectations: realistic implementation timelines",
+            true,
+        ),
+        (
+            LeverKind::RoadmapInfluenceLimits,
+            "reset expectations: limits on roadmap influence",
+            true,
+        ),
+        (
+            LeverKind::CommunicationCadence,
+            "reset expectations: a communication cadence for both sides",
+            true,
+        ),
+    ];
+    for (kind, text, reset) in cases {
+        assert_eq!(kind.to_string(), text);
+        assert_eq!(kind.is_expectation_reset(), reset, "{text}");
+    }
+    assert!(!reprice.is_expectation_reset());
+}
+
+#[test]
+fn lever_configuration_bounds_on_both_sides() {
+    let c = base("c").recurring_revenue(dec("1000")).build().unwrap();
+    let a = assessor().assess(&c, as_of()).unwrap();
+    for margin in ["1", "1.5", "-1", "-2"] {
+        let config = LeverConfig {
+            target_margin: dec(margin),
+            ..LeverConfig::default()
+        };
+        let err = custfit::LeverPlan::new(&c, &a.cost, &simple_model(), &config).unwrap_err();
+        assert!(
+            err.to_string().contains("levers.target_margin"),
+            "{margin}: {err}"
+        );
+    }
+    for share in ["-0.1", "1.1"] {
+        let config = LeverConfig {
+            cadence_saving: dec(share),
+            ..LeverConfig::default()
+        };
+        assert!(custfit::LeverPlan::new(&c, &a.cost, &simple_model(), &config).is_err());
+    }
+    let ok = LeverConfig {
+        target_margin: dec("0.99"),
+        ..LeverConfig::default()
+    };
+    assert!(custfit::LeverPlan::new(&c, &a.cost, &simple_model(), &ok).is_ok());
+}
+
+#[test]
+fn talking_points_are_about_the_direction_not_the_customer() {
+    let points = [
+        (
+            TalkingPoint::Appreciation {
+                since: Some(d(2020, 3, 1)),
+            },
+            "thank them for the relationship since 2020-03-01",
+        ),
+        (
+            TalkingPoint::Appreciation { since: None },
+            "thank them for the time and trust they gave us",
+        ),
+        (
+            TalkingPoint::CompanyDirection,
+            "explain that our product and focus are moving in a direction that no longer serves their needs well",
+        ),
+    ];
+    for (point, text) in points {
+        assert_eq!(point.to_string(), text);
+    }
+    let support = TalkingPoint::TransitionSupport {
+        until: d(2026, 3, 1),
+    };
+    assert!(
+        support.to_string().ends_with("until 2026-03-01"),
+        "{support}"
+    );
+}
+
+#[test]
+fn a_one_day_stretch_before_the_term_ends_is_priced_as_one_day() {
+    // Early termination ends service on 30 December; serving on is the one day to 31
+    // December, at -10 a day: -10.00, against a fee of 5.00.
+    let c = base("one")
+        .contract(
+            Contract::builder(d(2025, 1, 1), d(2025, 12, 31))
+                .renewal_notice_days(0)
+                .terminate_for_convenience(10, usd("5")),
+        )
+        .build()
+        .unwrap();
+    let plan = ExitPlan::new(&c, usd("-10"), d(2025, 12, 20), &ExitConfig::default()).unwrap();
+    assert_eq!(plan.chosen.route, ExitRoute::TerminationForConvenience);
+    assert_eq!(plan.chosen.end_of_service, d(2025, 12, 30));
+    assert_eq!(plan.chosen.money, usd("-5"));
+    let serve = plan.alternative.expect("serving on is shown too");
+    assert_eq!(serve.end_of_service, d(2025, 12, 31));
+    assert_eq!(serve.money, usd("-10"));
+    // Ending on the last day itself leaves no stretch: no early exit is offered.
+    let late = ExitPlan::new(&c, usd("-10"), d(2025, 12, 21), &ExitConfig::default()).unwrap();
+    assert!(late.alternative.is_none());
+    assert_eq!(late.chosen.route, ExitRoute::NonRenewal);
+}
