@@ -395,3 +395,35 @@ fn churn_figures_by_segment_and_channel() {
         .unwrap();
     assert_eq!(sharded, one);
 }
+
+/// The serialised report can be rendered alone: headline figures, named rows, scores to 0.1,
+/// reasons with text elsewhere, money with its decimals.
+#[test]
+fn the_json_report_carries_what_a_ui_renders() {
+    let customers = [
+        healthy("a").build().unwrap(),
+        dog("b").build().unwrap(),
+        healthy("c")
+            .recurring_revenue(dec("300000"))
+            .build()
+            .unwrap(),
+    ];
+    let report = run(&customers);
+    let json = serde_json::to_value(&report).unwrap();
+    let analytics = &json["analytics"];
+    assert!(analytics["whale_curve"]["points"].as_array().unwrap().len() >= 2);
+    assert!(analytics["whale_curve"]["top_20_share"].is_string());
+    assert!(analytics["whale_curve"]["peak_rank"].as_u64().unwrap() >= 1);
+    assert!(analytics["concentration"]["top_share"].is_string());
+    assert!(analytics["margin_before"].is_string() && analytics["margin_after"].is_string());
+    assert_eq!(analytics["loss_makers"], 1);
+    let row = &json["rows"][0];
+    assert_eq!(row["name"], "Customer a");
+    let score = row["score"].as_f64().unwrap();
+    assert_eq!((score * 10.0).round() / 10.0, score);
+    assert!(row["revenue"].as_str().unwrap().ends_with(".00 USD"));
+    assert_eq!(report.analytics, Some(report.analytics()));
+    // It reads back whole.
+    let back: PortfolioReport = serde_json::from_value(json).unwrap();
+    assert_eq!(back, report);
+}

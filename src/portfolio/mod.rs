@@ -284,15 +284,18 @@ impl Tally {
 pub struct CustomerRow {
     /// The customer.
     pub id: CustomerId,
+    /// Its display name.
+    #[serde(default)]
+    pub name: String,
     /// Revenue.
     pub revenue: Money,
     /// Gross margin (profit after all costs to serve).
     pub profit: Money,
     /// Margin ratio.
     pub margin: Option<Ratio>,
-    /// Growth-potential score.
+    /// Growth-potential score, to 0.1.
     pub growth: Option<f64>,
-    /// Overall score.
+    /// Overall score, to 0.1.
     pub score: f64,
     /// Quadrant.
     pub quadrant: Quadrant,
@@ -386,8 +389,30 @@ pub struct PortfolioReport {
     pub churned_by_channel: BTreeMap<String, Tally>,
     /// Effect of the plan.
     pub plan: PlanEffect,
+    /// The figures a reader wants first, computed from the rows once the report is complete
+    /// ([`PortfolioReport::with_summary`]); `None` on a shard's partial report.
+    #[serde(default)]
+    pub analytics: Option<Analytics>,
     /// One row per customer, by id.
     pub rows: Vec<CustomerRow>,
+}
+
+/// The headline figures of a complete report, so that its JSON can be rendered alone.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Analytics {
+    /// Margin ratio now.
+    pub margin_before: Option<Ratio>,
+    /// Margin ratio after the plan.
+    pub margin_after: Option<Ratio>,
+    /// The whale curve, with up to 20 points, its peak and where it is, the top-20 % share.
+    pub whale_curve: WhaleCurve,
+    /// Revenue concentration of the ten largest customers.
+    pub concentration: Concentration,
+    /// Customers who lose money.
+    pub loss_makers: u64,
+    /// What they lose together (zero or negative).
+    pub losses: Money,
 }
 
 /// Where a long run is.
@@ -468,7 +493,28 @@ impl PortfolioReport {
                 margin_gained: Money::zero(currency),
                 hours_freed: RoleHours::default(),
             },
+            analytics: None,
             rows: Vec::new(),
+        }
+    }
+
+    /// The headline figures from the rows and totals.
+    pub fn analytics(&self) -> Analytics {
+        let losses = self
+            .rows
+            .iter()
+            .filter(|r| r.profit.is_negative())
+            .try_fold(Money::zero(self.currency), |acc, r| {
+                acc.checked_add(r.profit)
+            })
+            .unwrap_or(Money::zero(self.currency));
+        Analytics {
+            margin_before: self.margin_before(),
+            margin_after: self.margin_after(),
+            whale_curve: self.whale_curve(20),
+            concentration: self.revenue_concentration(10),
+            loss_makers: self.rows.iter().filter(|r| r.profit.is_negative()).count() as u64,
+            losses,
         }
     }
 
@@ -562,13 +608,15 @@ impl PortfolioReport {
                     .unwrap_or(Decimal::MAX),
             ) / decimal_to_f64(a.cost.revenue.amount())
         });
+        let tenth = |x: f64| (x * 10.0).round() / 10.0;
         self.rows.push(CustomerRow {
             id: customer.id().clone(),
+            name: customer.name().to_owned(),
             revenue: a.cost.revenue,
             profit: a.cost.gross_margin,
             margin: a.cost.margin,
-            growth: a.effective_score(Dimension::GrowthPotential),
-            score: a.effective_overall(),
+            growth: a.effective_score(Dimension::GrowthPotential).map(tenth),
+            score: tenth(a.effective_overall()),
             quadrant: a.quadrant,
             class: a.classification.class,
             action: r.action,
@@ -641,6 +689,8 @@ impl PortfolioReport {
         let mine = std::mem::take(&mut self.rows);
         self.rows = merge_sorted(mine, other.rows);
         sort_bad(&mut self.bad_records);
+        // Figures of a partial report are stale once merged.
+        self.analytics = None;
         Ok(())
     }
 
@@ -1259,6 +1309,7 @@ impl PortfolioReport {
         self.records = summary.records;
         self.bad_records.extend(summary.bad_records);
         sort_bad(&mut self.bad_records);
+        self.analytics = Some(self.analytics());
         self
     }
 
