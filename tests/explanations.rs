@@ -172,3 +172,45 @@ fn a_one_day_stretch_before_the_term_ends_is_priced_as_one_day() {
     assert!(late.alternative.is_none());
     assert_eq!(late.chosen.route, ExitRoute::NonRenewal);
 }
+
+#[test]
+fn a_plan_states_its_levers_effect_and_hours() {
+    // Revenue 100,000, COGS 10 %, engineering 1,000 h at 100 and support 200 h at 50: a loss.
+    let c = base("plan")
+        .recurring_revenue(dec("100000"))
+        .engineering_hours(dec("1000"))
+        .tickets(custfit::Severity::Normal, 50, Some(dec("200")))
+        .build()
+        .unwrap();
+    let a = assessor().assess(&c, as_of()).unwrap();
+    let plan =
+        custfit::LeverPlan::new(&c, &a.cost, &simple_model(), &LeverConfig::default()).unwrap();
+    let roadmap = plan
+        .levers
+        .iter()
+        .find(|l| l.kind == LeverKind::RoadmapInfluenceLimits)
+        .unwrap();
+    // 25 % of 100,000 engineering: 25,000, an estimate, 250 h freed.
+    assert_eq!(
+        roadmap.to_string(),
+        "reset expectations: limits on roadmap influence (estimated +25000.00 USD margin, 250 h freed)"
+    );
+    let reprice = plan
+        .levers
+        .iter()
+        .find(|l| matches!(l.kind, LeverKind::Reprice { .. }))
+        .unwrap();
+    assert!(!reprice.to_string().contains("h freed"), "{reprice}");
+    assert!(!reprice.to_string().contains("estimated"), "{reprice}");
+    // The effect: the proposed price change is the revenue gained; hours add up per role.
+    let effect = plan.effect(c.id(), custfit::Currency::USD).unwrap();
+    let LeverKind::Reprice { proposed, .. } = &reprice.kind else {
+        unreachable!()
+    };
+    assert_eq!(effect.revenue_gained, proposed.amount);
+    assert!(effect.revenue_gained.amount() > rust_decimal::Decimal::ZERO);
+    let hours = plan.hours_freed();
+    assert_eq!(hours.engineering, dec("250"));
+    assert_eq!(hours.support, dec("30"));
+    assert_eq!(effect.hours_freed, hours);
+}
