@@ -1,0 +1,400 @@
+//! Both phases over a customer base: in memory on threads, or over a source opened twice.
+
+use std::borrow::Borrow;
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+
+use super::report::with_phase_one;
+use super::summary::add_group;
+use super::*;
+use crate::assessment::scoring::ScoringStrategy;
+use crate::assessment::{AssessmentContext, Assessor, FitAssessment};
+use crate::customer::{Customer, CustomerId};
+use crate::error::{Error, Result};
+use crate::policy::recommendation::{
+    GroupTotals, PolicyContext, Recommendation, RecommendationPolicy,
+};
+use crate::source::CustomerSource;
+use crate::units::decimal_to_f64;
+
+/// Runs both phases over a customer base.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use custfit::portfolio::{PortfolioAnalyzer, PortfolioConfig};
+/// use custfit::{AssessmentConfig, Assessor, CostModel, CostModelConfig, Customer, DefaultPolicy, PolicyConfig};
+/// use rust_decimal::Decimal;
+/// # fn main() -> custfit::Result<()> {
+/// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// let model = CostModel::new(CostModelConfig::default())?;
+/// let analyzer = PortfolioAnalyzer::new(
+///     Assessor::new(model.clone(), AssessmentConfig::default())?,
+///     DefaultPolicy::new(PolicyConfig::default(), model)?,
+///     PortfolioConfig::default(),
+/// )?;
+/// let customers: Vec<Customer> = (0..3)
+///     .map(|i| {
+///         Customer::builder(format!("c{i}"), "C").currency("USD")
+///             .period(d(2025, 1, 1), d(2025, 12, 31)).customer_since(d(2023, 1, 1))
+///             .recurring_revenue(Decimal::from(10_000 * (i + 1))).build()
+///     })
+///     .collect::<custfit::Result<_>>()?;
+/// let report = analyzer.analyze_slice(&customers, d(2026, 1, 15), 2, &|_, _| {})?;
+/// assert_eq!(report.totals.customers, 3);
+/// assert_eq!(report.rows.len(), 3);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct PortfolioAnalyzer<S, P> {
+    assessor: Assessor<S>,
+    policy: P,
+    config: PortfolioConfig,
+}
+
+/// A sink for full assessments: called once per customer as it is assessed.
+pub type Sink<'a> = dyn Fn(&FitAssessment, &Recommendation) + Sync + 'a;
+
+impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
+    /// An analyzer.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] for an invalid portfolio configuration.
+    pub fn new(assessor: Assessor<S>, policy: P, config: PortfolioConfig) -> Result<Self> {
+        config.validate()?;
+        Ok(PortfolioAnalyzer {
+            assessor,
+            policy,
+            config,
+        })
+    }
+
+    /// Phase 1 over records (owned or borrowed customers): price each customer and summarise.
+    pub fn summarise<I, C>(&self, records: I, progress: Option<&dyn Progress>) -> PortfolioSummary
+    where
+        I: IntoIterator<Item = Result<C>>,
+        C: Borrow<Customer>,
+    {
+        let mut s = PortfolioSummary::default();
+        for record in records {
+            s.records = s.records.saturating_add(1);
+            match record {
+                // Unreadable: refused here, once; phase 2 skips it.
+                Err(e) => s.bad_records.push(BadRecord::new(e)),
+                Ok(c) => {
+                    let c: &Customer = c.borrow();
+                    s.ids.push(c.id().clone());
+                    // A customer that cannot be priced adds nothing to the facts; phase 2
+                    // prices it again and refuses it then, so it is reported once.
+                    let _ = self.summarise_one(c, &mut s);
+                }
+            }
+            if let Some(p) = progress {
+                if s.records % PROGRESS_EVERY == 0 {
+                    p.advanced(Phase::Summarise, PROGRESS_EVERY);
+                }
+            }
+        }
+        sort_bad(&mut s.bad_records);
+        s.ids.sort();
+        s
+    }
+
+    fn summarise_one(&self, c: &Customer, s: &mut PortfolioSummary) -> Result<()> {
+        let cost = self.assessor.cost_model().cost_to_serve(c)?;
+        let service = cost
+            .sum_where(|i| i.role().is_some())
+            .map_err(|e| Error::arithmetic(Some(c.id()), "cost.service", e))?;
+        // Everything that can fail comes first, so that a refused customer adds nothing.
+        if let Some(parent) = c.parent() {
+            let g = GroupTotals {
+                parent: parent.clone(),
+                members: 1,
+                revenue: cost.revenue,
+                margin: cost.gross_margin,
+            };
+            match s.groups.get_mut(parent) {
+                Some(mine) => add_group(mine, &g)?,
+                None => {
+                    s.groups.insert(parent.clone(), g);
+                }
+            }
+        }
+        if !cost.revenue.is_zero() {
+            let ratio = decimal_to_f64(service.amount()) / decimal_to_f64(cost.revenue.amount());
+            s.service_ratios.push(ratio);
+            let consumed = c
+                .behaviour()
+                .content_consumed
+                .is_some_and(|x| x.to_f64() >= self.config.content_consumed_min);
+            if consumed {
+                s.content_consumers.push((c.id().clone(), ratio));
+            }
+        }
+        Ok(())
+    }
+
+    /// The portfolio facts from a (merged) summary.
+    pub fn facts(&self, summary: &PortfolioSummary) -> PortfolioFacts {
+        let configured = self
+            .assessor
+            .config()
+            .segmentation
+            .typical_service_cost_ratio;
+        let mut ratios = summary.service_ratios.clone();
+        let median = if self.config.use_portfolio_median && !ratios.is_empty() {
+            ratios.sort_by(f64::total_cmp);
+            let n = ratios.len();
+            let m = if n % 2 == 1 {
+                ratios[n / 2]
+            } else {
+                (ratios[n / 2 - 1] + ratios[n / 2]) / 2.0
+            };
+            (m > 0.0).then_some(m)
+        } else {
+            None
+        };
+        let typical = median.unwrap_or(configured);
+        let heavy = typical * self.config.heavy_help_factor;
+        let customers: BTreeSet<CustomerId> = summary
+            .content_consumers
+            .iter()
+            .filter(|(_, r)| *r >= heavy)
+            .map(|(id, _)| id.clone())
+            .collect();
+        let duplicates: BTreeSet<CustomerId> = summary
+            .ids
+            .windows(2)
+            .filter(|w| w[0] == w[1])
+            .map(|w| w[0].clone())
+            .collect();
+        let assessed = summary.ids.len() as u64;
+        let share = if assessed == 0 {
+            0.0
+        } else {
+            customers.len() as f64 / assessed as f64
+        };
+        PortfolioFacts {
+            typical_service_ratio: typical,
+            typical_from_portfolio: median.is_some(),
+            systemic: SystemicSignal {
+                customers: customers.into_iter().collect(),
+                share,
+                threshold: self.config.systemic_share_threshold,
+                flagged: share > self.config.systemic_share_threshold,
+            },
+            groups: summary.groups.clone(),
+            parents_included: BTreeSet::new(),
+            duplicates,
+        }
+    }
+
+    /// Between the phases: add the own record of every parent account that is itself a
+    /// customer to its account group (its revenue, margin and one member). Phase 1 cannot know
+    /// which customers are parents — their subsidiaries may be in another shard — so this
+    /// looks the group keys up in one more pass over the records; only the parents are
+    /// priced. [`analyze`](Self::analyze) and [`analyze_slice`](Self::analyze_slice) call it;
+    /// call it yourself between [`facts`](Self::facts) and [`report`](Self::report) when you
+    /// run the phases apart (over every shard, in any order: each parent is added once).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Arithmetic`] when a group total overflows.
+    pub fn include_parents<I, C>(&self, facts: &mut PortfolioFacts, records: I) -> Result<()>
+    where
+        I: IntoIterator<Item = Result<C>>,
+        C: Borrow<Customer>,
+    {
+        if facts.groups.is_empty() {
+            return Ok(());
+        }
+        for record in records {
+            let Ok(c) = record else { continue };
+            let c: &Customer = c.borrow();
+            if facts.duplicates.contains(c.id()) || facts.parents_included.contains(c.id()) {
+                continue;
+            }
+            let Some(group) = facts.groups.get_mut(c.id()) else {
+                continue;
+            };
+            // A parent whose cost cannot be computed is refused in phase 1 already.
+            let Ok(cost) = self.assessor.cost_model().cost_to_serve(c) else {
+                continue;
+            };
+            add_group(
+                group,
+                &GroupTotals {
+                    parent: c.id().clone(),
+                    members: 1,
+                    revenue: cost.revenue,
+                    margin: cost.gross_margin,
+                },
+            )?;
+            facts.parents_included.insert(c.id().clone());
+        }
+        Ok(())
+    }
+
+    /// Phase 2 over records (owned or borrowed customers): assess and recommend each customer
+    /// with the portfolio facts.
+    /// Records that fail to read are skipped (phase 1 reported them); a customer whose
+    /// assessment or recommendation fails becomes a bad record.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Arithmetic`] when a total overflows.
+    pub fn report<I, C>(
+        &self,
+        records: I,
+        facts: &PortfolioFacts,
+        as_of: NaiveDate,
+        sink: &Sink<'_>,
+        progress: Option<&dyn Progress>,
+    ) -> Result<PortfolioReport>
+    where
+        I: IntoIterator<Item = Result<C>>,
+        C: Borrow<Customer>,
+    {
+        let mut report =
+            PortfolioReport::new(self.assessor.cost_model().currency(), as_of, facts.clone());
+        let ctx = AssessmentContext {
+            typical_service_cost_ratio: Some(facts.typical_service_ratio),
+            ..AssessmentContext::new(as_of)
+        };
+        for record in records {
+            // Unreadable records are reported by phase 1.
+            let Ok(c) = record else { continue };
+            let c: &Customer = c.borrow();
+            report.records = report.records.saturating_add(1);
+            if facts.duplicates.contains(c.id()) {
+                report
+                    .bad_records
+                    .push(BadRecord::new(Error::DuplicateCustomer {
+                        customer: c.id().clone(),
+                    }));
+                continue;
+            }
+            let assessed = self.assessor.assess_with(c, &ctx).and_then(|a| {
+                let policy_ctx = PolicyContext::with_systemic(
+                    facts.systemic.flagged
+                        && facts.systemic.customers.binary_search(c.id()).is_ok(),
+                )
+                .with_group(c.parent().and_then(|p| facts.groups.get(p)).cloned());
+                let r = self.policy.recommend(c, &a, &policy_ctx)?;
+                Ok((a, r))
+            });
+            match assessed {
+                // A customer whose figures would overflow the totals is refused on its own.
+                Ok((a, r)) => match report.fits(&a) {
+                    Ok(()) => {
+                        sink(&a, &r);
+                        report.add(c, &a, &r)?;
+                    }
+                    Err(e) => report.bad_records.push(BadRecord::new(e)),
+                },
+                Err(e) => report.bad_records.push(BadRecord::new(e)),
+            }
+            if let Some(p) = progress {
+                if report.records % PROGRESS_EVERY == 0 {
+                    p.advanced(Phase::Assess, PROGRESS_EVERY);
+                }
+            }
+        }
+        report.finish();
+        Ok(report)
+    }
+
+    /// Both phases over a source that can be opened twice (a database query, a file): `open`
+    /// is called once per phase, and once more between them when the portfolio has account
+    /// groups (to find the parents that are customers themselves).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Arithmetic`] when a total overflows.
+    pub fn analyze<Src, F>(
+        &self,
+        mut open: F,
+        as_of: NaiveDate,
+        sink: &Sink<'_>,
+        progress: Option<&dyn Progress>,
+    ) -> Result<PortfolioReport>
+    where
+        Src: CustomerSource,
+        F: FnMut() -> Src,
+    {
+        let mut first = open();
+        let summary = self.summarise(std::iter::from_fn(|| first.next_customer()), progress);
+        let mut facts = self.facts(&summary);
+        if !facts.groups.is_empty() {
+            let mut parents = open();
+            self.include_parents(&mut facts, std::iter::from_fn(|| parents.next_customer()))?;
+        }
+        let mut second = open();
+        let report = self.report(
+            std::iter::from_fn(|| second.next_customer()),
+            &facts,
+            as_of,
+            sink,
+            progress,
+        )?;
+        Ok(with_phase_one(report, summary))
+    }
+
+    /// Both phases over customers in memory, on `threads` threads (scoped; at least 1). The
+    /// report equals that of a sequential run.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Arithmetic`] when a total overflows.
+    pub fn analyze_slice(
+        &self,
+        customers: &[Customer],
+        as_of: NaiveDate,
+        threads: usize,
+        sink: &Sink<'_>,
+    ) -> Result<PortfolioReport>
+    where
+        S: Sync,
+        P: Sync,
+    {
+        let threads = threads.max(1);
+        let chunk = customers.len().div_ceil(threads).max(1);
+        let shards: Vec<&[Customer]> = customers.chunks(chunk).collect();
+        let summaries: Vec<PortfolioSummary> = std::thread::scope(|scope| {
+            let handles: Vec<_> = shards
+                .iter()
+                .map(|shard| scope.spawn(move || self.summarise(shard.iter().map(Ok), None)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        let mut summary = PortfolioSummary::default();
+        for s in summaries {
+            summary.merge(s)?;
+        }
+        let mut facts = self.facts(&summary);
+        self.include_parents(&mut facts, customers.iter().map(Ok))?;
+        let reports: Vec<Result<PortfolioReport>> = std::thread::scope(|scope| {
+            let facts = &facts;
+            let handles: Vec<_> = shards
+                .iter()
+                .map(|shard| {
+                    scope.spawn(move || self.report(shard.iter().map(Ok), facts, as_of, sink, None))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        let mut report = PortfolioReport::new(self.assessor.cost_model().currency(), as_of, facts);
+        for r in reports {
+            report.merge(r?)?;
+        }
+        Ok(with_phase_one(report, summary))
+    }
+}

@@ -1,0 +1,652 @@
+//! Phase 2: the mergeable portfolio report, its tallies and rows.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::analytics::{ratio, ratio_if};
+use super::*;
+use crate::assessment::inputs::Dimension;
+use crate::assessment::{FitAssessment, FitClass, Quadrant};
+use crate::cost::RoleHours;
+use crate::customer::{Customer, CustomerId, LifecycleStage};
+use crate::error::{Error, Problem, Result};
+use crate::money::{Currency, Money};
+use crate::policy::recommendation::{Action, Recommendation};
+use crate::units::{decimal_to_f64, Ratio};
+
+/// Customers, money and hours of one slice of the portfolio.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    /// Customers.
+    pub customers: u64,
+    /// Revenue.
+    pub revenue: Money,
+    /// Cost to serve.
+    pub cost: Money,
+    /// Gross margin.
+    pub margin: Money,
+    /// Hours per role.
+    pub hours: RoleHours,
+    /// Bad-fit customers.
+    pub bad_fit: u64,
+    /// Bad customers.
+    pub bad: u64,
+    /// Customers recommended for offboarding.
+    pub offboard: u64,
+}
+
+impl Tally {
+    pub(super) fn new(currency: Currency) -> Self {
+        Tally {
+            customers: 0,
+            revenue: Money::zero(currency),
+            cost: Money::zero(currency),
+            margin: Money::zero(currency),
+            hours: RoleHours::default(),
+            bad_fit: 0,
+            bad: 0,
+            offboard: 0,
+        }
+    }
+
+    fn merge(&mut self, other: &Tally) -> std::result::Result<(), Problem> {
+        let add = |a: u64, b: u64| a.checked_add(b).ok_or(Problem::Overflow);
+        self.customers = add(self.customers, other.customers)?;
+        self.revenue = self.revenue.checked_add(other.revenue)?;
+        self.cost = self.cost.checked_add(other.cost)?;
+        self.margin = self.margin.checked_add(other.margin)?;
+        self.hours = self
+            .hours
+            .checked_add(&other.hours)
+            .ok_or(Problem::Overflow)?;
+        self.bad_fit = add(self.bad_fit, other.bad_fit)?;
+        self.bad = add(self.bad, other.bad)?;
+        self.offboard = add(self.offboard, other.offboard)?;
+        Ok(())
+    }
+}
+
+/// One compact row per customer.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerRow {
+    /// The customer.
+    pub id: CustomerId,
+    /// Its display name.
+    #[serde(default)]
+    pub name: String,
+    /// Revenue.
+    pub revenue: Money,
+    /// Gross margin (profit after all costs to serve).
+    pub profit: Money,
+    /// Margin ratio.
+    pub margin: Option<Ratio>,
+    /// Growth-potential score, to 0.1.
+    pub growth: Option<f64>,
+    /// Overall score, to 0.1.
+    pub score: f64,
+    /// Quadrant.
+    pub quadrant: Quadrant,
+    /// Class.
+    pub class: FitClass,
+    /// Recommendation.
+    pub action: Action,
+    /// Success and executive hours it received, per unit of revenue (attention).
+    pub attention: Option<f64>,
+}
+
+/// The effect of the recommended plan.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanEffect {
+    /// Revenue lost by offboarding and declining.
+    pub revenue_lost: Money,
+    /// Revenue gained by repricing.
+    pub revenue_gained: Money,
+    /// Margin gained: losses no longer made and levers pulled.
+    pub margin_gained: Money,
+    /// Hours freed per role.
+    pub hours_freed: RoleHours,
+}
+
+impl PlanEffect {
+    fn absorb(
+        &mut self,
+        revenue_lost: Money,
+        revenue_gained: Money,
+        margin_gained: Money,
+        hours_freed: &RoleHours,
+    ) -> std::result::Result<(), Problem> {
+        self.revenue_lost = self.revenue_lost.checked_add(revenue_lost)?;
+        self.revenue_gained = self.revenue_gained.checked_add(revenue_gained)?;
+        self.margin_gained = self.margin_gained.checked_add(margin_gained)?;
+        self.hours_freed = self
+            .hours_freed
+            .checked_add(hours_freed)
+            .ok_or(Problem::Overflow)?;
+        Ok(())
+    }
+}
+
+/// Account-group roll-up.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupRollup {
+    /// Revenue, margin and hours of the group.
+    pub tally: Tally,
+    /// Recommendations of its members.
+    pub actions: BTreeMap<Action, u64>,
+}
+
+/// The portfolio report: aggregates and one compact row per customer. Mergeable.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortfolioReport {
+    /// The currency of every amount.
+    pub currency: Currency,
+    /// The assessment date.
+    pub as_of: NaiveDate,
+    /// The facts phase 2 used.
+    pub facts: PortfolioFacts,
+    /// Records read; always `totals.customers + bad_records.len()`.
+    pub records: u64,
+    /// Records refused, with their id and error.
+    pub bad_records: Vec<BadRecord>,
+    /// The whole portfolio.
+    pub totals: Tally,
+    /// By quadrant.
+    pub by_quadrant: BTreeMap<Quadrant, Tally>,
+    /// By class.
+    pub by_class: BTreeMap<FitClass, Tally>,
+    /// By recommendation.
+    pub by_action: BTreeMap<Action, Tally>,
+    /// By segment (`(none)` when untagged).
+    pub by_segment: BTreeMap<String, Tally>,
+    /// By acquisition channel.
+    pub by_channel: BTreeMap<String, Tally>,
+    /// By account owner.
+    pub by_owner: BTreeMap<String, Tally>,
+    /// Account groups, by parent.
+    pub groups: BTreeMap<CustomerId, GroupRollup>,
+    /// Churned customers: the revenue and margin of the period lost to churn (they are in
+    /// the totals too, as the period's figures).
+    pub churned: Tally,
+    /// Churned customers by segment: where churn comes from.
+    pub churned_by_segment: BTreeMap<String, Tally>,
+    /// Churned customers by acquisition channel.
+    pub churned_by_channel: BTreeMap<String, Tally>,
+    /// Effect of the plan.
+    pub plan: PlanEffect,
+    /// The figures a reader wants first, computed from the rows once the report is complete
+    /// ([`PortfolioReport::with_summary`]); `None` on a shard's partial report.
+    #[serde(default)]
+    pub analytics: Option<Analytics>,
+    /// One row per customer, by id.
+    pub rows: Vec<CustomerRow>,
+}
+
+pub(super) const UNTAGGED: &str = "(none)";
+
+pub(super) fn add_to(
+    map: &mut BTreeMap<String, Tally>,
+    key: Option<&str>,
+    t: &Tally,
+    currency: Currency,
+) -> Result<()> {
+    let entry = map
+        .entry(key.unwrap_or(UNTAGGED).to_owned())
+        .or_insert_with(|| Tally::new(currency));
+    entry
+        .merge(t)
+        .map_err(|p| Error::arithmetic(None, "portfolio.breakdown", p))
+}
+
+pub(super) fn merge_maps<K: Ord + Clone>(
+    into: &mut BTreeMap<K, Tally>,
+    from: BTreeMap<K, Tally>,
+) -> Result<()> {
+    for (k, t) in from {
+        match into.get_mut(&k) {
+            Some(mine) => mine
+                .merge(&t)
+                .map_err(|p| Error::arithmetic(None, "portfolio.merge", p))?,
+            None => {
+                into.insert(k, t);
+            }
+        }
+    }
+    Ok(())
+}
+
+impl PortfolioReport {
+    pub(super) fn new(currency: Currency, as_of: NaiveDate, facts: PortfolioFacts) -> Self {
+        PortfolioReport {
+            currency,
+            as_of,
+            facts,
+            records: 0,
+            bad_records: Vec::new(),
+            totals: Tally::new(currency),
+            by_quadrant: BTreeMap::new(),
+            by_class: BTreeMap::new(),
+            by_action: BTreeMap::new(),
+            by_segment: BTreeMap::new(),
+            by_channel: BTreeMap::new(),
+            by_owner: BTreeMap::new(),
+            groups: BTreeMap::new(),
+            churned: Tally::new(currency),
+            churned_by_segment: BTreeMap::new(),
+            churned_by_channel: BTreeMap::new(),
+            plan: PlanEffect {
+                revenue_lost: Money::zero(currency),
+                revenue_gained: Money::zero(currency),
+                margin_gained: Money::zero(currency),
+                hours_freed: RoleHours::default(),
+            },
+            analytics: None,
+            rows: Vec::new(),
+        }
+    }
+
+    /// The headline figures from the rows and totals.
+    pub fn analytics(&self) -> Analytics {
+        let losses = self
+            .rows
+            .iter()
+            .filter(|r| r.profit.is_negative())
+            .try_fold(Money::zero(self.currency), |acc, r| {
+                acc.checked_add(r.profit)
+            })
+            .unwrap_or(Money::zero(self.currency));
+        Analytics {
+            margin_before: self.margin_before(),
+            margin_after: self.margin_after(),
+            whale_curve: self.whale_curve(20),
+            concentration: self.revenue_concentration(10),
+            loss_makers: self.rows.iter().filter(|r| r.profit.is_negative()).count() as u64,
+            losses,
+        }
+    }
+
+    /// Whether `a`'s figures can be added to the totals without overflow (with bounded
+    /// inputs they always can).
+    pub(super) fn fits(&self, a: &FitAssessment) -> Result<()> {
+        let arithmetic = |p| Error::arithmetic(Some(&a.customer), "portfolio.totals", p);
+        let mut probe = self.totals.clone();
+        let mut t = Tally::new(self.currency);
+        t.revenue = a.cost.revenue;
+        t.cost = a.cost.total;
+        t.margin = a.cost.gross_margin;
+        t.hours = a.cost.hours;
+        probe.merge(&t).map_err(arithmetic)
+    }
+
+    pub(super) fn add(
+        &mut self,
+        customer: &Customer,
+        a: &FitAssessment,
+        r: &Recommendation,
+    ) -> Result<()> {
+        let c = self.currency;
+        let mut t = Tally::new(c);
+        t.customers = 1;
+        t.revenue = a.cost.revenue;
+        t.cost = a.cost.total;
+        t.margin = a.cost.gross_margin;
+        t.hours = a.cost.hours;
+        t.bad_fit = u64::from(a.classification.class == FitClass::BadFit);
+        t.bad = u64::from(a.classification.class == FitClass::Bad);
+        t.offboard = u64::from(r.action == Action::Offboard);
+        let arithmetic = |p| Error::arithmetic(Some(customer.id()), "portfolio", p);
+        self.totals.merge(&t).map_err(arithmetic)?;
+        self.by_quadrant
+            .entry(a.quadrant)
+            .or_insert_with(|| Tally::new(c))
+            .merge(&t)
+            .map_err(arithmetic)?;
+        self.by_class
+            .entry(a.classification.class)
+            .or_insert_with(|| Tally::new(c))
+            .merge(&t)
+            .map_err(arithmetic)?;
+        self.by_action
+            .entry(r.action)
+            .or_insert_with(|| Tally::new(c))
+            .merge(&t)
+            .map_err(arithmetic)?;
+        add_to(&mut self.by_segment, customer.segment(), &t, c)?;
+        add_to(&mut self.by_channel, customer.acquisition_channel(), &t, c)?;
+        add_to(&mut self.by_owner, customer.account_owner(), &t, c)?;
+        if customer.stage() == LifecycleStage::Churned {
+            self.churned.merge(&t).map_err(arithmetic)?;
+            add_to(&mut self.churned_by_segment, customer.segment(), &t, c)?;
+            add_to(
+                &mut self.churned_by_channel,
+                customer.acquisition_channel(),
+                &t,
+                c,
+            )?;
+        }
+        // A parent account that is a customer belongs to its own group.
+        let group = customer.parent().or_else(|| {
+            self.facts
+                .parents_included
+                .contains(customer.id())
+                .then(|| customer.id())
+        });
+        if let Some(parent) = group {
+            let g = self
+                .groups
+                .entry(parent.clone())
+                .or_insert_with(|| GroupRollup {
+                    tally: Tally::new(c),
+                    actions: BTreeMap::new(),
+                });
+            g.tally.merge(&t).map_err(arithmetic)?;
+            *g.actions.entry(r.action).or_insert(0) += 1;
+        }
+        let e = &r.effect;
+        self.plan
+            .absorb(
+                e.revenue_lost,
+                e.revenue_gained,
+                e.margin_gained,
+                &e.hours_freed,
+            )
+            .map_err(arithmetic)?;
+        let attention = (!a.cost.revenue.is_zero()).then(|| {
+            decimal_to_f64(
+                a.cost
+                    .hours
+                    .success
+                    .checked_add(a.cost.hours.executive)
+                    .unwrap_or(Decimal::MAX),
+            ) / decimal_to_f64(a.cost.revenue.amount())
+        });
+        let tenth = |x: f64| (x * 10.0).round() / 10.0;
+        self.rows.push(CustomerRow {
+            id: customer.id().clone(),
+            name: customer.name().to_owned(),
+            revenue: a.cost.revenue,
+            profit: a.cost.gross_margin,
+            margin: a.cost.margin,
+            growth: a.effective_score(Dimension::GrowthPotential).map(tenth),
+            score: tenth(a.effective_overall()),
+            quadrant: a.quadrant,
+            class: a.classification.class,
+            action: r.action,
+            attention,
+        });
+        Ok(())
+    }
+
+    pub(super) fn finish(&mut self) {
+        self.rows.sort_by(row_order);
+        sort_bad(&mut self.bad_records);
+    }
+
+    /// Fold `other` — a report of another shard, made with the same facts — in.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when the shards used different facts, currencies or dates;
+    /// [`Error::Arithmetic`] on overflow.
+    pub fn merge(&mut self, other: PortfolioReport) -> Result<()> {
+        if other.facts != self.facts || other.currency != self.currency || other.as_of != self.as_of
+        {
+            return Err(Error::config(
+                "portfolio.merge",
+                Problem::Rule {
+                    rule: "reports of shards must share the portfolio facts, currency and date"
+                        .into(),
+                },
+            ));
+        }
+        let arithmetic = |p| Error::arithmetic(None, "portfolio.merge", p);
+        self.records = self
+            .records
+            .checked_add(other.records)
+            .ok_or_else(|| arithmetic(Problem::Overflow))?;
+        self.bad_records.extend(other.bad_records);
+        self.totals.merge(&other.totals).map_err(arithmetic)?;
+        merge_maps(&mut self.by_quadrant, other.by_quadrant)?;
+        merge_maps(&mut self.by_class, other.by_class)?;
+        merge_maps(&mut self.by_action, other.by_action)?;
+        merge_maps(&mut self.by_segment, other.by_segment)?;
+        merge_maps(&mut self.by_channel, other.by_channel)?;
+        merge_maps(&mut self.by_owner, other.by_owner)?;
+        self.churned.merge(&other.churned).map_err(arithmetic)?;
+        merge_maps(&mut self.churned_by_segment, other.churned_by_segment)?;
+        merge_maps(&mut self.churned_by_channel, other.churned_by_channel)?;
+        for (parent, g) in other.groups {
+            match self.groups.get_mut(&parent) {
+                Some(mine) => {
+                    mine.tally.merge(&g.tally).map_err(arithmetic)?;
+                    for (a, n) in g.actions {
+                        *mine.actions.entry(a).or_insert(0) += n;
+                    }
+                }
+                None => {
+                    self.groups.insert(parent, g);
+                }
+            }
+        }
+        let p = other.plan;
+        self.plan
+            .absorb(
+                p.revenue_lost,
+                p.revenue_gained,
+                p.margin_gained,
+                &p.hours_freed,
+            )
+            .map_err(arithmetic)?;
+        // Both row lists are sorted: merge them in one pass rather than sorting again.
+        let mine = std::mem::take(&mut self.rows);
+        self.rows = merge_sorted(mine, other.rows);
+        sort_bad(&mut self.bad_records);
+        // Figures of a partial report are stale once merged.
+        self.analytics = None;
+        Ok(())
+    }
+
+    /// Margin ratio of the portfolio now (`None` without revenue).
+    pub fn margin_before(&self) -> Option<Ratio> {
+        ratio(self.totals.margin.amount(), self.totals.revenue.amount())
+    }
+
+    /// Margin ratio after the plan: margin plus what it gains, over revenue less what it loses
+    /// plus what repricing brings in.
+    pub fn margin_after(&self) -> Option<Ratio> {
+        let margin = self
+            .totals
+            .margin
+            .amount()
+            .checked_add(self.plan.margin_gained.amount())?;
+        let revenue = self
+            .totals
+            .revenue
+            .amount()
+            .checked_sub(self.plan.revenue_lost.amount())?
+            .checked_add(self.plan.revenue_gained.amount())?;
+        ratio(margin, revenue)
+    }
+
+    /// The whale curve: customers ranked by profit, cumulative profit as a share of the total.
+    pub fn whale_curve(&self, max_points: usize) -> WhaleCurve {
+        let mut profits: Vec<Decimal> = self.rows.iter().map(|r| r.profit.amount()).collect();
+        profits.sort_by(|a, b| b.cmp(a));
+        let total: Decimal = profits
+            .iter()
+            .try_fold(Decimal::ZERO, |a, p| a.checked_add(*p))
+            .unwrap_or(Decimal::MAX);
+        let n = profits.len();
+        let (mut cumulative, mut peak, mut peak_rank) = (Decimal::ZERO, Decimal::MIN, 0usize);
+        let step = (n / max_points.max(1)).max(1);
+        let defined = total > Decimal::ZERO;
+        let mut points = vec![(0.0, defined.then(|| Ratio::new(Decimal::ZERO)))];
+        let mut top_profit = Decimal::ZERO;
+        let top_n = ((n as f64) * 0.2).ceil() as usize;
+        for (i, p) in profits.iter().enumerate() {
+            cumulative = cumulative.checked_add(*p).unwrap_or(cumulative);
+            if cumulative > peak {
+                peak = cumulative;
+                peak_rank = i + 1;
+            }
+            if i + 1 == top_n {
+                top_profit = cumulative;
+            }
+            if (i + 1) % step == 0 || i + 1 == n {
+                points.push((
+                    (i + 1) as f64 / n as f64,
+                    ratio_if(defined, cumulative, total).map(|r| Ratio::new(r.get().round_dp(4))),
+                ));
+            }
+        }
+        let currency = self.currency;
+        WhaleCurve {
+            total_profit: Money::new(total, currency),
+            peak_profit: Money::new(if n == 0 { Decimal::ZERO } else { peak }, currency),
+            peak_rank,
+            peak_customer_share: if n == 0 {
+                0.0
+            } else {
+                peak_rank as f64 / n as f64
+            },
+            peak_share: ratio_if(defined, peak, total),
+            top_20_share: ratio_if(defined && n > 0, top_profit, total),
+            points,
+        }
+    }
+
+    /// Revenue concentration: share of the top customers and the Herfindahl index.
+    pub fn revenue_concentration(&self, top: usize) -> Concentration {
+        let mut revenues: Vec<Decimal> = self.rows.iter().map(|r| r.revenue.amount()).collect();
+        revenues.sort_by(|a, b| b.cmp(a));
+        let total: Decimal = revenues
+            .iter()
+            .try_fold(Decimal::ZERO, |a, r| a.checked_add(*r))
+            .unwrap_or(Decimal::MAX);
+        let defined = total > Decimal::ZERO;
+        let top_sum = revenues
+            .iter()
+            .take(top)
+            .try_fold(Decimal::ZERO, |a, r| a.checked_add(*r))
+            .unwrap_or(Decimal::MAX);
+        let total_f = decimal_to_f64(total);
+        let hhi = defined.then(|| {
+            revenues
+                .iter()
+                .map(|r| {
+                    let s = decimal_to_f64(*r) / total_f;
+                    s * s
+                })
+                .sum::<f64>()
+        });
+        Concentration {
+            top,
+            top_share: ratio_if(defined, top_sum, total),
+            herfindahl: hhi,
+        }
+    }
+
+    /// Customers with growth potential who get the least attention: where freed hours should go
+    /// (seed 002). Invest or retain, growth score at least `min_growth`, least success and
+    /// executive hours per revenue first.
+    pub fn potential_for_freed_hours(&self, min_growth: f64, n: usize) -> Vec<CustomerId> {
+        let mut candidates: Vec<&CustomerRow> = self
+            .rows
+            .iter()
+            .filter(|r| matches!(r.action, Action::Invest | Action::Retain))
+            .filter(|r| r.growth.is_some_and(|g| g >= min_growth))
+            .collect();
+        candidates.sort_by(|a, b| {
+            a.attention
+                .unwrap_or(f64::MAX)
+                .total_cmp(&b.attention.unwrap_or(f64::MAX))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        candidates
+            .into_iter()
+            .take(n)
+            .map(|r| r.id.clone())
+            .collect()
+    }
+}
+
+/// Rows by id; duplicate ids (a data problem) are ordered by their figures, so that the order
+/// never depends on the input's.
+pub(super) fn row_order(a: &CustomerRow, b: &CustomerRow) -> std::cmp::Ordering {
+    a.id.cmp(&b.id)
+        .then_with(|| a.revenue.amount().cmp(&b.revenue.amount()))
+        .then_with(|| a.profit.amount().cmp(&b.profit.amount()))
+        .then_with(|| a.score.total_cmp(&b.score))
+        .then_with(|| a.action.cmp(&b.action))
+        .then_with(|| a.quadrant.cmp(&b.quadrant))
+        .then_with(|| a.class.cmp(&b.class))
+        .then_with(|| a.margin.cmp(&b.margin))
+        .then_with(|| {
+            a.growth
+                .unwrap_or(f64::NAN)
+                .total_cmp(&b.growth.unwrap_or(f64::NAN))
+        })
+        .then_with(|| {
+            a.attention
+                .unwrap_or(f64::NAN)
+                .total_cmp(&b.attention.unwrap_or(f64::NAN))
+        })
+}
+
+/// Merge two row lists sorted by [`row_order`] into one.
+pub(super) fn merge_sorted(a: Vec<CustomerRow>, b: Vec<CustomerRow>) -> Vec<CustomerRow> {
+    merge_sorted_by(a, b, row_order)
+}
+
+/// Merge two sorted lists in one pass.
+pub(super) fn merge_sorted_by<T>(
+    a: Vec<T>,
+    b: Vec<T>,
+    order: impl Fn(&T, &T) -> std::cmp::Ordering,
+) -> Vec<T> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => order(x, y) != std::cmp::Ordering::Greater,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        out.extend(if take_a { a.next() } else { b.next() });
+    }
+    out
+}
+
+/// Count the records phase 1 read and add the records it refused.
+pub(super) fn with_phase_one(
+    report: PortfolioReport,
+    summary: PortfolioSummary,
+) -> PortfolioReport {
+    report.with_summary(summary)
+}
+
+impl PortfolioReport {
+    /// Complete a report of phase 2 (merged over shards) with the merged phase-1 summary: the
+    /// records read and the records refused. Call it once, after merging.
+    pub fn with_summary(mut self, summary: PortfolioSummary) -> Self {
+        self.records = summary.records;
+        self.bad_records.extend(summary.bad_records);
+        sort_bad(&mut self.bad_records);
+        self.analytics = Some(self.analytics());
+        self
+    }
+
+    /// Records assessed plus records refused: always the records read.
+    pub fn counts_add_up(&self) -> bool {
+        self.totals.customers + self.bad_records.len() as u64 == self.records
+            && self.rows.len() as u64 == self.totals.customers
+    }
+}

@@ -1,0 +1,130 @@
+//! Phase 1: what each customer contributes to the portfolio facts, mergeable; and the facts.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::report::merge_sorted_by;
+use super::*;
+use crate::customer::CustomerId;
+use crate::error::{Error, Problem, Result};
+use crate::policy::recommendation::GroupTotals;
+
+/// Phase 1: what each customer contributes to the portfolio facts. Mergeable.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PortfolioSummary {
+    /// Records read.
+    pub records: u64,
+    /// Records refused.
+    pub bad_records: Vec<BadRecord>,
+    /// Service cost over revenue of each customer with revenue.
+    pub service_ratios: Vec<f64>,
+    /// Customers who consume the recommended content, with their service ratio.
+    pub content_consumers: Vec<(CustomerId, f64)>,
+    /// Account groups.
+    pub groups: BTreeMap<CustomerId, GroupTotals>,
+    /// The id of every record read, sorted: ids that repeat across the whole portfolio (in
+    /// any shard) are refused in phase 2.
+    pub ids: Vec<CustomerId>,
+}
+
+impl PortfolioSummary {
+    /// Fold `other` in.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Arithmetic`] when group totals or counts overflow, or amounts mix currencies.
+    pub fn merge(&mut self, other: PortfolioSummary) -> Result<()> {
+        self.records = self
+            .records
+            .checked_add(other.records)
+            .ok_or_else(|| Error::arithmetic(None, "portfolio.records", Problem::Overflow))?;
+        self.bad_records.extend(other.bad_records);
+        sort_bad(&mut self.bad_records);
+        self.service_ratios.extend(other.service_ratios);
+        self.content_consumers.extend(other.content_consumers);
+        let mine = std::mem::take(&mut self.ids);
+        self.ids = merge_sorted_by(mine, other.ids, |a, b| a.cmp(b));
+        for (parent, g) in other.groups {
+            match self.groups.get_mut(&parent) {
+                Some(mine) => add_group(mine, &g)?,
+                None => {
+                    self.groups.insert(parent, g);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+pub(super) fn add_group(into: &mut GroupTotals, other: &GroupTotals) -> Result<()> {
+    let arithmetic = |e| Error::arithmetic(Some(&into.parent), "group", e);
+    into.members = into
+        .members
+        .checked_add(other.members)
+        .ok_or_else(|| Error::arithmetic(Some(&into.parent), "group.members", Problem::Overflow))?;
+    into.revenue = into
+        .revenue
+        .checked_add(other.revenue)
+        .map_err(arithmetic)?;
+    into.margin = into.margin.checked_add(other.margin).map_err(arithmetic)?;
+    Ok(())
+}
+
+/// The systemic signal (seed 002): "If you have dozens of customers who need a lot of
+/// additional help despite consuming the recommended content ... it's likely not them who are
+/// the problem."
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SystemicSignal {
+    /// Customers who need heavy help although they consume the recommended content, by id.
+    pub customers: Vec<CustomerId>,
+    /// Their share of the customers assessed.
+    pub share: f64,
+    /// The configured threshold.
+    pub threshold: f64,
+    /// Whether the share exceeds the threshold: a likely product or onboarding problem.
+    pub flagged: bool,
+}
+
+impl fmt::Display for SystemicSignal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} customers ({:.1}%) need heavy help although they consume the recommended content",
+            self.customers.len(),
+            self.share * 100.0
+        )?;
+        if self.flagged {
+            write!(
+                f,
+                "; above {:.1}%: likely a product or onboarding problem, not the customers",
+                self.threshold * 100.0
+            )
+        } else {
+            write!(f, "; below the {:.1}% threshold", self.threshold * 100.0)
+        }
+    }
+}
+
+/// Facts from the whole portfolio that phase 2 uses.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortfolioFacts {
+    /// Service cost over revenue of the typical customer.
+    pub typical_service_ratio: f64,
+    /// Whether that is the portfolio median (else the configured benchmark).
+    pub typical_from_portfolio: bool,
+    /// The systemic signal.
+    pub systemic: SystemicSignal,
+    /// Account groups: their subsidiaries, and the parent's own record when it is a customer
+    /// (see [`PortfolioAnalyzer::include_parents`]).
+    pub groups: BTreeMap<CustomerId, GroupTotals>,
+    /// Parents whose own record is in their group's totals.
+    #[serde(default)]
+    pub parents_included: BTreeSet<CustomerId>,
+    /// Ids found in more than one record: every record with one is refused
+    /// ([`Error::DuplicateCustomer`]), whatever the order or sharding.
+    pub duplicates: BTreeSet<CustomerId>,
+}
