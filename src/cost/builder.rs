@@ -1,0 +1,270 @@
+//! Pricing one customer, line by line, with checked arithmetic.
+
+use rust_decimal::Decimal;
+
+use super::*;
+use crate::customer::Customer;
+use crate::error::{Error, Problem, Result};
+use crate::money::Money;
+use crate::units::Ratio;
+
+/// Accumulates lines with checked arithmetic.
+pub(super) struct CostBuilder<'a> {
+    model: &'a CostModel,
+    customer: &'a Customer,
+    lines: Vec<CostLine>,
+    /// Running sum of the rounded line amounts.
+    total: Decimal,
+    hours: RoleHours,
+    days: Decimal,
+}
+
+impl<'a> CostBuilder<'a> {
+    pub(super) fn new(model: &'a CostModel, customer: &'a Customer) -> Result<Self> {
+        if customer.currency() != model.currency() {
+            return Err(Error::arithmetic(
+                Some(customer.id()),
+                "currency",
+                Problem::CurrencyMismatch {
+                    expected: model.currency(),
+                    found: customer.currency(),
+                },
+            ));
+        }
+        Ok(CostBuilder {
+            model,
+            customer,
+            lines: Vec::with_capacity(12),
+            total: Decimal::ZERO,
+            hours: RoleHours::default(),
+            days: Decimal::from(customer.period().days()),
+        })
+    }
+
+    fn overflow(&self, item: CostItem) -> Error {
+        Error::arithmetic(Some(self.customer.id()), item.field(), Problem::Overflow)
+    }
+
+    fn mul(&self, item: CostItem, a: Decimal, b: Decimal) -> Result<Decimal> {
+        a.checked_mul(b).ok_or_else(|| self.overflow(item))
+    }
+
+    /// Add `quantity × rate`, rounded, unless either is zero (a line of nothing is noise).
+    fn line(&mut self, item: CostItem, quantity: Decimal, rate: Decimal) -> Result<()> {
+        if quantity.is_zero() || rate.is_zero() {
+            return Ok(());
+        }
+        let amount = Money::new(self.mul(item, quantity, rate)?, self.model.currency()).round();
+        self.total = self
+            .total
+            .checked_add(amount.amount())
+            .ok_or_else(|| self.overflow(item))?;
+        self.lines.push(CostLine {
+            item,
+            quantity,
+            rate,
+            amount,
+        });
+        Ok(())
+    }
+
+    fn add_hours(&mut self, role: Role, item: CostItem, hours: Decimal) -> Result<()> {
+        let slot = self.hours.get_mut(role);
+        *slot = slot.checked_add(hours).ok_or_else(|| {
+            Error::arithmetic(Some(self.customer.id()), item.field(), Problem::Overflow)
+        })?;
+        Ok(())
+    }
+
+    fn hourly(&mut self, role: Role, item: CostItem, hours: Decimal) -> Result<()> {
+        self.add_hours(role, item, hours)?;
+        self.line(item, hours, self.model.hourly_rate(role).amount())
+    }
+
+    pub(super) fn finish(mut self) -> Result<CostToServe> {
+        let model = self.model;
+        let config = &model.config;
+        let customer = self.customer;
+        let activity = customer.activity();
+        let (revenue, deferred_revenue) = self.recognised_revenue()?;
+
+        self.line(
+            CostItem::CogsShareOfRevenue,
+            revenue.amount(),
+            config.cogs_share_of_revenue.get(),
+        )?;
+        self.line(
+            CostItem::CogsUsage,
+            activity.usage_units.get(),
+            config.cogs_per_usage_unit.amount(),
+        )?;
+        for group in &activity.tickets {
+            let severity = group.severity;
+            match group.handling_hours {
+                Some(hours) => self.hourly(
+                    Role::Support,
+                    CostItem::SupportHours { severity },
+                    hours.get(),
+                )?,
+                None => self.line(
+                    CostItem::SupportTickets { severity },
+                    Decimal::from(group.count),
+                    config.ticket_costs.get(severity).amount(),
+                )?,
+            }
+        }
+        self.hourly(
+            Role::Support,
+            CostItem::SupportTime,
+            activity.support_hours.get(),
+        )?;
+        if let Some(sla) = customer.contract().map(|c| c.sla()) {
+            // Standby hours per month, over the days of the period: hours x 12 x days / 365.
+            let item = CostItem::SlaStandby;
+            let per_year = self.mul(item, sla.standby_hours_per_month.get(), Decimal::from(12))?;
+            let hours = self.mul(item, per_year, self.days)? / Decimal::from(365);
+            self.hourly(Role::Support, item, round_dp(hours, QUANTITY_DP))?;
+        }
+        self.hourly(
+            Role::Engineering,
+            CostItem::Engineering,
+            activity.engineering_hours.get(),
+        )?;
+        self.hourly(
+            Role::Success,
+            CostItem::CustomerSuccess,
+            activity.success_hours.get(),
+        )?;
+        self.hourly(
+            Role::Executive,
+            CostItem::Executive,
+            activity.executive_hours.get(),
+        )?;
+        self.line(
+            CostItem::Escalations,
+            Decimal::from(activity.escalations),
+            config.cost_per_escalation.amount(),
+        )?;
+        if let Some(implementation) = &activity.implementation {
+            self.implementation(implementation)?;
+        }
+        if !activity.custom_features.is_empty() {
+            let item = CostItem::CustomFeatureUpkeep;
+            let per_period = self.mul(
+                item,
+                config.custom_feature_upkeep_per_year.amount(),
+                self.days,
+            )? / Decimal::from(365);
+            self.line(
+                item,
+                Decimal::from(activity.custom_features.len()),
+                round_dp(per_period, model.currency().minor_units()),
+            )?;
+        }
+        self.line(CostItem::Overhead, self.total, config.overhead_share.get())?;
+
+        let total = Money::new(self.total, model.currency());
+        let gross_margin = revenue
+            .checked_sub(total)
+            .map_err(|e| Error::arithmetic(Some(customer.id()), "gross_margin", e))?;
+        let margin = gross_margin
+            .ratio_to(revenue)
+            .map_err(|e| Error::arithmetic(Some(customer.id()), "margin", e))?
+            .map(|r| Ratio::new(round_dp(r, RATIO_DP).normalize()));
+        Ok(CostToServe {
+            customer: customer.id().clone(),
+            lines: self.lines,
+            total,
+            revenue,
+            deferred_revenue,
+            gross_margin,
+            margin,
+            hours: self.hours.map(|_, h| h.normalize()),
+        })
+    }
+
+    /// Revenue recognised in the period, and the one-time revenue deferred beyond it.
+    fn recognised_revenue(&self) -> Result<(Money, Option<Money>)> {
+        let customer = self.customer;
+        let revenue = customer.revenue();
+        let one_time = customer.one_time_revenue();
+        let Some(months) = self.model.config.one_time_revenue_amortisation_months else {
+            return Ok((revenue, None));
+        };
+        if one_time.is_zero() {
+            return Ok((revenue, None));
+        }
+        let period = customer.period();
+        let field = "revenue.one_time_recognised";
+        let fail = |rule: &str| {
+            Error::arithmetic(
+                Some(customer.id()),
+                field,
+                Problem::Rule { rule: rule.into() },
+            )
+        };
+        let billed = customer
+            .customer_since()
+            .filter(|d| *d >= period.start() && *d <= period.end())
+            .unwrap_or(period.start());
+        let window_end = crate::calendar::window_end(billed, months)
+            .ok_or_else(|| fail("recognition window leaves the supported date range"))?;
+        let window = (window_end - billed).num_days() + 1;
+        let overlap = period.overlap_days(billed, window_end);
+        let recognised = one_time
+            .checked_mul(Decimal::from(overlap))
+            .and_then(|m| m.checked_div(Decimal::from(window)))
+            .map(Money::round)
+            .map_err(|e| Error::arithmetic(Some(customer.id()), field, e))?;
+        let deferred = one_time
+            .checked_sub(recognised)
+            .map_err(|e| Error::arithmetic(Some(customer.id()), field, e))?;
+        let revenue = revenue
+            .checked_sub(deferred)
+            .map_err(|e| Error::arithmetic(Some(customer.id()), "revenue", e))?;
+        Ok((revenue, Some(deferred)))
+    }
+
+    /// Spread the implementation's cost evenly over the days of the amortisation window and
+    /// charge the days the window shares with the period.
+    fn implementation(
+        &mut self,
+        implementation: &crate::customer::activity::Implementation,
+    ) -> Result<()> {
+        let item = CostItem::Implementation;
+        let start = implementation.go_live;
+        let months = self.model.config.implementation_amortisation_months;
+        let Some(window_end) = crate::calendar::window_end(start, months) else {
+            return Err(Error::arithmetic(
+                Some(self.customer.id()),
+                item.field(),
+                Problem::Rule {
+                    rule: "amortisation window leaves the supported date range".into(),
+                },
+            ));
+        };
+        let window_days = (window_end - start).num_days() + 1;
+        let overlap = self.customer.period().overlap_days(start, window_end);
+        if overlap == 0 {
+            return Ok(());
+        }
+        let labour = self.mul(
+            item,
+            implementation.hours.get(),
+            self.model.hourly_rate(Role::Implementation).amount(),
+        )?;
+        let external = implementation
+            .external_cost
+            .map_or(Decimal::ZERO, |m| m.amount());
+        let total = labour
+            .checked_add(external)
+            .ok_or_else(|| self.overflow(item))?;
+        // The daily rate is kept exact: rounding it would make the lines of successive periods
+        // add up to more or less than the implementation cost.
+        let window = Decimal::from(window_days);
+        let daily = total / window;
+        let hours = self.mul(item, implementation.hours.get(), Decimal::from(overlap))? / window;
+        self.add_hours(Role::Implementation, item, round_dp(hours, QUANTITY_DP))?;
+        self.line(item, Decimal::from(overlap), daily)
+    }
+}

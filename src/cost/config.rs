@@ -1,0 +1,104 @@
+//! The cost model's configuration: rates, per-ticket costs, shares and amortisation.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::*;
+use crate::customer::activity::Severity;
+use crate::money::{Currency, Money};
+use crate::units::Share;
+
+/// Cost of one ticket of each severity, used when a ticket group's handling hours are unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TicketCosts {
+    /// Critical.
+    pub critical: Money,
+    /// High.
+    pub high: Money,
+    /// Normal.
+    pub normal: Money,
+    /// Low.
+    pub low: Money,
+}
+
+impl TicketCosts {
+    /// The cost of one ticket of `severity`.
+    pub fn get(&self, severity: Severity) -> Money {
+        match severity {
+            Severity::Critical => self.critical,
+            Severity::High => self.high,
+            Severity::Normal => self.normal,
+            Severity::Low => self.low,
+        }
+    }
+}
+
+/// Configuration of the cost model: plain serde-able data, validated by [`CostModel::new`].
+///
+/// The [`Default`] values are **examples** in USD, of the order a mid-sized B2B software
+/// company might see; replace them with your own rates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CostModelConfig {
+    /// The one currency of every rate and of the customers it prices.
+    pub currency: Currency,
+    /// Hourly rate of each role.
+    pub rates: PerRole<HourlyRate>,
+    /// Cost per ticket by severity, for tickets whose handling hours are unknown.
+    pub ticket_costs: TicketCosts,
+    /// Cost of goods sold as a share of revenue (hosting, licences, payment fees).
+    pub cogs_share_of_revenue: Share,
+    /// Cost of goods sold per usage unit.
+    pub cogs_per_usage_unit: Money,
+    /// Months over which an implementation's cost is spread from go-live (at least 1).
+    pub implementation_amortisation_months: u32,
+    /// Months over which one-time revenue (set-up fees) is recognised, like implementation
+    /// cost is amortised. `None` (the default) counts it in full in the period it was billed.
+    ///
+    /// When set, the one-time revenue of the period is taken as billed on the customer-since
+    /// date when that falls in the period, else on the period's first day; the share of the
+    /// window's days that fall in the period is recognised (rounded to the minor unit), the
+    /// rest is [`CostToServe::deferred_revenue`]. Only this period's billing is on the record:
+    /// revenue deferred into it by earlier periods is not (add it to recurring revenue if you
+    /// track it).
+    #[serde(default)]
+    pub one_time_revenue_amortisation_months: Option<u32>,
+    /// Yearly cost of keeping one custom feature alive (prorated by the days of the period).
+    pub custom_feature_upkeep_per_year: Money,
+    /// Cost of one escalation beyond the executive hours recorded (meetings, reports, credits).
+    pub cost_per_escalation: Money,
+    /// Overhead allocated as a share of the direct cost to serve (0 for none).
+    pub overhead_share: Share,
+}
+
+impl Default for CostModelConfig {
+    /// Example values in USD; see the type's documentation.
+    fn default() -> Self {
+        let usd = |cents: i64| Money::new(Decimal::new(cents, 2), Currency::USD);
+        let hourly = |cents| HourlyRate::PerHour(usd(cents));
+        CostModelConfig {
+            currency: Currency::USD,
+            rates: PerRole {
+                support: hourly(4_500),
+                engineering: hourly(12_000),
+                success: hourly(7_500),
+                executive: hourly(25_000),
+                implementation: hourly(11_000),
+            },
+            ticket_costs: TicketCosts {
+                critical: usd(40_000),
+                high: usd(18_000),
+                normal: usd(6_000),
+                low: usd(2_500),
+            },
+            cogs_share_of_revenue: Share::new(Decimal::new(12, 2)).unwrap_or(Share::ZERO),
+            cogs_per_usage_unit: usd(0),
+            implementation_amortisation_months: 24,
+            one_time_revenue_amortisation_months: None,
+            custom_feature_upkeep_per_year: usd(600_000),
+            cost_per_escalation: usd(50_000),
+            overhead_share: Share::new(Decimal::new(10, 2)).unwrap_or(Share::ZERO),
+        }
+    }
+}
