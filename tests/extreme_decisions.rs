@@ -2,7 +2,9 @@
 //! hours, far dates, every optional fact at either end or missing) are assessed, recommended
 //! and asked what to collect; every failure is a typed error naming the customer.
 //!
-//! Debug test builds check integer overflow, so wrapping cannot hide here.
+//! Debug test builds check integer overflow, so wrapping cannot hide here; to run it long and
+//! fast with the same checks: `PROPTEST_CASES=100000 cargo test --profile hostile --test
+//! extreme_decisions`.
 
 mod common;
 
