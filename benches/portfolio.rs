@@ -27,7 +27,7 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("portfolio");
     group.sample_size(10);
     group.bench_function("10k/2-threads", |b| {
-        b.iter(|| analyzer.analyze_slice(black_box(&customers), as_of, 2, &|_, _| {}))
+        b.iter(|| analyzer.analyze_slice(black_box(&customers), as_of, 2, &|_, _, _| Ok(())))
     });
     group.finish();
 }

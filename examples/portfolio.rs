@@ -44,23 +44,27 @@ fn main() -> Result<(), Box<dyn Error>> {
     // The sample's assessment period is 2025; it is assessed two weeks after.
     let as_of = NaiveDate::from_ymd_opt(2026, 1, 15).ok_or("bad date")?;
 
-    // Parse record by record: a bad record is reported, the rest are assessed.
-    let records: Vec<serde_json::Value> = serde_json::from_str(&read("customers.json")?)?;
-    let mut customers = Vec::new();
-    let mut unreadable = Vec::new();
-    for record in records {
-        let id = record.get("id").and_then(|v| v.as_str()).map(str::to_owned);
-        match serde_json::from_value::<Customer>(record) {
-            Ok(c) => customers.push(c),
-            Err(e) => unreadable.push(format!("{}: {e}", id.unwrap_or_default())),
-        }
-    }
+    // Parse record by record: a record that cannot be read is refused and counted in the
+    // report like any other; the rest are assessed.
+    let values: Vec<serde_json::Value> = serde_json::from_str(&read("customers.json")?)?;
+    let records: Vec<custfit::Result<Customer>> = values
+        .into_iter()
+        .map(|record| {
+            let id = record.get("id").and_then(|v| v.as_str()).map(str::to_owned);
+            serde_json::from_value::<Customer>(record).map_err(|e| custfit::Error::Source {
+                record: id,
+                message: e.to_string(),
+            })
+        })
+        .collect();
+    let customers: Vec<Customer> = records.iter().filter_map(|r| r.clone().ok()).collect();
 
     let full: Mutex<Vec<(FitAssessment, Recommendation)>> = Mutex::new(Vec::new());
-    let report = analyzer.analyze_slice(&customers, as_of, 2, &|a, r| {
+    let report = analyzer.analyze_records(&records, as_of, 2, &|_, a, r| {
         if let Ok(mut v) = full.lock() {
             v.push((a.clone(), r.clone()));
         }
+        Ok(())
     })?;
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -113,7 +117,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
     }
 
-    print_portfolio(&report, &unreadable);
+    print_portfolio(&report);
     fs::create_dir_all(&out)?;
     let whale = format!("{out}/whale_curve.svg");
     let matrix = format!("{out}/matrix.svg");
@@ -170,19 +174,16 @@ fn print_recommendation(r: &Recommendation) {
     }
 }
 
-fn print_portfolio(report: &PortfolioReport, unreadable: &[String]) {
+fn print_portfolio(report: &PortfolioReport) {
     let t = &report.totals;
     println!();
     println!("== portfolio");
     println!(
         "records              {} read, {} assessed, {} refused",
-        report.records + unreadable.len() as u64,
+        report.records,
         t.customers,
-        report.bad_records.len() + unreadable.len()
+        report.bad_records.len()
     );
-    for e in unreadable {
-        println!("  unreadable: {e}");
-    }
     for b in &report.bad_records {
         println!("  refused: {}", b.error);
     }

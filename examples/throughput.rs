@@ -46,7 +46,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut times = Vec::with_capacity(runs);
         for _ in 0..runs {
             let start = Instant::now();
-            let report = analyzer.analyze_slice(&customers, as_of, threads, &|_, _| {})?;
+            let report = analyzer.analyze_slice(&customers, as_of, threads, &|_, _, _| Ok(()))?;
             times.push(start.elapsed().as_secs_f64());
             assert!(report.counts_add_up());
         }

@@ -17,7 +17,7 @@ fn analyzer() -> Analyzer {
 
 fn run(customers: &[Customer]) -> PortfolioReport {
     analyzer()
-        .analyze_slice(customers, as_of(), 1, &|_, _| {})
+        .analyze_slice(customers, as_of(), 1, &|_, _, _| Ok(()))
         .unwrap()
 }
 
@@ -65,7 +65,7 @@ fn seed_002_systemic_signal_flags_names_and_protects() {
         },
     )
     .unwrap()
-    .analyze_slice(&customers, as_of(), 1, &|_, _| {})
+    .analyze_slice(&customers, as_of(), 1, &|_, _, _| Ok(()))
     .unwrap();
     assert!(!strict.facts.systemic.flagged);
     assert!(strict.rows.iter().any(|r| r.action == Action::Offboard));
@@ -89,8 +89,9 @@ fn account_groups_roll_up_and_a_subsidiary_is_not_let_go_silently() {
     ];
     let recommendations = std::sync::Mutex::new(Vec::new());
     let report = analyzer()
-        .analyze_slice(&customers, as_of(), 1, &|_, r| {
-            recommendations.lock().unwrap().push(r.clone())
+        .analyze_slice(&customers, as_of(), 1, &|_, _, r| {
+            recommendations.lock().unwrap().push(r.clone());
+            Ok(())
         })
         .unwrap();
     let group = &report.groups[&custfit::CustomerId::new("G").unwrap()];
@@ -135,7 +136,7 @@ fn bad_records_are_reported_and_the_counts_add_up() {
         IterSource::new(v.into_iter())
     };
     let report = analyzer()
-        .analyze(records, as_of(), &|_, _| {}, None)
+        .analyze(records, as_of(), &|_, _, _| Ok(()), None)
         .unwrap();
     assert_eq!(report.records, 7);
     assert_eq!(report.totals.customers, 5);
@@ -212,7 +213,7 @@ fn the_shipped_sample_exercises_the_whole_flow() {
     let customers: Vec<Customer> = serde_json::from_str(&read("customers.json")).unwrap();
     let analyzer = config.analyzer().unwrap();
     let report = analyzer
-        .analyze_slice(&customers, as_of(), 2, &|_, _| {})
+        .analyze_slice(&customers, as_of(), 2, &|_, _, _| Ok(()))
         .unwrap();
     assert!(report.counts_add_up());
     assert_eq!(report.totals.customers, 62);
@@ -265,7 +266,7 @@ fn a_progress_observer_hears_about_long_runs() {
         .analyze(
             || custfit::source::SliceSource::new(&customers),
             as_of(),
-            &|_, _| {},
+            &|_, _, _| Ok(()),
             Some(&count),
         )
         .unwrap();
@@ -328,8 +329,9 @@ fn a_parent_that_is_a_customer_is_in_its_group() {
         let ordered: Vec<Customer> = order.iter().map(|i| customers[*i].clone()).collect();
         let recs = std::sync::Mutex::new(Vec::new());
         let report = analyzer()
-            .analyze_slice(&ordered, as_of(), threads, &|_, r| {
-                recs.lock().unwrap().push(r.clone())
+            .analyze_slice(&ordered, as_of(), threads, &|_, _, r| {
+                recs.lock().unwrap().push(r.clone());
+                Ok(())
             })
             .unwrap();
         let impact = recs
@@ -377,7 +379,7 @@ fn churn_figures_by_segment_and_channel() {
         healthy("live").build().unwrap(),
     ];
     let one = analyzer()
-        .analyze_slice(&customers, as_of(), 1, &|_, _| {})
+        .analyze_slice(&customers, as_of(), 1, &|_, _, _| Ok(()))
         .unwrap();
     assert_eq!(one.churned.customers, 3);
     let lost: rust_decimal::Decimal = one
@@ -391,7 +393,7 @@ fn churn_figures_by_segment_and_channel() {
     assert_eq!(one.churned_by_channel["outbound"].customers, 2);
     assert_eq!(one.by_action[&Action::LookBack].customers, 3);
     let sharded = analyzer()
-        .analyze_slice(&customers, as_of(), 3, &|_, _| {})
+        .analyze_slice(&customers, as_of(), 3, &|_, _, _| Ok(()))
         .unwrap();
     assert_eq!(sharded, one);
 }

@@ -49,7 +49,7 @@ proptest! {
     ) {
         let all = customers(&xs, &consumed);
         let analyzer = PortfolioAnalyzer::new(assessor(), policy(), PortfolioConfig::default()).unwrap();
-        let whole = analyzer.analyze_slice(&all, as_of(), 1, &|_, _| {}).unwrap();
+        let whole = analyzer.analyze_slice(&all, as_of(), 1, &|_, _, _| Ok(())).unwrap();
         prop_assert!(whole.counts_add_up());
 
         // Shards at arbitrary cut points; phase 1 apart, merge, facts once, phase 2 apart, merge.
@@ -67,7 +67,7 @@ proptest! {
         let facts = analyzer.facts(&summary);
         let mut reports = shards
             .iter()
-            .map(|s| analyzer.report(s.iter().cloned().map(Ok), &facts, as_of(), &|_, _| {}, None).unwrap());
+            .map(|s| analyzer.report(s.iter().cloned().map(Ok), &facts, as_of(), &|_, _, _| Ok(()), None).unwrap());
         let mut merged = reports.next().unwrap();
         for r in reports {
             merged.merge(r).unwrap();
@@ -79,9 +79,9 @@ proptest! {
         let mut shuffled = all.clone();
         shuffled.reverse();
         shuffled.rotate_left(all.len() / 3);
-        prop_assert_eq!(&analyzer.analyze_slice(&shuffled, as_of(), 1, &|_, _| {}).unwrap(), &whole);
+        prop_assert_eq!(&analyzer.analyze_slice(&shuffled, as_of(), 1, &|_, _, _| Ok(())).unwrap(), &whole);
 
         // Both cores give the same report as one.
-        prop_assert_eq!(&analyzer.analyze_slice(&all, as_of(), 2, &|_, _| {}).unwrap(), &whole);
+        prop_assert_eq!(&analyzer.analyze_slice(&all, as_of(), 2, &|_, _, _| Ok(())).unwrap(), &whole);
     }
 }

@@ -32,7 +32,7 @@ fn two_records_with_one_id_are_both_refused_and_counted() {
         healthy("ok").build().unwrap(),
     ];
     let report = analyzer()
-        .analyze_slice(&customers, as_of(), 2, &|_, _| {})
+        .analyze_slice(&customers, as_of(), 2, &|_, _, _| Ok(()))
         .unwrap();
     assert_eq!(report.records, 3);
     assert_eq!(report.totals.customers, 1);
@@ -67,12 +67,24 @@ fn duplicates_across_shards_merged_apart_are_refused_too() {
         .unwrap();
     let facts = a.facts(&summary);
     let mut report = a
-        .report(shard1.iter().map(Ok), &facts, as_of(), &|_, _| {}, None)
+        .report(
+            shard1.iter().map(Ok),
+            &facts,
+            as_of(),
+            &|_, _, _| Ok(()),
+            None,
+        )
         .unwrap();
     report
         .merge(
-            a.report(shard2.iter().map(Ok), &facts, as_of(), &|_, _| {}, None)
-                .unwrap(),
+            a.report(
+                shard2.iter().map(Ok),
+                &facts,
+                as_of(),
+                &|_, _, _| Ok(()),
+                None,
+            )
+            .unwrap(),
         )
         .unwrap();
     let report = report.with_summary(summary);
@@ -91,7 +103,7 @@ fn duplicates_across_shards_merged_apart_are_refused_too() {
 fn a_record_that_fails_in_phase_one_is_reported_once_by_phase_two() {
     let customers = vec![healthy("a").build().unwrap(), euro("b")];
     let report = analyzer()
-        .analyze_slice(&customers, as_of(), 1, &|_, _| {})
+        .analyze_slice(&customers, as_of(), 1, &|_, _, _| Ok(()))
         .unwrap();
     assert_eq!((report.records, report.bad_records.len()), (2, 1));
     assert_eq!(
@@ -110,7 +122,7 @@ fn a_record_that_fails_in_phase_one_is_reported_once_by_phase_two() {
         .analyze(
             || IterSource::new(records.clone().into_iter()),
             as_of(),
-            &|_, _| {},
+            &|_, _, _| Ok(()),
             None,
         )
         .unwrap();
@@ -147,7 +159,7 @@ fn mixed(ids: &[u8], euros: &[bool]) -> Vec<Customer> {
 
 fn run(customers: &[Customer], threads: usize) -> PortfolioReport {
     analyzer()
-        .analyze_slice(customers, as_of(), threads, &|_, _| {})
+        .analyze_slice(customers, as_of(), threads, &|_, _, _| Ok(()))
         .unwrap()
 }
 
@@ -214,4 +226,28 @@ proptest! {
         prop_assert_eq!(&other.totals, &one.totals);
         prop_assert_eq!(other, one);
     }
+}
+
+#[test]
+fn the_sink_gets_the_customer_and_its_error_stops_the_run() {
+    let customers = [healthy("a").build().unwrap(), healthy("b").build().unwrap()];
+    let seen = std::sync::Mutex::new(Vec::new());
+    analyzer()
+        .analyze_slice(&customers, as_of(), 1, &|c, a, _| {
+            assert_eq!(c.id(), &a.customer);
+            seen.lock().unwrap().push(c.name().to_owned());
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(seen.into_inner().unwrap(), ["Customer a", "Customer b"]);
+    let failing = analyzer().analyze_slice(&customers, as_of(), 2, &|c, _, _| {
+        Err(Error::Source {
+            record: Some(c.id().to_string()),
+            message: "the store is full".into(),
+        })
+    });
+    assert_eq!(
+        failing.unwrap_err().to_string(),
+        "data source, record a: the store is full"
+    );
 }

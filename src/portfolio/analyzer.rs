@@ -40,7 +40,7 @@ use crate::units::decimal_to_f64;
 ///             .recurring_revenue(Decimal::from(10_000 * (i + 1))).build()
 ///     })
 ///     .collect::<custfit::Result<_>>()?;
-/// let report = analyzer.analyze_slice(&customers, d(2026, 1, 15), 2, &|_, _| {})?;
+/// let report = analyzer.analyze_slice(&customers, d(2026, 1, 15), 2, &|_, _, _| Ok(()))?;
 /// assert_eq!(report.totals.customers, 3);
 /// assert_eq!(report.rows.len(), 3);
 /// # Ok(())
@@ -53,8 +53,10 @@ pub struct PortfolioAnalyzer<S, P> {
     config: PortfolioConfig,
 }
 
-/// A sink for full assessments: called once per customer as it is assessed.
-pub type Sink<'a> = dyn Fn(&FitAssessment, &Recommendation) + Sync + 'a;
+/// A sink for full assessments: called once per customer as it is assessed, with the customer,
+/// its assessment and its recommendation. Its error (a write that failed) stops the run and is
+/// returned: the report would not match what the sink holds.
+pub type Sink<'a> = dyn Fn(&Customer, &FitAssessment, &Recommendation) -> Result<()> + Sync + 'a;
 
 impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     /// An analyzer.
@@ -244,7 +246,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     ///
     /// # Errors
     ///
-    /// [`Error::Arithmetic`] when a total overflows.
+    /// [`Error::Arithmetic`] when a total overflows; whatever the sink returns.
     pub fn report<I, C>(
         &self,
         records: I,
@@ -289,7 +291,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
                 // A customer whose figures would overflow the totals is refused on its own.
                 Ok((a, r)) => match report.fits(&a) {
                     Ok(()) => {
-                        sink(&a, &r);
+                        sink(c, &a, &r)?;
                         report.add(c, &a, &r)?;
                     }
                     Err(e) => report.bad_records.push(BadRecord::new(e)),
@@ -347,7 +349,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     ///
     /// # Errors
     ///
-    /// [`Error::Arithmetic`] when a total overflows.
+    /// [`Error::Arithmetic`] when a total overflows; whatever the sink returns.
     pub fn analyze_slice(
         &self,
         customers: &[Customer],
@@ -359,13 +361,73 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         S: Sync,
         P: Sync,
     {
+        self.analyze_records_with(customers, |c| Ok(c), as_of, threads, sink)
+    }
+
+    /// Both phases over records in memory that may have failed to build (read from a file,
+    /// say), on `threads` threads: a failed record is refused and counted like any other, so
+    /// the counts add up without patching.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use custfit::{Config, Customer};
+    /// use rust_decimal::Decimal;
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// let analyzer = Config::default().analyzer()?;
+    /// let records = vec![
+    ///     Customer::builder("ok", "Ok").currency("USD").period(d(2025, 1, 1), d(2025, 12, 31))
+    ///         .customer_since(d(2023, 1, 1)).recurring_revenue(Decimal::from(50_000)).build(),
+    ///     Customer::builder("bad", "Bad").currency("USD").build(), // no period: refused
+    /// ];
+    /// let report = analyzer.analyze_records(&records, d(2026, 1, 15), 2, &|_, _, _| Ok(()))?;
+    /// assert_eq!((report.records, report.totals.customers, report.bad_records.len()), (2, 1, 1));
+    /// assert!(report.counts_add_up());
+    /// # Ok::<(), custfit::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Arithmetic`] when a total overflows; whatever the sink returns.
+    pub fn analyze_records(
+        &self,
+        records: &[Result<Customer>],
+        as_of: NaiveDate,
+        threads: usize,
+        sink: &Sink<'_>,
+    ) -> Result<PortfolioReport>
+    where
+        S: Sync,
+        P: Sync,
+    {
+        self.analyze_records_with(
+            records,
+            |r| r.as_ref().map_err(Clone::clone),
+            as_of,
+            threads,
+            sink,
+        )
+    }
+
+    fn analyze_records_with<T: Sync>(
+        &self,
+        records: &[T],
+        get: impl Fn(&T) -> Result<&Customer> + Sync,
+        as_of: NaiveDate,
+        threads: usize,
+        sink: &Sink<'_>,
+    ) -> Result<PortfolioReport>
+    where
+        S: Sync,
+        P: Sync,
+    {
         let threads = threads.max(1);
-        let chunk = customers.len().div_ceil(threads).max(1);
-        let shards: Vec<&[Customer]> = customers.chunks(chunk).collect();
+        let chunk = records.len().div_ceil(threads).max(1);
+        let shards: Vec<&[T]> = records.chunks(chunk).collect();
+        let get = &get;
         let summaries: Vec<PortfolioSummary> = std::thread::scope(|scope| {
             let handles: Vec<_> = shards
                 .iter()
-                .map(|shard| scope.spawn(move || self.summarise(shard.iter().map(Ok), None)))
+                .map(|shard| scope.spawn(move || self.summarise(shard.iter().map(get), None)))
                 .collect();
             handles
                 .into_iter()
@@ -377,13 +439,14 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
             summary.merge(s)?;
         }
         let mut facts = self.facts(&summary);
-        self.include_parents(&mut facts, customers.iter().map(Ok))?;
+        self.include_parents(&mut facts, records.iter().map(get))?;
         let reports: Vec<Result<PortfolioReport>> = std::thread::scope(|scope| {
             let facts = &facts;
             let handles: Vec<_> = shards
                 .iter()
                 .map(|shard| {
-                    scope.spawn(move || self.report(shard.iter().map(Ok), facts, as_of, sink, None))
+                    scope
+                        .spawn(move || self.report(shard.iter().map(get), facts, as_of, sink, None))
                 })
                 .collect();
             handles
