@@ -80,12 +80,12 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("custfit: portfolio assessment of {data}/customers.json, as of {as_of}");
     println!();
     println!(
-        "{:<6} {:<28} {:>9} {:>9} {:>8}  {:<13} {:<24} {:>5} {:<9} recommendation",
+        "{:<6} {:<28} {:>9} {:>9} {:>8}  {:<28} {:<24} {:>5} {:<9} recommendation",
         "id", "name", "revenue", "margin", "margin%", "quadrant", "class", "score", "grade"
     );
     for (a, r) in &full {
         println!(
-            "{:<6} {:<28} {:>9} {:>9} {:>8}  {:<13} {:<24} {:>5.1} {:<9} {}",
+            "{:<6} {:<28} {:>9} {:>9} {:>8}  {:<28} {:<24} {:>5.1} {:<9} {}",
             a.customer,
             truncate(names.get(&a.customer).map_or("", |n| n.as_str()), 28),
             whole(a.cost.revenue),
@@ -480,10 +480,24 @@ fn draw_matrix(
 }
 
 /// Whole currency units, rounded half to even, for a compact table.
+/// A whole amount with thousands separators, for reading: 1,234,567 or -12,345.
 fn whole(m: Money) -> String {
-    m.amount()
+    let digits = m
+        .amount()
         .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointNearestEven)
-        .to_string()
+        .abs()
+        .to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if m.is_negative() && grouped != "0" {
+        grouped.insert(0, '-');
+    }
+    grouped
 }
 
 fn truncate(s: &str, n: usize) -> String {
