@@ -49,10 +49,13 @@ fn time_driven_rate_prices_a_role_and_reports_unused_capacity() {
     );
     let model = CostModel::new(config).unwrap();
     assert_eq!(model.hourly_rate(Role::Support), usd("60"));
-    let used = PerRole {
-        support: dec("9100"),
-        ..Default::default()
-    };
+    let used = PerRole::from_fn(|r| {
+        if r == Role::Support {
+            dec("9100")
+        } else {
+            rust_decimal::Decimal::ZERO
+        }
+    });
     let usage = model.capacity_usage(&used).unwrap();
     assert_eq!(usage.len(), 1);
     assert_eq!(usage[0].0, Role::Support);

@@ -113,7 +113,9 @@ impl fmt::Display for Dimension {
     }
 }
 
-/// One value per [`Dimension`].
+/// One value per [`Dimension`]. Non-exhaustive like [`Dimension`]: build one with
+/// [`PerDimension::from_fn`] or from [`Default`] and set its fields.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PerDimension<T> {

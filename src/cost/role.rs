@@ -50,7 +50,9 @@ impl fmt::Display for Role {
     }
 }
 
-/// One value per [`Role`].
+/// One value per [`Role`]. Non-exhaustive like [`Role`]: build one with [`PerRole::from_fn`]
+/// or from [`Default`] and set its fields.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PerRole<T> {
@@ -67,6 +69,23 @@ pub struct PerRole<T> {
 }
 
 impl<T> PerRole<T> {
+    /// Build from a function of the role.
+    ///
+    /// ```
+    /// use custfit::{PerRole, Role};
+    /// let hours = PerRole::from_fn(|r| if r == Role::Support { 10 } else { 0 });
+    /// assert_eq!(*hours.get(Role::Support), 10);
+    /// ```
+    pub fn from_fn(mut f: impl FnMut(Role) -> T) -> Self {
+        PerRole {
+            support: f(Role::Support),
+            engineering: f(Role::Engineering),
+            success: f(Role::Success),
+            executive: f(Role::Executive),
+            implementation: f(Role::Implementation),
+        }
+    }
+
     /// The value for `role`.
     pub fn get(&self, role: Role) -> &T {
         match role {
