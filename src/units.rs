@@ -55,9 +55,16 @@ macro_rules! non_negative_decimal {
                 self.0
             }
 
-            /// `self + other`, or `None` on overflow.
-            pub fn checked_add(self, other: $name) -> Option<$name> {
-                self.0.checked_add(other.0).map($name)
+            /// `self + other`; [`MoneyError::Overflow`](crate::MoneyError::Overflow) when it
+            /// does not fit, like [`Money::checked_add`](crate::Money::checked_add).
+            pub fn checked_add(
+                self,
+                other: $name,
+            ) -> std::result::Result<$name, crate::MoneyError> {
+                self.0
+                    .checked_add(other.0)
+                    .map($name)
+                    .ok_or(crate::MoneyError::Overflow)
             }
         }
 

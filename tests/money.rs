@@ -49,3 +49,15 @@ fn debug_forms_name_the_type() {
     assert_eq!(format!("{:?}", Currency::EUR), "Currency(EUR)");
     assert_eq!(format!("{:?}", m("1.50 EUR")), "Money(1.50 EUR)");
 }
+
+#[test]
+fn checked_additions_of_quantities_return_results_like_money() {
+    use custfit::{Hours, MoneyError};
+    let max = Hours::new(rust_decimal::Decimal::MAX).unwrap();
+    let one = Hours::new(rust_decimal::Decimal::ONE).unwrap();
+    assert_eq!(max.checked_add(one), Err(MoneyError::Overflow));
+    assert_eq!(
+        one.checked_add(one).unwrap(),
+        Hours::new(rust_decimal::Decimal::TWO).unwrap()
+    );
+}
