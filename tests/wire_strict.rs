@@ -5,14 +5,18 @@ use custfit::{Config, Customer};
 
 type Edit = fn(&mut serde_json::Value);
 
+/// A record as text with its `id` first, as exports write it; `edit` changes the rest.
 fn customer(edit: impl FnOnce(&mut serde_json::Value)) -> Result<Customer, String> {
     let mut v = serde_json::json!({
-        "id": "w", "name": "Wire", "currency": "USD", "stage": "active",
+        "name": "Wire", "currency": "USD", "stage": "active",
         "customer_since": "2023-01-01", "recurring_revenue": "1000.00 USD",
         "activity": { "period": { "start": "2025-01-01", "end": "2025-12-31" } }
     });
     edit(&mut v);
-    serde_json::from_value(v).map_err(|e| e.to_string())
+    let rest = v.to_string();
+    let text = format!("{{\"id\":\"w\",{}", &rest[1..]);
+    serde_json::from_str::<Customer>(&text)
+        .map_err(|e| e.to_string().split(" at line ").next().unwrap().to_owned())
 }
 
 #[test]
@@ -38,11 +42,52 @@ fn misspelt_fields_are_refused_not_ignored() {
     ];
     for (field, edit) in cases {
         let err = customer(edit).unwrap_err();
-        assert!(
-            err.contains(&format!("unknown field `{field}`")),
-            "{field}: {err}"
-        );
+        assert!(err.starts_with("customer `w`: field `"), "{field}: {err}");
+        assert!(err.contains("unknown field"), "{field}: {err}");
+        assert!(err.contains(field), "{field}: {err}");
     }
+    // Exactly, for one at the top level and one inside the activity.
+    assert_eq!(
+        customer(|v| v["one_time_revenu"] = "10 USD".into())
+            .unwrap_err()
+            .split(", expected")
+            .next()
+            .unwrap(),
+        "customer `w`: field `one_time_revenu`: unknown field"
+    );
+    let nested = customer(|v| v["activity"]["engineering_hour"] = "10".into()).unwrap_err();
+    assert!(
+        nested.starts_with("customer `w`: field `activity`: unknown field `engineering_hour`"),
+        "{nested}"
+    );
+}
+
+#[test]
+fn wire_errors_name_the_customer_and_the_field() {
+    let err = customer(|v| v["recurring_revenue"] = serde_json::json!(1000)).unwrap_err();
+    assert!(
+        err.starts_with("customer `w`: field `recurring_revenue`: "),
+        "{err}"
+    );
+    let err = customer(|v| {
+        v.as_object_mut().unwrap().remove("activity");
+    })
+    .unwrap_err();
+    assert!(
+        err.starts_with("customer `w`: field `activity`: missing"),
+        "{err}"
+    );
+    let err = customer(|v| v["customer_since"] = "2023-02-29".into()).unwrap_err();
+    assert!(
+        err.starts_with("customer `w`: field `customer_since`: "),
+        "{err}"
+    );
+    // The builder's own errors keep their full path.
+    let err = customer(|v| v["activity"]["engineering_hours"] = "-5".into()).unwrap_err();
+    assert!(
+        err.starts_with("customer `w`: field `activity.engineering_hours`: "),
+        "{err}"
+    );
 }
 
 #[test]

@@ -17,7 +17,7 @@ pub use facts::{
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::customer::activity::{Activity, AssessmentPeriod, TicketGroup};
 use crate::customer::contract::{Contract, VendorTermination};
@@ -46,8 +46,7 @@ use crate::money::{Currency, Money};
 /// assert_eq!(c.revenue().to_string(), "120000.00 EUR");
 /// # Ok::<(), custfit::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "wire::CustomerRepr")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Customer {
     id: CustomerId,
     name: String,

@@ -13,55 +13,34 @@ use crate::error::{Error, Result};
 use crate::money::Money;
 
 /// The wire form of a customer: raw values, checked by the same builder as
-/// [`Customer::builder`], so every error names the customer and the field.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+/// [`Customer::builder`], so every error names the customer and the field. Read by
+/// [`CustomerVisitor`], which names them in the errors of the wire format too.
 pub(super) struct CustomerRepr {
     id: String,
     name: String,
     currency: String,
-    #[serde(default)]
     industry: Option<String>,
-    #[serde(default)]
     use_cases: Vec<String>,
-    #[serde(default)]
     roadmap_interests: Vec<String>,
-    #[serde(default)]
     region: Option<String>,
-    #[serde(default)]
     segment: Option<String>,
-    #[serde(default)]
     employees: Option<u32>,
-    #[serde(default)]
     parent: Option<String>,
-    #[serde(default)]
     account_owner: Option<String>,
-    #[serde(default)]
     acquisition_channel: Option<String>,
-    #[serde(default)]
     plan: Option<String>,
-    #[serde(default)]
     product_version: Option<String>,
     stage: LifecycleStage,
-    #[serde(default)]
     customer_since: Option<NaiveDate>,
     recurring_revenue: Money,
-    #[serde(default)]
     one_time_revenue: Option<Money>,
-    #[serde(default)]
     acquisition_cost: Option<Money>,
-    #[serde(default)]
     contract: Option<ContractBuilder>,
     activity: ActivityRepr,
-    #[serde(default)]
     logo: LogoValue,
-    #[serde(default)]
     growth: GrowthRepr,
-    #[serde(default)]
     behaviour: BehaviourRepr,
-    #[serde(default)]
     last_expectation_reset: Option<NaiveDate>,
-    #[serde(default)]
     feature_requests: Vec<FeatureRequest>,
 }
 
@@ -233,5 +212,155 @@ impl TryFrom<CustomerRepr> for Customer {
         b.last_expectation_reset = r.last_expectation_reset;
         b.feature_requests = r.feature_requests;
         b.build()
+    }
+}
+
+/// Reads a customer record key by key, so that an error of the wire format (a value of the
+/// wrong type, an unknown or missing field) names the customer — once its `id` has been read,
+/// which exports put first — and the field, like the builder's errors do.
+pub(super) struct CustomerVisitor;
+
+/// `customer `id`: field `name`: message`, or without the customer before the id is known.
+fn named<E: serde::de::Error>(id: Option<&str>, field: &str, message: impl std::fmt::Display) -> E {
+    match id {
+        Some(id) => E::custom(format_args!("customer `{id}`: field `{field}`: {message}")),
+        None => E::custom(format_args!("field `{field}`: {message}")),
+    }
+}
+
+/// The fields of a record, for the message of an unknown one.
+const FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "currency",
+    "industry",
+    "use_cases",
+    "roadmap_interests",
+    "region",
+    "segment",
+    "employees",
+    "parent",
+    "account_owner",
+    "acquisition_channel",
+    "plan",
+    "product_version",
+    "stage",
+    "customer_since",
+    "recurring_revenue",
+    "one_time_revenue",
+    "acquisition_cost",
+    "contract",
+    "activity",
+    "logo",
+    "growth",
+    "behaviour",
+    "last_expectation_reset",
+    "feature_requests",
+];
+
+impl<'de> serde::de::Visitor<'de> for CustomerVisitor {
+    type Value = Customer;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a customer record")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Customer, A::Error> {
+        let mut id: Option<String> = None;
+        macro_rules! fields {
+            ($($field:ident: $ty:ty),* $(,)?) => {
+                $(let mut $field: Option<$ty> = None;)*
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "id" => {
+                            if id.is_some() {
+                                return Err(named(id.as_deref(), "id", "given twice"));
+                            }
+                            id = Some(map.next_value::<String>().map_err(|e| named(None, "id", e))?);
+                        }
+                        $(stringify!($field) => {
+                            if $field.is_some() {
+                                return Err(named(id.as_deref(), &key, "given twice"));
+                            }
+                            $field = Some(map.next_value::<$ty>().map_err(|e| named(id.as_deref(), &key, e))?);
+                        })*
+                        other => {
+                            return Err(named(
+                                id.as_deref(),
+                                other,
+                                format_args!("unknown field, expected one of {}", FIELDS.join(", ")),
+                            ))
+                        }
+                    }
+                }
+            };
+        }
+        fields! {
+            name: String,
+            currency: String,
+            industry: Option<String>,
+            use_cases: Vec<String>,
+            roadmap_interests: Vec<String>,
+            region: Option<String>,
+            segment: Option<String>,
+            employees: Option<u32>,
+            parent: Option<String>,
+            account_owner: Option<String>,
+            acquisition_channel: Option<String>,
+            plan: Option<String>,
+            product_version: Option<String>,
+            stage: LifecycleStage,
+            customer_since: Option<NaiveDate>,
+            recurring_revenue: Money,
+            one_time_revenue: Option<Money>,
+            acquisition_cost: Option<Money>,
+            contract: Option<ContractBuilder>,
+            activity: ActivityRepr,
+            logo: LogoValue,
+            growth: GrowthRepr,
+            behaviour: BehaviourRepr,
+            last_expectation_reset: Option<NaiveDate>,
+            feature_requests: Vec<FeatureRequest>,
+        }
+        let idr = id.as_deref();
+        let missing = |field: &str| named::<A::Error>(idr, field, "missing");
+        let repr = CustomerRepr {
+            id: id.clone().ok_or_else(|| missing("id"))?,
+            name: name.ok_or_else(|| missing("name"))?,
+            currency: currency.ok_or_else(|| missing("currency"))?,
+            industry: industry.flatten(),
+            use_cases: use_cases.unwrap_or_default(),
+            roadmap_interests: roadmap_interests.unwrap_or_default(),
+            region: region.flatten(),
+            segment: segment.flatten(),
+            employees: employees.flatten(),
+            parent: parent.flatten(),
+            account_owner: account_owner.flatten(),
+            acquisition_channel: acquisition_channel.flatten(),
+            plan: plan.flatten(),
+            product_version: product_version.flatten(),
+            stage: stage.ok_or_else(|| missing("stage"))?,
+            customer_since: customer_since.flatten(),
+            recurring_revenue: recurring_revenue.ok_or_else(|| missing("recurring_revenue"))?,
+            one_time_revenue: one_time_revenue.flatten(),
+            acquisition_cost: acquisition_cost.flatten(),
+            contract: contract.flatten(),
+            activity: activity.ok_or_else(|| missing("activity"))?,
+            logo: logo.unwrap_or_default(),
+            growth: growth.unwrap_or_default(),
+            behaviour: behaviour.unwrap_or_default(),
+            last_expectation_reset: last_expectation_reset.flatten(),
+            feature_requests: feature_requests.unwrap_or_default(),
+        };
+        Customer::try_from(repr).map_err(serde::de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for Customer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Customer, D::Error> {
+        d.deserialize_map(CustomerVisitor)
     }
 }
