@@ -490,3 +490,93 @@ fn the_reprice_lever_states_the_stand_alone_break_even_even_when_resets_cover_th
             || matches!(l.kind, custfit::LeverKind::MoveToCurrentVersion { .. })));
     assert!(plan.margin_after.amount() >= plan.margin_after_confirmed.amount());
 }
+
+#[test]
+fn the_policy_keeps_its_configuration() {
+    let config = custfit::PolicyConfig {
+        min_alignment: 42.0,
+        ..Default::default()
+    };
+    let p = custfit::DefaultPolicy::new(config.clone(), simple_model()).unwrap();
+    assert_eq!(p.config(), &config);
+}
+
+#[test]
+fn a_prospect_with_known_low_growth_counts_it_as_a_signal() {
+    let prospect = |whitespace: &str| {
+        custfit::Customer::builder("pro", "Prospect")
+            .currency("USD")
+            .period(d(2025, 1, 1), d(2025, 12, 31))
+            .stage(LifecycleStage::Prospect)
+            .industry("public-sector")
+            .use_case("event-ticketing")
+            .segment("enterprise")
+            .expansion_whitespace(dec(whitespace))
+            .growth_likelihood(0.9)
+            .build()
+            .unwrap()
+    };
+    let (_, low) = decide(&prospect("0"));
+    assert!(low
+        .let_go_signals()
+        .any(|s| matches!(s, LetGoSignal::LowGrowth { .. })));
+    assert_eq!(low.action, Action::Decline);
+    let (_, high) = decide(&prospect("200000"));
+    assert!(!high
+        .let_go_signals()
+        .any(|s| matches!(s, LetGoSignal::LowGrowth { .. })));
+}
+
+#[test]
+fn churned_customers_are_worth_winning_back_when_profitable_or_growing() {
+    let churned =
+        |b: custfit::CustomerBuilder| decide(&b.stage(LifecycleStage::Churned).build().unwrap()).1;
+    // Profitable with little growth (a cash cow): worth winning back.
+    let cow = churned(healthy("cow").expansion_whitespace(dec("0")));
+    assert_eq!(cow.look_back.unwrap().quadrant, Quadrant::CashCow);
+    assert_eq!(cow.rule(), Some(Rule::WinBack));
+    // Unprofitable but growing (a question mark): worth winning back too.
+    let question = churned(
+        healthy("qm")
+            .recurring_revenue(dec("20000"))
+            .engineering_hours(dec("150"))
+            .expansion_whitespace(dec("20000"))
+            .growth_likelihood(0.9),
+    );
+    assert_eq!(question.look_back.unwrap().quadrant, Quadrant::QuestionMark);
+    assert_eq!(question.rule(), Some(Rule::WinBack));
+}
+
+#[test]
+fn a_reset_on_the_first_day_of_the_period_is_not_before_it() {
+    // A loss-maker with no growth and no behaviour facts: it could be a bad customer. One whose
+    // expectations were reset before the period would be let go as bad too: no pending cap.
+    // One reset on the period's first day is owed that reset's period: not let go yet.
+    let dog_with_reset = |reset: chrono::NaiveDate| {
+        custfit::Customer::builder("r", "Reset")
+            .currency("USD")
+            .period(d(2025, 1, 1), d(2025, 12, 31))
+            .customer_since(d(2022, 1, 1))
+            .industry("logistics")
+            .use_case("fleet-tracking")
+            .segment("mid-market")
+            .recurring_revenue(dec("20000"))
+            .engineering_hours(dec("300"))
+            .expansion_whitespace(dec("0"))
+            .referenceable(false)
+            .case_study(false)
+            .brand_tier(custfit::BrandTier::Local)
+            .strategic_positioning(custfit::Level::Low)
+            .feedback_quality(custfit::Level::Low)
+            .last_expectation_reset(reset)
+            .build()
+            .unwrap()
+    };
+    let (a, before) = decide(&dog_with_reset(d(2024, 12, 31)));
+    assert_eq!(a.quadrant, Quadrant::Dog);
+    assert!(a.classification.could_be.contains(&FitClass::Bad));
+    assert_eq!(before.action, Action::Offboard, "{:?}", before.reasons);
+    let (_, on_start) = decide(&dog_with_reset(d(2025, 1, 1)));
+    assert_eq!(on_start.action, Action::Restructure);
+    assert!(matches!(on_start.rule(), Some(Rule::PendingFacts { .. })));
+}
