@@ -266,6 +266,29 @@ impl Input {
 }
 
 impl Input {
+    /// The inputs measured from optional facts of the customer record — growth, behaviour,
+    /// what the customer says, logo value — which a record may lack, and which
+    /// [`what_to_collect`](crate::what_to_collect) can ask for. In the order it lists them at
+    /// equal weight.
+    pub const OPTIONAL_FACTS: [Input; 16] = [
+        Input::ExpectedGrowth,
+        Input::Likelihood,
+        Input::HistoricalGrowth,
+        Input::MeetingAttendance,
+        Input::PlanAdherence,
+        Input::GoalChanges,
+        Input::Responsiveness,
+        Input::OutcomesAchieved,
+        Input::ContentConsumed,
+        Input::RenewalIntent,
+        Input::Nps,
+        Input::Referenceable,
+        Input::CaseStudy,
+        Input::BrandTier,
+        Input::StrategicPositioning,
+        Input::FeedbackQuality,
+    ];
+
     /// A value of this input for people, in its unit: shares as percentages, counts and NPS
     /// as whole numbers, yes/no and levels as words.
     ///

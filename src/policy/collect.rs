@@ -22,26 +22,6 @@ use crate::policy::recommendation::{
 };
 use crate::units::{Nps, Probability, Ratio, Share};
 
-/// The optional facts a customer record may lack, as the inputs they feed.
-const FACTS: [Input; 16] = [
-    Input::ExpectedGrowth,
-    Input::Likelihood,
-    Input::HistoricalGrowth,
-    Input::MeetingAttendance,
-    Input::PlanAdherence,
-    Input::GoalChanges,
-    Input::Responsiveness,
-    Input::OutcomesAchieved,
-    Input::ContentConsumed,
-    Input::RenewalIntent,
-    Input::Nps,
-    Input::Referenceable,
-    Input::CaseStudy,
-    Input::BrandTier,
-    Input::StrategicPositioning,
-    Input::FeedbackQuality,
-];
-
 /// Goal changes at the high end: one a month over a year.
 const MANY_GOAL_CHANGES: u32 = 12;
 
@@ -200,7 +180,7 @@ where
     P: RecommendationPolicy + ?Sized,
 {
     let mut found: Vec<(u8, usize, usize, ToCollect)> = Vec::new();
-    for (order, fact) in FACTS.into_iter().enumerate() {
+    for (order, fact) in Input::OPTIONAL_FACTS.into_iter().enumerate() {
         if !is_unknown(customer, fact) || !fact.applies_to(customer.stage()) {
             continue;
         }

@@ -74,24 +74,7 @@ pub struct Record {
 }
 
 /// The facts a record may lack, as the inputs they feed.
-pub const OPTIONAL_FACTS: [Input; 16] = [
-    Input::ExpectedGrowth,
-    Input::Likelihood,
-    Input::HistoricalGrowth,
-    Input::MeetingAttendance,
-    Input::PlanAdherence,
-    Input::GoalChanges,
-    Input::Responsiveness,
-    Input::OutcomesAchieved,
-    Input::ContentConsumed,
-    Input::RenewalIntent,
-    Input::Nps,
-    Input::Referenceable,
-    Input::CaseStudy,
-    Input::BrandTier,
-    Input::StrategicPositioning,
-    Input::FeedbackQuality,
-];
+pub const OPTIONAL_FACTS: [Input; 16] = Input::OPTIONAL_FACTS;
 
 fn maybe<T>(
     rng: &mut ChaCha8Rng,
