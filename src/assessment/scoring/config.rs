@@ -1,122 +1,14 @@
-//! Scoring strategies: how measured [`Inputs`] become dimension scores, an overall score and a
-//! grade.
-//!
-//! - [`WeightedScorecard`] (the default) weighs the eight dimensions with weights that may
-//!   differ by lifecycle stage, maps margin, resource intensity and growth through configurable
-//!   value scales, and grades the result with configurable bands. Use it unless you have a
-//!   reason not to: every number it uses is plain configuration.
-//! - [`MarginFirst`] ranks customers by margin first and lets the other dimensions only break
-//!   near-ties — for a business that must restore profitability before anything else.
-//! - Your own: implement [`ScoringStrategy`] (or wrap a closure with [`from_fn`]) and hand it to the
-//!   [`Assessor`](crate::Assessor). Strategies are object-safe and `Send + Sync`, so a
-//!   `Box<dyn ScoringStrategy>` chosen from configuration works.
-//!
-//! Scores are 0-100, higher is better for the company, 50 is neutral.
+//! The weighted scorecard's configuration: weights, scales, grade bands, missing-data policy.
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::assessment::inputs::InputSet;
-use crate::assessment::inputs::{Dimension, Input, Inputs, PerDimension};
+use super::*;
+use crate::assessment::inputs::PerDimension;
 use crate::customer::LifecycleStage;
 use crate::error::{Error, Problem, Result};
-
-/// What a strategy knows besides the inputs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScoringContext {
-    /// The customer's lifecycle stage.
-    pub stage: LifecycleStage,
-    /// Whether the customer is new (tenure below the configured months).
-    pub new_customer: bool,
-}
-
-/// Turns measured inputs into a [`Scorecard`].
-///
-/// ```
-/// use custfit::scoring::{dimension_scores, Scorecard, ScoringContext, ScoringStrategy, WeightedScorecard};
-/// use custfit::{Inputs, Result};
-///
-/// /// Judges customers by mutual value alone (seed 003), leaving the rest to the scorecard.
-/// struct MutualValueOnly(WeightedScorecard);
-///
-/// impl ScoringStrategy for MutualValueOnly {
-///     fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard> {
-///         let mut card = self.0.score(inputs, ctx)?;
-///         card.overall = card.dimensions.mutual_value.score.unwrap_or(50.0);
-///         card.grade = self.0.config().grade(card.overall);
-///         Ok(card)
-///     }
-/// }
-/// let strategy: Box<dyn ScoringStrategy> = Box::new(MutualValueOnly(WeightedScorecard::default()));
-/// # let _ = strategy;
-/// ```
-pub trait ScoringStrategy: Send + Sync {
-    /// Score one customer's inputs.
-    ///
-    /// # Errors
-    ///
-    /// Whatever the strategy reports; the shipped strategies do not fail.
-    fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard>;
-}
-
-impl<S: ScoringStrategy + ?Sized> ScoringStrategy for &S {
-    fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard> {
-        (**self).score(inputs, ctx)
-    }
-}
-
-impl<S: ScoringStrategy + ?Sized> ScoringStrategy for Box<S> {
-    fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard> {
-        (**self).score(inputs, ctx)
-    }
-}
-
-impl<S: ScoringStrategy + ?Sized> ScoringStrategy for Arc<S> {
-    fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard> {
-        (**self).score(inputs, ctx)
-    }
-}
-
-/// A strategy from a closure (see [`from_fn`]).
-#[derive(Clone, Copy)]
-pub struct FnStrategy<F>(F);
-
-impl<F> fmt::Debug for FnStrategy<F> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("FnStrategy")
-    }
-}
-
-/// Use a closure as a scoring strategy.
-///
-/// ```
-/// use custfit::scoring::{from_fn, ScoringStrategy, WeightedScorecard};
-/// let base = WeightedScorecard::default();
-/// let cautious = from_fn(move |inputs, ctx| {
-///     let mut card = base.score(inputs, ctx)?;
-///     card.overall = card.overall.min(card.dimensions.margin.score.unwrap_or(0.0));
-///     Ok(card)
-/// });
-/// # let _ = cautious;
-/// ```
-pub fn from_fn<F>(f: F) -> FnStrategy<F>
-where
-    F: Fn(&Inputs, &ScoringContext) -> Result<Scorecard> + Send + Sync,
-{
-    FnStrategy(f)
-}
-
-impl<F> ScoringStrategy for FnStrategy<F>
-where
-    F: Fn(&Inputs, &ScoringContext) -> Result<Scorecard> + Send + Sync,
-{
-    fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard> {
-        (self.0)(inputs, ctx)
-    }
-}
 
 /// Red, amber or green.
 #[non_exhaustive]
@@ -283,25 +175,25 @@ pub enum MissingPolicy {
 pub type Weights = PerDimension<f64>;
 
 /// Weights with every dimension optional, filled from the default weights.
-fn fill(partial: PerDimension<Option<f64>>) -> Weights {
+pub(super) fn fill(partial: PerDimension<Option<f64>>) -> Weights {
     let defaults = ScorecardConfig::default().weights;
     PerDimension::from_fn(|d| partial.get(d).unwrap_or(*defaults.get(d)))
 }
 
-fn partial_weights<'de, D: serde::Deserializer<'de>>(
+pub(super) fn partial_weights<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> std::result::Result<Weights, D::Error> {
     PerDimension::<Option<f64>>::deserialize(d).map(fill)
 }
 
-fn partial_weights_by_stage<'de, D: serde::Deserializer<'de>>(
+pub(super) fn partial_weights_by_stage<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> std::result::Result<BTreeMap<LifecycleStage, Weights>, D::Error> {
     BTreeMap::<LifecycleStage, PerDimension<Option<f64>>>::deserialize(d)
         .map(|m| m.into_iter().map(|(k, w)| (k, fill(w))).collect())
 }
 
-fn partial_new_customer_weights<'de, D: serde::Deserializer<'de>>(
+pub(super) fn partial_new_customer_weights<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> std::result::Result<Option<Weights>, D::Error> {
     Option::<PerDimension<Option<f64>>>::deserialize(d).map(|w| w.map(fill))
@@ -342,7 +234,7 @@ pub struct ScorecardConfig {
     pub groups: PerDimension<String>,
 }
 
-fn scale(points: &[(f64, f64)]) -> Scale {
+pub(super) fn scale(points: &[(f64, f64)]) -> Scale {
     Scale {
         points: points.to_vec(),
     }
@@ -552,294 +444,5 @@ impl ScorecardConfig {
             rag: band.rag,
             band_min: band.min,
         }
-    }
-}
-
-/// A dimension group's subtotal (see [`ScorecardConfig::group_scores`]).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct GroupScore {
-    /// Weighted mean score of the group's dimensions, 0-100.
-    pub score: f64,
-    /// The group's share of the overall weight.
-    pub weight: f64,
-}
-
-/// One dimension on a scorecard.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct DimensionScore {
-    /// The score from the inputs, or `None` when every input was missing.
-    pub score: Option<f64>,
-    /// The score that went into the overall (after the missing-data policy), if any.
-    pub used: Option<f64>,
-    /// Share of the overall this dimension carries (normalised weight, 0 when left out).
-    pub weight: f64,
-    /// Points it contributed to the overall: `used × weight`.
-    pub contribution: f64,
-}
-
-/// Which inputs were missing, and how much weight their dimensions carried.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Confidence {
-    /// Share of the configured weight whose dimensions had data (1 = nothing missing).
-    pub share: f64,
-    /// Weight share of the dimensions that had no data at all.
-    pub missing_weight: f64,
-    /// Inputs that were missing, as a set.
-    pub missing_inputs: InputSet,
-}
-
-/// The result of scoring: each dimension, the overall score, its grade and the confidence.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Scorecard {
-    /// Every dimension.
-    pub dimensions: PerDimension<DimensionScore>,
-    /// Overall score, 0-100.
-    pub overall: f64,
-    /// Grade of the overall score.
-    pub grade: Grade,
-    /// How complete the data was.
-    pub confidence: Confidence,
-}
-
-/// The score of each dimension from the inputs (0-100), or `None` when its inputs are all
-/// missing. Shared by the shipped strategies; a custom strategy may use it too.
-///
-/// Formulas (each input is a ratio from 0 to 1 unless stated):
-/// - strategic alignment: profile match × 100;
-/// - margin, resource intensity: their scales in `config`;
-/// - growth potential: the growth scale of expected growth (whitespace × likelihood, the
-///   likelihood judged from behaviour and last year's growth when not stated), averaged with
-///   the lifetime-value scale of lifetime value in years of revenue when a retention model gave
-///   one; unknown when neither is known;
-/// - logo value: weighted mean of referenceable (0.3), case study (0.15), brand tier (0.25),
-///   strategic positioning (0.2), feedback quality (0.1), over the known ones, × 100;
-/// - behaviour and success: mean of attendance, plan adherence, responsiveness, content
-///   consumed, goal stability (1 − changes / 5, at least 0) and outcomes (counted twice), × 100;
-/// - product influence: 50 + 50 × (broad − custom) / (broad + custom + 1);
-/// - mutual value: mean of outcomes, renewal intent and (NPS + 100) / 200, × 100.
-pub fn dimension_scores(inputs: &Inputs, config: &ScorecardConfig) -> PerDimension<Option<f64>> {
-    let get = |i| inputs.get(i);
-    let weighted_mean = |items: &[(Option<f64>, f64)]| {
-        let (mut sum, mut weight) = (0.0, 0.0);
-        for (v, w) in items {
-            if let Some(v) = v {
-                sum += v * w;
-                weight += w;
-            }
-        }
-        (weight > 0.0).then(|| (100.0 * sum / weight).clamp(0.0, 100.0))
-    };
-    let goal_stability = get(Input::GoalChanges).map(|g| (1.0 - g / 5.0).max(0.0));
-    let product_influence = match (get(Input::BroadRequests), get(Input::CustomDemands)) {
-        (None, None) => None,
-        (b, c) => {
-            let (b, c) = (b.unwrap_or(0.0), c.unwrap_or(0.0));
-            Some((50.0 + 50.0 * (b - c) / (b + c + 1.0)).clamp(0.0, 100.0))
-        }
-    };
-    PerDimension {
-        strategic_alignment: get(Input::ProfileMatch).map(|m| (m * 100.0).clamp(0.0, 100.0)),
-        margin: get(Input::Margin).map(|m| config.margin_scale.score(m)),
-        resource_intensity: get(Input::RelativeIntensity).map(|r| config.intensity_scale.score(r)),
-        logo_value: weighted_mean(&[
-            (get(Input::Referenceable), 0.3),
-            (get(Input::CaseStudy), 0.15),
-            (get(Input::BrandTier), 0.25),
-            (get(Input::StrategicPositioning), 0.2),
-            (get(Input::FeedbackQuality), 0.1),
-        ]),
-        growth_potential: mean([
-            get(Input::ExpectedGrowth).map(|g| config.growth_scale.score(g)),
-            get(Input::LifetimeValue).map(|v| config.lifetime_value_scale.score(v)),
-        ]),
-        behaviour_success: weighted_mean(&[
-            (get(Input::MeetingAttendance), 1.0),
-            (get(Input::PlanAdherence), 1.0),
-            (get(Input::Responsiveness), 1.0),
-            (get(Input::ContentConsumed), 1.0),
-            (goal_stability, 1.0),
-            (get(Input::OutcomesAchieved), 2.0),
-        ]),
-        product_influence,
-        mutual_value: weighted_mean(&[
-            (get(Input::OutcomesAchieved), 1.0),
-            (get(Input::RenewalIntent), 1.0),
-            (get(Input::Nps).map(|n| (n + 100.0) / 200.0), 1.0),
-        ]),
-    }
-}
-
-/// The mean of the known values, `None` when none is known.
-fn mean<const N: usize>(values: [Option<f64>; N]) -> Option<f64> {
-    let (sum, n) = values
-        .into_iter()
-        .flatten()
-        .fold((0.0, 0u32), |(s, n), v| (s + v, n + 1));
-    (n > 0).then(|| sum / f64::from(n))
-}
-
-/// Combine dimension scores with weights under a missing-data policy.
-fn combine(
-    raw: &PerDimension<Option<f64>>,
-    weights: &Weights,
-    missing: MissingPolicy,
-    inputs: &Inputs,
-    config: &ScorecardConfig,
-) -> Scorecard {
-    let total_weight: f64 = Dimension::ALL.iter().map(|d| *weights.get(*d)).sum();
-    let used = |d: Dimension| match (raw.get(d), missing) {
-        (Some(s), _) => Some(*s),
-        (None, MissingPolicy::Renormalise) => None,
-        (None, MissingPolicy::Neutral) => Some(50.0),
-        (None, MissingPolicy::Worst) => Some(0.0),
-    };
-    let used_weight: f64 = Dimension::ALL
-        .iter()
-        .filter(|d| used(**d).is_some())
-        .map(|d| *weights.get(*d))
-        .sum();
-    let missing_weight: f64 = Dimension::ALL
-        .iter()
-        .filter(|d| raw.get(**d).is_none())
-        .map(|d| *weights.get(*d))
-        .sum();
-    let dimensions = PerDimension::from_fn(|d| {
-        let used = used(d);
-        let weight = if used.is_some() && used_weight > 0.0 {
-            weights.get(d) / used_weight
-        } else {
-            0.0
-        };
-        DimensionScore {
-            score: *raw.get(d),
-            used,
-            weight,
-            contribution: used.unwrap_or(0.0) * weight,
-        }
-    });
-    let overall = if used_weight > 0.0 {
-        dimensions
-            .iter()
-            .map(|(_, s)| s.contribution)
-            .sum::<f64>()
-            .clamp(0.0, 100.0)
-    } else {
-        50.0
-    };
-    let mut missing_inputs = InputSet::default();
-    for (input, value) in inputs.iter() {
-        if value.is_none() {
-            missing_inputs.insert(input);
-        }
-    }
-    let missing_share = if total_weight > 0.0 {
-        missing_weight / total_weight
-    } else {
-        0.0
-    };
-    Scorecard {
-        dimensions,
-        overall,
-        grade: config.grade(overall),
-        confidence: Confidence {
-            share: 1.0 - missing_share,
-            missing_weight: missing_share,
-            missing_inputs,
-        },
-    }
-}
-
-/// The default strategy: a weighted scorecard of the eight dimensions.
-///
-/// ```
-/// use custfit::scoring::{ScorecardConfig, WeightedScorecard};
-/// let mut config = ScorecardConfig::default();
-/// config.weights.margin = 3.0; // margin matters more here
-/// let scorecard = WeightedScorecard::new(config)?;
-/// # let _ = scorecard;
-/// # Ok::<(), custfit::Error>(())
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "ScorecardConfig", into = "ScorecardConfig")]
-pub struct WeightedScorecard {
-    config: ScorecardConfig,
-}
-
-impl WeightedScorecard {
-    /// A scorecard with a validated configuration.
-    ///
-    /// # Errors
-    ///
-    /// As [`ScorecardConfig::validate`].
-    pub fn new(config: ScorecardConfig) -> Result<Self> {
-        config.validate()?;
-        Ok(WeightedScorecard { config })
-    }
-
-    /// The configuration.
-    pub fn config(&self) -> &ScorecardConfig {
-        &self.config
-    }
-}
-
-impl TryFrom<ScorecardConfig> for WeightedScorecard {
-    type Error = Error;
-    fn try_from(config: ScorecardConfig) -> Result<Self> {
-        WeightedScorecard::new(config)
-    }
-}
-
-impl From<WeightedScorecard> for ScorecardConfig {
-    fn from(s: WeightedScorecard) -> Self {
-        s.config
-    }
-}
-
-impl ScoringStrategy for WeightedScorecard {
-    fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard> {
-        let raw = dimension_scores(inputs, &self.config);
-        Ok(combine(
-            &raw,
-            self.config.weights_for(ctx),
-            self.config.missing,
-            inputs,
-            &self.config,
-        ))
-    }
-}
-
-/// Ranks by margin first: the overall is 80 % the margin score and 20 % the weighted score of
-/// the other dimensions, so the others only separate customers of similar margin.
-///
-/// A missing margin (zero revenue) is scored as neutral; the missing-data policy applies to the
-/// other dimensions.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct MarginFirst {
-    scorecard: WeightedScorecard,
-}
-
-impl MarginFirst {
-    /// Margin-first ranking over the dimension scores of `scorecard`.
-    pub fn new(scorecard: WeightedScorecard) -> Self {
-        MarginFirst { scorecard }
-    }
-}
-
-impl ScoringStrategy for MarginFirst {
-    fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard> {
-        let config = &self.scorecard.config;
-        let mut raw = dimension_scores(inputs, config);
-        // Without revenue there is no margin: score it neutral, keep the policy for the rest.
-        raw.margin = raw.margin.or(Some(50.0));
-        let mut weights = *config.weights_for(ctx);
-        let others: f64 = Dimension::ALL
-            .iter()
-            .filter(|d| **d != Dimension::Margin && raw.get(**d).is_some())
-            .map(|d| *weights.get(*d))
-            .sum();
-        // Margin carries 80 % of the known weight, the others share 20 %.
-        weights.margin = if others > 0.0 { others * 4.0 } else { 1.0 };
-        let policy = config.missing;
-        Ok(combine(&raw, &weights, policy, inputs, config))
     }
 }
