@@ -580,3 +580,46 @@ fn a_reset_on_the_first_day_of_the_period_is_not_before_it() {
     assert_eq!(on_start.action, Action::Restructure);
     assert!(matches!(on_start.rule(), Some(Rule::PendingFacts { .. })));
 }
+
+#[test]
+fn a_growing_prospect_with_one_disqualifying_signal_is_not_invested_in() {
+    let prospect = |industry: &str| {
+        custfit::Customer::builder("pro", "Prospect")
+            .currency("USD")
+            .period(d(2025, 1, 1), d(2025, 12, 31))
+            .stage(LifecycleStage::Prospect)
+            .industry(industry)
+            .use_case("fleet-tracking")
+            .segment("mid-market")
+            .expansion_whitespace(dec("200000"))
+            .growth_likelihood(0.9)
+            .renewal_intent(0.9)
+            .build()
+            .unwrap()
+    };
+    let (_, fits) = decide(&prospect("logistics"));
+    assert_eq!(
+        (fits.action, fits.rule()),
+        (Action::Invest, Some(Rule::ProspectFits))
+    );
+    // Outside the profile on every criterion it can be judged on: one signal, not two.
+    let outside = custfit::Customer::builder("out", "Outside")
+        .currency("USD")
+        .period(d(2025, 1, 1), d(2025, 12, 31))
+        .stage(LifecycleStage::Prospect)
+        .industry("media")
+        .use_case("custom-reporting")
+        .roadmap_interest("paper tickets")
+        .segment("smb")
+        .expansion_whitespace(dec("200000"))
+        .growth_likelihood(0.9)
+        .renewal_intent(0.9)
+        .build()
+        .unwrap();
+    let (a, mixed) = decide(&outside);
+    assert_eq!(a.effective_score(Dimension::StrategicAlignment), Some(0.0));
+    assert_eq!(
+        (mixed.action, mixed.rule()),
+        (Action::Retain, Some(Rule::ProspectUncertain))
+    );
+}
