@@ -73,3 +73,24 @@ fn the_shipped_config_is_valid_and_round_trips() {
     // The assessor and the policy built from it share one cost model.
     assert_eq!(c.assessor().unwrap().cost_model(), &c.cost_model().unwrap());
 }
+
+#[test]
+fn a_time_driven_rate_that_cannot_be_derived_names_its_role() {
+    let json = r#"{ "cost_model": { "currency": "USD", "rates": {
+        "support": { "time_driven": { "resource_cost": "1000 USD", "practical_capacity": "0" } },
+        "engineering": { "per_hour": "100 USD" }, "success": { "per_hour": "80 USD" },
+        "executive": { "per_hour": "200 USD" }, "implementation": { "per_hour": "100 USD" } },
+        "ticket_costs": { "critical": "1 USD", "high": "1 USD", "normal": "1 USD", "low": "1 USD" },
+        "cogs_share_of_revenue": "0.1", "cogs_per_usage_unit": "0 USD",
+        "implementation_amortisation_months": 12, "custom_feature_upkeep_per_year": "0 USD",
+        "cost_per_escalation": "0 USD", "overhead_share": "0" } }"#;
+    let err = serde_json::from_str::<Config>(json)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with(
+            "configuration field `rates.support.time_driven.practical_capacity`: must lie in more than 0 hours, got 0"
+        ),
+        "{err}"
+    );
+}

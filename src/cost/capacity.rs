@@ -33,7 +33,7 @@ pub struct CapacityCostRate {
     rate: Money,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct CapacityRepr {
     resource_cost: Money,

@@ -43,7 +43,9 @@ impl TicketCosts {
 pub struct CostModelConfig {
     /// The one currency of every rate and of the customers it prices.
     pub currency: Currency,
-    /// Hourly rate of each role.
+    /// Hourly rate of each role. A time-driven rate that cannot be derived is refused naming
+    /// the role: `rates.support.time_driven.practical_capacity`.
+    #[serde(deserialize_with = "rates_by_role")]
     pub rates: PerRole<HourlyRate>,
     /// Cost per ticket by severity, for tickets whose handling hours are unknown.
     pub ticket_costs: TicketCosts,
@@ -100,5 +102,41 @@ impl Default for CostModelConfig {
             cost_per_escalation: usd(50_000),
             overhead_share: Share::new(Decimal::new(10, 2)).unwrap_or(Share::ZERO),
         }
+    }
+}
+
+/// A rate as written, before a time-driven one is derived.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum RateRepr {
+    PerHour(Money),
+    TimeDriven(super::capacity::CapacityRepr),
+}
+
+/// Rates by role, with the role in the path of a time-driven rate's error.
+fn rates_by_role<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<PerRole<HourlyRate>, D::Error> {
+    let raw = PerRole::<RateRepr>::deserialize(d)?;
+    let mut first_error = None;
+    let rates = PerRole::from_fn(|role| match raw.get(role) {
+        RateRepr::PerHour(m) => HourlyRate::PerHour(*m),
+        RateRepr::TimeDriven(c) => match CapacityCostRate::try_from(c.clone()) {
+            Ok(rate) => HourlyRate::TimeDriven(rate),
+            Err(e) => {
+                first_error.get_or_insert_with(|| match e {
+                    crate::Error::InvalidConfig { field, problem } => crate::Error::InvalidConfig {
+                        field: format!("rates.{role}.time_driven.{field}"),
+                        problem,
+                    },
+                    other => other,
+                });
+                HourlyRate::PerHour(Money::zero(Currency::USD))
+            }
+        },
+    });
+    match first_error {
+        Some(e) => Err(serde::de::Error::custom(e)),
+        None => Ok(rates),
     }
 }
