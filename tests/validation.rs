@@ -82,7 +82,7 @@ rule!(
 rule!(
     negative_ticket_hours,
     base("c1").tickets(Severity::High, 3, Some(dec("-4"))),
-    "customer `c1`: field `activity.tickets.high.handling_hours`: must not be negative, got -4"
+    "customer `c1`: field `activity.tickets[0].handling_hours`: must not be negative, got -4"
 );
 rule!(
     negative_implementation_hours,

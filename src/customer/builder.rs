@@ -276,7 +276,9 @@ impl CustomerBuilder {
         self.activity_parts = true;
         let handling_hours = match hours {
             Some(h) => {
-                let field = format!("activity.tickets.{}.handling_hours", severity.as_str());
+                // The index this group gets: one naming scheme with the record's other checks.
+                let i = self.tickets.len();
+                let field = format!("activity.tickets[{i}].handling_hours");
                 match self.check(&field, Hours::new(h)) {
                     Some(h) => Some(h),
                     None => return self,
