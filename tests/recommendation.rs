@@ -508,3 +508,28 @@ fn reasons_serialise_with_their_text_and_read_back() {
     let back: custfit::Recommendation = serde_json::from_value(json).unwrap();
     assert_eq!(back, r);
 }
+
+#[test]
+fn a_new_star_is_invested_in_and_a_reset_on_the_period_start_is_the_first() {
+    // New and already profitable with growth: invest (seed 002's grace, a star).
+    let star = healthy("new-star")
+        .customer_since(d(2025, 10, 1))
+        .expansion_whitespace(dec("80000"))
+        .growth_likelihood(0.7)
+        .build()
+        .unwrap();
+    let (a, r) = recommend(&star);
+    assert_eq!(a.quadrant, custfit::Quadrant::Star);
+    assert_eq!(
+        (r.action, r.rule()),
+        (Action::Invest, Some(Rule::NewCustomerWithGrowth))
+    );
+    // A reset on the first day of the period is this period's reset: the first one.
+    let (_, first) = recommend(&bad(Some(d(2025, 1, 1))));
+    assert_eq!(first.rule(), Some(Rule::BadCustomerFirstReset));
+    let (_, after) = recommend(&bad(Some(d(2024, 12, 31))));
+    assert!(matches!(
+        after.rule(),
+        Some(Rule::BadCustomerAfterReset { .. })
+    ));
+}
