@@ -214,3 +214,71 @@ fn a_plan_states_its_levers_effect_and_hours() {
     assert_eq!(hours.support, dec("30"));
     assert_eq!(effect.hours_freed, hours);
 }
+
+#[test]
+fn rules_look_backs_and_facts_to_collect_read_as_sentences() {
+    use custfit::{
+        Action, Because, FactOutcome, FitClass, Input, InputSet, LookBack, Quadrant, Rule,
+        ToCollect,
+    };
+    let missing = InputSet::from(vec![Input::Nps, Input::PlanAdherence]);
+    assert_eq!(
+        Rule::PendingFacts { missing }.to_string(),
+        "not let go while unknown facts could change the decision: collect plan adherence, NPS"
+    );
+    assert_eq!(
+        LookBack::new(FitClass::BadFit, false, Quadrant::Dog, Some(false)).to_string(),
+        "was a bad fit (on incomplete facts), dog; not worth winning back"
+    );
+    assert_eq!(
+        LookBack::new(FitClass::GoodFit, true, Quadrant::Star, None).to_string(),
+        "was a good fit, star; worth winning back: unknown"
+    );
+    let collect = ToCollect::new(
+        Input::PlanAdherence,
+        vec![
+            FactOutcome::new(0.0, Action::Offboard, None),
+            FactOutcome::new(1.0, Action::Restructure, Some(Rule::BadFitFixable)),
+        ],
+    );
+    assert_eq!(
+        collect.to_string(),
+        "record plan adherence: at 0% → offboard; at 100% → restructure (bad fit whose margin the levers can fix)"
+    );
+    let bare = Because::Custom {
+        rule: "payment arrears".into(),
+        detail: String::new(),
+    };
+    assert_eq!(bare.to_string(), "payment arrears");
+}
+
+#[test]
+fn review_dates_follow_the_action() {
+    use custfit::{Action, Rule};
+    // Profitable, no growth facts: retained pending them, reviewed in 12 months.
+    let (a, r) = recommend(
+        &base("p")
+            .recurring_revenue(dec("100000"))
+            .success_hours(dec("10"))
+            .build()
+            .unwrap(),
+    );
+    assert_eq!(a.quadrant, custfit::Quadrant::ProfitableGrowthUnknown);
+    assert_eq!(
+        (r.action, r.rule()),
+        (Action::Retain, Some(Rule::ProfitableGrowthUnknown))
+    );
+    assert_eq!(r.review_on, d(2027, 1, 15));
+    // An investment is reviewed in 6 months.
+    let (_, invest) = recommend(&healthy("h").build().unwrap());
+    assert_eq!(invest.action, Action::Invest);
+    assert_eq!(invest.review_on, d(2026, 7, 15));
+    // An offboarding whose notice deadline is ahead is reviewed on that deadline.
+    let c = dog("late")
+        .contract(Contract::builder(d(2025, 6, 1), d(2026, 5, 31)).renewal_notice_days(30))
+        .build()
+        .unwrap();
+    let (_, off) = recommend(&c);
+    assert_eq!(off.action, Action::Offboard);
+    assert_eq!(off.review_on, d(2026, 5, 1));
+}
