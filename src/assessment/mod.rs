@@ -327,6 +327,7 @@ impl<S: ScoringStrategy> Assessor<S> {
         profile: &ProfileMatch,
         ctx: &ScoringContext,
         overrides: &[OverrideOutcome],
+        scored: &Scorecard,
     ) -> Result<PerDimension<Option<f64>>> {
         let mut best = *inputs;
         for input in Input::ALL {
@@ -344,7 +345,14 @@ impl<S: ScoringStrategy> Assessor<S> {
         if !(zero_whitespace || growth.likelihood.is_some()) {
             best.set(Input::ExpectedGrowth, best_value(Input::ExpectedGrowth));
         }
-        let card = self.strategy.score(&best, ctx)?;
+        // A record with nothing unknown is its own best case: no second scoring.
+        let rescored;
+        let card = if best == *inputs {
+            scored
+        } else {
+            rescored = self.strategy.score(&best, ctx)?;
+            &rescored
+        };
         Ok(PerDimension::from_fn(|d| {
             crate::assessment::overrides::effective_dimension(overrides, d)
                 .or(card.dimensions.get(d).score)
@@ -409,8 +417,14 @@ impl<S: ScoringStrategy> Assessor<S> {
                 .or(scorecard.dimensions.get(d).score)
         };
 
-        let best_case =
-            self.best_case(customer, &inputs, &profile, &scoring_context, &overrides)?;
+        let best_case = self.best_case(
+            customer,
+            &inputs,
+            &profile,
+            &scoring_context,
+            &overrides,
+            &scorecard,
+        )?;
         let margin = inputs.get(Input::Margin);
         let profitable = margin.is_some_and(|m| m >= seg.margin_line);
         // Growing on the known facts; not growing only if even the best case is below the line.

@@ -165,16 +165,20 @@ impl Customer {
             check_bounded(money.amount(), MAX_MONEY).map_err(|p| bad(field, p))?;
         }
         let a = &self.activity;
-        let mut quantities = vec![
+        // No allocation: building a customer is on the hot path of every import.
+        let quantities = [
             ("activity.support_hours", a.support_hours.get()),
             ("activity.engineering_hours", a.engineering_hours.get()),
             ("activity.success_hours", a.success_hours.get()),
             ("activity.executive_hours", a.executive_hours.get()),
             ("activity.usage_units", a.usage_units.get()),
+            (
+                "activity.implementation.hours",
+                a.implementation
+                    .as_ref()
+                    .map_or(Decimal::ZERO, |i| i.hours.get()),
+            ),
         ];
-        if let Some(i) = &a.implementation {
-            quantities.push(("activity.implementation.hours", i.hours.get()));
-        }
         for (field, value) in quantities {
             check_bounded(value, MAX_QUANTITY).map_err(|p| bad(field, p))?;
         }
