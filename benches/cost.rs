@@ -4,14 +4,16 @@ use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion};
-use custfit::{Contract, CostModel, CostModelConfig, Customer, Severity, Sla, SlaTier};
+use custfit::cost::CostModelConfig;
+use custfit::customer::{Severity, Sla, SlaTier};
+use custfit::{Contract, CostModel, Customer};
 use rust_decimal::Decimal;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("valid date")
 }
 
-fn typical() -> custfit::CustomerBuilder {
+fn typical() -> custfit::customer::CustomerBuilder {
     Customer::builder("C-1", "Typical Ltd")
         .currency("USD")
         .period(d(2025, 1, 1), d(2025, 12, 31))
@@ -25,7 +27,8 @@ fn typical() -> custfit::CustomerBuilder {
                 .sla(Sla {
                     tier: SlaTier::Premium,
                     first_response_hours: None,
-                    standby_hours_per_month: custfit::Hours::new(Decimal::from(4)).expect("hours"),
+                    standby_hours_per_month: custfit::units::Hours::new(Decimal::from(4))
+                        .expect("hours"),
                 }),
         )
         .tickets(Severity::High, 12, Some(Decimal::new(365, 1)))
@@ -52,8 +55,11 @@ fn bench(c: &mut Criterion) {
     c.bench_function("customer/build", |b| {
         b.iter(|| black_box(typical()).build())
     });
-    let assessor = custfit::Assessor::new(model.clone(), custfit::AssessmentConfig::default())
-        .expect("valid config");
+    let assessor = custfit::Assessor::new(
+        model.clone(),
+        custfit::assessment::AssessmentConfig::default(),
+    )
+    .expect("valid config");
     let as_of = d(2026, 1, 15);
     c.bench_function("assess/one", |b| {
         b.iter(|| assessor.assess(black_box(&customer), as_of))

@@ -6,8 +6,9 @@ mod synthetic;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use custfit::policy::PolicyConfig;
 use custfit::portfolio::{PortfolioAnalyzer, PortfolioConfig};
-use custfit::{Assessor, DefaultPolicy, PolicyConfig, PolicyContext, RecommendationPolicy};
+use custfit::{Assessor, DefaultPolicy, PolicyContext, RecommendationPolicy};
 
 fn bench(c: &mut Criterion) {
     let (model, config) = synthetic::setup();

@@ -11,8 +11,9 @@ use std::error::Error;
 use std::fs::File;
 
 use chrono::NaiveDate;
+use custfit::customer::{LifecycleStage, Severity};
 use custfit::source::CustomerSource;
-use custfit::{CostModel, Customer, LifecycleStage, Severity};
+use custfit::{CostModel, Customer};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 

@@ -191,7 +191,7 @@ fn print_portfolio(report: &PortfolioReport) {
     println!("cost to serve        {}", t.cost);
     println!("profit               {}", t.margin);
     let w = report.whale_curve(200);
-    let pct = |r: Option<custfit::Ratio>| {
+    let pct = |r: Option<custfit::units::Ratio>| {
         r.map_or("undefined (no total profit)".into(), |r| r.to_string())
     };
     println!(

@@ -12,8 +12,9 @@ mod synthetic;
 
 use std::time::Instant;
 
+use custfit::policy::PolicyConfig;
 use custfit::portfolio::{PortfolioAnalyzer, PortfolioConfig};
-use custfit::{Assessor, DefaultPolicy, PolicyConfig};
+use custfit::{Assessor, DefaultPolicy};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -329,7 +329,8 @@ impl Error {
 /// [`Error::InvalidField`], both without a customer (attach one with the context you have).
 ///
 /// ```
-/// use custfit::{Currency, Money};
+/// use custfit::Money;
+/// use custfit::units::Currency;
 /// fn total(a: Money, b: Money) -> custfit::Result<Money> {
 ///     Ok(a.checked_add(b)?)
 /// }

@@ -15,16 +15,22 @@
 //!               cohort survival ─► retention (sBG) ─► lifetime value ─┘
 //! ```
 //!
-//! - [`Customer`] and [`Contract`]: validated records; money is exact ([`Money`]).
-//! - [`CostModel`]: activity-based, time-driven cost to serve, every line itemised.
-//! - [`Assessor`]: the fit assessment ([`FitAssessment`]) on eight dimensions, with a pluggable
-//!   [`scoring`] strategy; decided on known facts, naming what is unknown.
-//! - [`RecommendationPolicy`] and [`DefaultPolicy`]: invest, retain, restructure with
-//!   quantified [`LeverPlan`]s, offboard with an [`ExitPlan`], decline a prospect, or look back
-//!   on a churned customer; [`what_to_collect`] names the facts that would change a decision.
-//! - [`portfolio`]: the two-phase, mergeable portfolio analysis; [`retention`]: the
-//!   shifted-beta-geometric model and lifetime value; [`source`]: data-source traits.
-//! - [`Config`]: the whole configuration as one serde document.
+//! One public module per step, in the order of the flow; the main type of each step is also
+//! re-exported at the root:
+//!
+//! | module | what it holds | at the root |
+//! |---|---|---|
+//! | [`units`] | exact [`Money`] and its currency, hours, shares, probabilities, ratios, NPS | [`Money`] |
+//! | [`customer`] | the validated customer record: contract, activity, facts and signals | [`Customer`], [`CustomerId`], [`Contract`] |
+//! | [`cost`] | activity-based, time-driven cost to serve, every line itemised | [`CostModel`], [`CostToServe`] |
+//! | [`assessment`] | fit on eight dimensions with a pluggable [`assessment::scoring`] strategy; quadrant, class, guardrails; decided on known facts, naming what is unknown | [`Assessor`], [`AssessmentContext`], [`FitAssessment`] |
+//! | [`policy`] | invest, retain, restructure with quantified levers, offboard with an exit plan, decline a prospect, look back on a churned customer; the facts that would change a decision | [`RecommendationPolicy`], [`DefaultPolicy`], [`PolicyContext`], [`Recommendation`], [`Action`], [`LeverPlan`], [`ExitPlan`], [`what_to_collect`] |
+//! | [`portfolio`] | the two-phase, mergeable portfolio analysis and its report | |
+//! | [`retention`] | the shifted-beta-geometric model and lifetime value | |
+//! | [`source`] | data-source traits and in-memory sources | |
+//!
+//! [`Config`] is the whole configuration as one serde document; [`Error`] is the one error
+//! type, [`Problem`] what is wrong with one value.
 //!
 //! It is pure logic: no files, network, clock, environment or printing. The assessment date
 //! is always passed in, so the same input gives the same output.
@@ -35,7 +41,7 @@
 //!
 //! ```
 //! use chrono::NaiveDate;
-//! use custfit::{what_to_collect, AssessmentContext, Config, Customer, PolicyContext};
+//! use custfit::{AssessmentContext, Config, Customer, PolicyContext, what_to_collect};
 //! use custfit::RecommendationPolicy;
 //! use rust_decimal::Decimal;
 //!
@@ -86,59 +92,39 @@ macro_rules! display_names {
 }
 
 mod calendar;
+mod config;
 mod error;
 mod id;
 mod money;
-mod units;
 
-// The flow of DESIGN.md, one folder per step, and the configuration of all of it.
-mod assessment;
-mod config;
-mod cost;
-mod customer;
-mod policy;
+// The flow of DESIGN.md, one public module per step, then the data sources.
+pub mod units;
+
+pub mod customer;
+
+pub mod cost;
+
+pub mod assessment;
+
+pub mod policy;
+
 pub mod portfolio;
+
 pub mod retention;
+
 pub mod source;
 
-pub use crate::assessment::scoring;
+// The flow's main types, flat at the root; the rest of each family lives in its module.
+pub use crate::assessment::{AssessmentContext, Assessor, FitAssessment};
 pub use crate::config::Config;
-
-pub use crate::assessment::diff::{AssessmentDiff, DimensionChange, InputChange};
-pub use crate::assessment::inputs::{Dimension, Input, InputSet, Inputs, PerDimension};
-pub use crate::assessment::overrides::{Override, OverrideOutcome, OverrideStatus, OverrideTarget};
-pub use crate::assessment::profile::{
-    Criterion, CriterionMatch, IdealCustomerProfile, ProfileMatch,
-};
-pub use crate::assessment::{
-    AssessmentConfig, AssessmentContext, Assessor, Classification, Comparison, FitAssessment,
-    FitClass, Guardrail, LifetimeValue, LifetimeValueConfig, Quadrant, Reason, SegmentKey,
-    SegmentationConfig, Signal,
-};
-pub use crate::cost::{
-    CapacityCostRate, CapacityUsage, CostItem, CostLine, CostModel, CostModelConfig, CostToServe,
-    HourlyRate, PerRole, Role, RoleHours, TicketCosts,
-};
-pub use crate::customer::activity::{
-    Activity, AssessmentPeriod, Implementation, Severity, TicketGroup,
-};
-pub use crate::customer::contract::{Contract, ContractBuilder, Sla, SlaTier, VendorTermination};
-pub use crate::customer::{
-    Behaviour, BrandTier, Customer, CustomerBuilder, CustomerId, FeatureRequest, GrowthFacts,
-    Level, LifecycleStage, LogoValue, RequestScope, MAX_DECIMALS, MAX_MONEY, MAX_QUANTITY,
-};
+pub use crate::cost::{CostModel, CostToServe};
+pub use crate::customer::{Contract, Customer, CustomerId};
 pub use crate::error::{Error, Problem, Result};
-pub use crate::money::{Currency, Money, MoneyError};
-pub use crate::policy::exit::{
-    ChecklistItem, ExitConfig, ExitOption, ExitPlan, ExitRoute, TalkingPoint,
+pub use crate::money::Money;
+pub use crate::policy::{
+    what_to_collect, Action, DefaultPolicy, ExitPlan, LeverPlan, PolicyContext, Recommendation,
+    RecommendationPolicy,
 };
-pub use crate::policy::levers::{Lever, LeverConfig, LeverKind, LeverPlan, PriceChange};
-pub use crate::policy::recommendation::{
-    Action, Because, Effect, FactOutcome, GroupImpact, GroupTotals, LetGoSignal, LookBack,
-    PolicyContext, Recommendation, RecommendationPolicy, Rule, ToCollect,
-};
-pub use crate::policy::{what_to_collect, DefaultPolicy, PolicyConfig, ReviewMonths};
-pub use crate::units::{Hours, Nps, Probability, Quantity, Ratio, Share};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 /// An ISO 4217 currency code: three upper-case ASCII letters.
 ///
 /// ```
-/// use custfit::Currency;
+/// use custfit::units::Currency;
 /// let eur: Currency = "EUR".parse()?;
 /// assert_eq!(eur, Currency::EUR);
 /// assert_eq!(eur.minor_units(), 2);
@@ -136,7 +136,8 @@ pub enum MoneyError {
 /// not fit is [`MoneyError::Overflow`].
 ///
 /// ```
-/// use custfit::{Currency, Money};
+/// use custfit::Money;
+/// use custfit::units::Currency;
 /// use rust_decimal::Decimal;
 /// let a = Money::new(Decimal::new(10050, 2), Currency::EUR); // 100.50 EUR
 /// let b: Money = "20.25 EUR".parse()?;

@@ -1,4 +1,5 @@
-//! Validated quantities: hours, counts of usage, shares, probabilities, ratios and NPS.
+//! Validated quantities: money and its currency, hours, counts of usage, shares,
+//! probabilities, ratios and NPS.
 //!
 //! Each type checks its range at construction and again when deserialised, so a value that
 //! exists is valid. Constructor errors name no customer (none is known yet); the customer
@@ -10,6 +11,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Problem, Result};
+
+pub use crate::money::{Currency, Money, MoneyError};
 
 fn negative(field: &str, value: Decimal) -> Error {
     Error::invalid(None, field, Problem::Negative { value })
@@ -55,16 +58,16 @@ macro_rules! non_negative_decimal {
                 self.0
             }
 
-            /// `self + other`; [`MoneyError::Overflow`](crate::MoneyError::Overflow) when it
+            /// `self + other`; [`MoneyError::Overflow`](crate::units::MoneyError::Overflow) when it
             /// does not fit, like [`Money::checked_add`](crate::Money::checked_add).
             pub fn checked_add(
                 self,
                 other: $name,
-            ) -> std::result::Result<$name, crate::MoneyError> {
+            ) -> std::result::Result<$name, crate::units::MoneyError> {
                 self.0
                     .checked_add(other.0)
                     .map($name)
-                    .ok_or(crate::MoneyError::Overflow)
+                    .ok_or(crate::units::MoneyError::Overflow)
             }
         }
 
@@ -99,7 +102,7 @@ non_negative_decimal!(
     /// A number of hours, zero or more.
     ///
     /// ```
-    /// use custfit::Hours;
+    /// use custfit::units::Hours;
     /// use rust_decimal::Decimal;
     /// assert_eq!(Hours::new(Decimal::new(75, 2))?.to_string(), "0.75 h");
     /// assert!(Hours::new(Decimal::NEGATIVE_ONE).is_err());
@@ -124,7 +127,7 @@ non_negative_decimal!(
 /// observed shares (meetings attended, recommended content consumed).
 ///
 /// ```
-/// use custfit::Share;
+/// use custfit::units::Share;
 /// use rust_decimal::Decimal;
 /// let s = Share::new(Decimal::new(25, 2))?;
 /// assert_eq!(s.to_string(), "25%");
@@ -208,7 +211,7 @@ impl fmt::Debug for Share {
 /// that crate's `float_roundtrip` feature (its default parser may differ in the last bit).
 ///
 /// ```
-/// use custfit::Probability;
+/// use custfit::units::Probability;
 /// assert_eq!(Probability::new(0.7)?.get(), 0.7);
 /// assert!(Probability::new(f64::NAN).is_err());
 /// assert!(Probability::new(1.2).is_err());

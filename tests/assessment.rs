@@ -4,14 +4,15 @@
 mod common;
 
 use common::*;
-use custfit::scoring::{
+use custfit::assessment::scoring::{
     from_fn, MarginFirst, MissingPolicy, Rag, Scorecard, ScorecardConfig, ScoringContext,
     ScoringStrategy, WeightedScorecard,
 };
-use custfit::{
-    BrandTier, Criterion, Dimension, FitClass, Guardrail, Input, Inputs, Level, LifecycleStage,
-    Override, OverrideStatus, OverrideTarget, Quadrant, RequestScope, Severity,
+use custfit::assessment::{
+    Criterion, Dimension, FitClass, Guardrail, Input, Inputs, Override, OverrideStatus,
+    OverrideTarget, Quadrant,
 };
+use custfit::customer::{BrandTier, Level, LifecycleStage, RequestScope, Severity};
 
 fn score(a: &custfit::FitAssessment, d: Dimension) -> f64 {
     a.scorecard
@@ -339,12 +340,12 @@ fn scorecard_configuration_is_validated() {
     );
     assert_eq!(
         err(|c| c.margin_scale =
-            custfit::scoring::Scale::new(vec![(0.0, 90.0), (1.0, 10.0)]).unwrap()),
+            custfit::assessment::scoring::Scale::new(vec![(0.0, 90.0), (1.0, 10.0)]).unwrap()),
         "configuration field `margin_scale`: scores must not decrease as margin rises"
     );
-    assert!(custfit::scoring::Scale::new(vec![(0.0, 10.0)]).is_err());
-    assert!(custfit::scoring::Scale::new(vec![(1.0, 10.0), (0.0, 20.0)]).is_err());
-    assert!(custfit::scoring::Scale::new(vec![(0.0, 10.0), (1.0, 120.0)]).is_err());
+    assert!(custfit::assessment::scoring::Scale::new(vec![(0.0, 10.0)]).is_err());
+    assert!(custfit::assessment::scoring::Scale::new(vec![(1.0, 10.0), (0.0, 20.0)]).is_err());
+    assert!(custfit::assessment::scoring::Scale::new(vec![(0.0, 10.0), (1.0, 120.0)]).is_err());
     let json = r#"{"weights": {"strategic_alignment": -1, "margin": 1, "resource_intensity": 1, "logo_value": 1, "growth_potential": 1, "behaviour_success": 1, "product_influence": 1, "mutual_value": 1}}"#;
     assert!(serde_json::from_str::<WeightedScorecard>(json).is_err());
 }
@@ -603,9 +604,9 @@ fn top_reasons_put_guardrails_and_signals_before_dimensions() {
     let reasons = a.top_reasons(4);
     assert!(matches!(
         reasons[0],
-        custfit::Reason::Guardrail(Guardrail::NewCustomer { .. })
+        custfit::assessment::Reason::Guardrail(Guardrail::NewCustomer { .. })
     ));
-    assert!(matches!(reasons[1], custfit::Reason::Signal(_)));
+    assert!(matches!(reasons[1], custfit::assessment::Reason::Signal(_)));
     assert!(reasons.iter().all(|r| !r.to_string().is_empty()));
 }
 
@@ -627,8 +628,8 @@ fn segmentation_configuration_is_validated() {
 /// each assessment carries a lifetime value and the growth dimension uses it.
 #[test]
 fn seed_000_lifetime_value_feeds_the_growth_dimension() {
+    use custfit::assessment::{LifetimeValueConfig, SegmentKey};
     use custfit::retention::{RetentionModel, RetentionModels, ShiftedBetaGeometric};
-    use custfit::{LifetimeValueConfig, SegmentKey};
     // Fader & Hardie's "regular" segment as the default; enterprise churns far less.
     let regular = ShiftedBetaGeometric::new(0.704, 1.182).unwrap();
     let enterprise = ShiftedBetaGeometric::new(1.5, 12.0).unwrap();

@@ -3,7 +3,9 @@
 mod common;
 
 use common::*;
-use custfit::{BrandTier, Dimension, FitAssessment, Override, OverrideTarget};
+use custfit::assessment::{Dimension, Override, OverrideTarget};
+use custfit::customer::BrandTier;
+use custfit::FitAssessment;
 use proptest::prelude::*;
 
 fn assess(c: &custfit::Customer) -> FitAssessment {
@@ -18,7 +20,7 @@ fn with_facts(
     brand: u8,
     referenceable: bool,
     industry: bool,
-) -> custfit::CustomerBuilder {
+) -> custfit::customer::CustomerBuilder {
     let c = build("p", x);
     let tier = [
         BrandTier::Local,

@@ -4,6 +4,11 @@ fn assert_send_sync<T: Send + Sync + Unpin>() {}
 
 #[test]
 fn public_types_are_send_and_sync() {
+    use custfit::assessment::*;
+    use custfit::cost::*;
+    use custfit::customer::*;
+    use custfit::policy::*;
+    use custfit::units::*;
     use custfit::*;
     assert_send_sync::<Activity>();
     assert_send_sync::<AssessmentPeriod>();
@@ -120,5 +125,5 @@ fn public_types_are_send_and_sync() {
 fn error_is_a_std_error_and_static() {
     fn assert_error<E: std::error::Error + Send + Sync + 'static>() {}
     assert_error::<custfit::Error>();
-    assert_error::<custfit::MoneyError>();
+    assert_error::<custfit::units::MoneyError>();
 }

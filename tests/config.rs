@@ -1,8 +1,9 @@
 //! The one configuration: each value set once, partial weights, section-named errors, the
 //! shipped sample, round trips.
 
-use custfit::scoring::ScorecardConfig;
-use custfit::{Config, Dimension};
+use custfit::assessment::scoring::ScorecardConfig;
+use custfit::assessment::Dimension;
+use custfit::Config;
 
 #[test]
 fn partial_weights_keep_the_default_weights_of_the_dimensions_left_out() {

@@ -3,10 +3,10 @@
 mod common;
 
 use common::*;
-use custfit::{
-    CapacityCostRate, Contract, CostItem, CostModel, CostModelConfig, HourlyRate, Hours, PerRole,
-    Role, Severity, Sla, SlaTier,
-};
+use custfit::cost::{CapacityCostRate, CostItem, CostModelConfig, HourlyRate, PerRole, Role};
+use custfit::customer::{Severity, Sla, SlaTier};
+use custfit::units::Hours;
+use custfit::{Contract, CostModel};
 use rust_decimal::Decimal;
 
 /// Time-driven ABC exercise: $600,000 of resources and 10,000 practical hours give $60 an hour;
@@ -149,8 +149,8 @@ fn every_kind_of_line_is_priced_and_itemised() {
 fn every_line_is_rounded_half_to_even_and_reproducible_by_hand() {
     let mut config = CostModelConfig::default();
     config.rates.engineering = HourlyRate::PerHour(usd("0.05"));
-    config.overhead_share = custfit::Share::ZERO;
-    config.cogs_share_of_revenue = custfit::Share::ZERO;
+    config.overhead_share = custfit::units::Share::ZERO;
+    config.cogs_share_of_revenue = custfit::units::Share::ZERO;
     let model = CostModel::new(config).unwrap();
     // 0.5 h x 0.05 = 0.025, which rounds half-to-even to 0.02.
     let c = base("r").engineering_hours(dec("0.5")).build().unwrap();
@@ -166,7 +166,7 @@ fn every_line_is_rounded_half_to_even_and_reproducible_by_hand() {
 #[test]
 fn overhead_is_a_share_of_the_direct_cost() {
     let config = CostModelConfig {
-        cogs_share_of_revenue: custfit::Share::ZERO,
+        cogs_share_of_revenue: custfit::units::Share::ZERO,
         ..Default::default()
     };
     let model = CostModel::new(config).unwrap();
@@ -237,13 +237,13 @@ fn a_customer_in_another_currency_is_an_error_naming_it() {
 fn overflow_is_an_error_naming_the_customer_and_the_line() {
     // Hours are bounded on the record; a rate near the decimal range is not.
     let c = base("big")
-        .engineering_hours(custfit::MAX_QUANTITY)
+        .engineering_hours(custfit::customer::MAX_QUANTITY)
         .build()
         .unwrap();
     let mut config = simple_model().config().clone();
-    config.rates.engineering = custfit::HourlyRate::PerHour(custfit::Money::new(
+    config.rates.engineering = custfit::cost::HourlyRate::PerHour(custfit::Money::new(
         Decimal::MAX / Decimal::from(1000),
-        custfit::Currency::USD,
+        custfit::units::Currency::USD,
     ));
     let err = custfit::CostModel::new(config)
         .unwrap()
@@ -336,7 +336,7 @@ fn implementation_hours_count_towards_time_driven_capacity() {
 #[test]
 fn a_cogs_share_that_eats_all_revenue_is_refused() {
     let config = CostModelConfig {
-        cogs_share_of_revenue: custfit::Share::new(dec("0.95")).unwrap(),
+        cogs_share_of_revenue: custfit::units::Share::new(dec("0.95")).unwrap(),
         ..Default::default()
     };
     assert_eq!(

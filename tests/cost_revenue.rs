@@ -4,7 +4,8 @@
 mod common;
 
 use common::*;
-use custfit::{CostItem, CostModel, Role};
+use custfit::cost::{CostItem, Role};
+use custfit::CostModel;
 
 #[test]
 fn support_time_without_tickets_is_a_line_of_its_own() {
@@ -39,7 +40,7 @@ fn support_time_without_tickets_is_a_line_of_its_own() {
     let boundaries = plan
         .levers
         .iter()
-        .find(|l| l.kind == custfit::LeverKind::SupportBoundaries)
+        .find(|l| l.kind == custfit::policy::LeverKind::SupportBoundaries)
         .expect("support boundaries");
     // 15 % of 625.00 = 93.75, no overhead in the simple model.
     assert_eq!(boundaries.margin_gain, usd("93.75"));
@@ -110,11 +111,12 @@ fn huge_implementation_hours_are_an_error_not_a_panic() {
     );
     // Within them, with a rate near the decimal range: an error naming the line.
     let c = base("huge")
-        .implementation(custfit::MAX_QUANTITY, d(2025, 1, 1), None)
+        .implementation(custfit::customer::MAX_QUANTITY, d(2025, 1, 1), None)
         .build()
         .unwrap();
     let mut config = simple_model().config().clone();
-    config.rates.implementation = custfit::HourlyRate::PerHour(usd("1000000000000000000000000"));
+    config.rates.implementation =
+        custfit::cost::HourlyRate::PerHour(usd("1000000000000000000000000"));
     let err = CostModel::new(config)
         .unwrap()
         .cost_to_serve(&c)
@@ -129,11 +131,11 @@ fn huge_implementation_hours_are_an_error_not_a_panic() {
 #[test]
 fn amounts_and_quantities_are_bounded_for_exact_totals() {
     assert_eq!(
-        custfit::MAX_MONEY,
+        custfit::customer::MAX_MONEY,
         rust_decimal::Decimal::from(1_000_000_000_000i64)
     );
     assert_eq!(
-        custfit::MAX_QUANTITY,
+        custfit::customer::MAX_QUANTITY,
         rust_decimal::Decimal::from(1_000_000_000)
     );
     // Five decimal places (a pro-rated x/7 not rounded) are refused; four are fine.

@@ -5,10 +5,11 @@ mod common;
 
 use common::messy::{self, Record};
 use common::*;
+use custfit::assessment::{Dimension, FitClass, Guardrail, Input, Quadrant};
+use custfit::customer::{LifecycleStage, RequestScope};
+use custfit::policy::{LetGoSignal, Rule};
 use custfit::{
-    what_to_collect, Action, AssessmentContext, Dimension, FitAssessment, FitClass, Guardrail,
-    Input, LetGoSignal, LifecycleStage, PolicyContext, Quadrant, Recommendation, RequestScope,
-    Rule,
+    what_to_collect, Action, AssessmentContext, FitAssessment, PolicyContext, Recommendation,
 };
 use proptest::prelude::*;
 
@@ -175,7 +176,7 @@ proptest! {
         let (_, r) = decide(&record.build());
         prop_assert_eq!(r.action, Action::LookBack);
         prop_assert!(r.exit_plan.is_none() && r.levers.is_none() && r.look_back.is_some());
-        prop_assert_eq!(r.effect, custfit::Effect::none(custfit::Currency::USD));
+        prop_assert_eq!(r.effect, custfit::policy::Effect::none(custfit::units::Currency::USD));
     }
 
     /// (d) The what-to-collect list is exact: setting the named fact as stated gives the
@@ -326,7 +327,7 @@ fn seed_002_new_customers_keep_their_grace_when_growth_is_unknown() {
 
 #[test]
 fn churned_customers_get_a_look_back_with_reasons() {
-    let churned = |b: custfit::CustomerBuilder| {
+    let churned = |b: custfit::customer::CustomerBuilder| {
         let c = b.stage(LifecycleStage::Churned).build().unwrap();
         decide(&c).1
     };
@@ -461,7 +462,7 @@ fn the_reprice_lever_states_the_stand_alone_break_even_even_when_resets_cover_th
     // boundaries (estimated) would cover a small gap; the price alone must still be stated.
     let c = base("resets")
         .recurring_revenue(dec("100000"))
-        .tickets(custfit::Severity::Normal, 100, Some(dec("1820")))
+        .tickets(custfit::customer::Severity::Normal, 100, Some(dec("1820")))
         .build()
         .unwrap();
     let a = assessor().assess(&c, as_of()).unwrap();
@@ -471,7 +472,7 @@ fn the_reprice_lever_states_the_stand_alone_break_even_even_when_resets_cover_th
         .levers
         .iter()
         .find_map(|l| match &l.kind {
-            custfit::LeverKind::Reprice {
+            custfit::policy::LeverKind::Reprice {
                 break_even, target, ..
             } => Some((*break_even, *target)),
             _ => None,
@@ -487,13 +488,16 @@ fn the_reprice_lever_states_the_stand_alone_break_even_even_when_resets_cover_th
         .iter()
         .filter(|l| l.estimate)
         .all(|l| l.kind.is_expectation_reset()
-            || matches!(l.kind, custfit::LeverKind::MoveToCurrentVersion { .. })));
+            || matches!(
+                l.kind,
+                custfit::policy::LeverKind::MoveToCurrentVersion { .. }
+            )));
     assert!(plan.margin_after.amount() >= plan.margin_after_confirmed.amount());
 }
 
 #[test]
 fn the_policy_keeps_its_configuration() {
-    let config = custfit::PolicyConfig {
+    let config = custfit::policy::PolicyConfig {
         min_alignment: 42.0,
         ..Default::default()
     };
@@ -529,8 +533,9 @@ fn a_prospect_with_known_low_growth_counts_it_as_a_signal() {
 
 #[test]
 fn churned_customers_are_worth_winning_back_when_profitable_or_growing() {
-    let churned =
-        |b: custfit::CustomerBuilder| decide(&b.stage(LifecycleStage::Churned).build().unwrap()).1;
+    let churned = |b: custfit::customer::CustomerBuilder| {
+        decide(&b.stage(LifecycleStage::Churned).build().unwrap()).1
+    };
     // Profitable with little growth (a cash cow): worth winning back.
     let cow = churned(healthy("cow").expansion_whitespace(dec("0")));
     assert_eq!(cow.look_back.unwrap().quadrant, Quadrant::CashCow);
@@ -565,9 +570,9 @@ fn a_reset_on_the_first_day_of_the_period_is_not_before_it() {
             .expansion_whitespace(dec("0"))
             .referenceable(false)
             .case_study(false)
-            .brand_tier(custfit::BrandTier::Local)
-            .strategic_positioning(custfit::Level::Low)
-            .feedback_quality(custfit::Level::Low)
+            .brand_tier(custfit::customer::BrandTier::Local)
+            .strategic_positioning(custfit::customer::Level::Low)
+            .feedback_quality(custfit::customer::Level::Low)
             .last_expectation_reset(reset)
             .build()
             .unwrap()

@@ -4,10 +4,11 @@
 mod common;
 
 use common::*;
-use custfit::{Contract, ExitConfig, ExitPlan, ExitRoute};
+use custfit::policy::{ExitConfig, ExitRoute};
+use custfit::{Contract, ExitPlan};
 
 fn plan(
-    contract: Option<custfit::ContractBuilder>,
+    contract: Option<custfit::customer::ContractBuilder>,
     per_day: &str,
     as_of: chrono::NaiveDate,
 ) -> ExitPlan {

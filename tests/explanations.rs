@@ -4,16 +4,15 @@
 mod common;
 
 use common::*;
-use custfit::{
-    Contract, ExitConfig, ExitPlan, ExitRoute, LeverConfig, LeverKind, PriceChange, SlaTier,
-    TalkingPoint,
-};
+use custfit::customer::SlaTier;
+use custfit::policy::{ExitConfig, ExitRoute, LeverConfig, LeverKind, PriceChange, TalkingPoint};
+use custfit::{Contract, ExitPlan};
 
 #[test]
 fn levers_read_as_sentences() {
     let change = |amount: &str, ratio: Option<&str>| PriceChange {
         amount: usd(amount),
-        ratio: ratio.map(|r| custfit::Ratio::new(dec(r))),
+        ratio: ratio.map(|r| custfit::units::Ratio::new(dec(r))),
     };
     assert_eq!(
         change("1500", Some("0.15")).to_string(),
@@ -179,7 +178,7 @@ fn a_plan_states_its_levers_effect_and_hours() {
     let c = base("plan")
         .recurring_revenue(dec("100000"))
         .engineering_hours(dec("1000"))
-        .tickets(custfit::Severity::Normal, 50, Some(dec("200")))
+        .tickets(custfit::customer::Severity::Normal, 50, Some(dec("200")))
         .build()
         .unwrap();
     let a = assessor().assess(&c, as_of()).unwrap();
@@ -203,7 +202,7 @@ fn a_plan_states_its_levers_effect_and_hours() {
     assert!(!reprice.to_string().contains("h freed"), "{reprice}");
     assert!(!reprice.to_string().contains("estimated"), "{reprice}");
     // The effect: the proposed price change is the revenue gained; hours add up per role.
-    let effect = plan.effect(c.id(), custfit::Currency::USD).unwrap();
+    let effect = plan.effect(c.id(), custfit::units::Currency::USD).unwrap();
     let LeverKind::Reprice { proposed, .. } = &reprice.kind else {
         unreachable!()
     };
@@ -217,10 +216,9 @@ fn a_plan_states_its_levers_effect_and_hours() {
 
 #[test]
 fn rules_look_backs_and_facts_to_collect_read_as_sentences() {
-    use custfit::{
-        Action, Because, FactOutcome, FitClass, Input, InputSet, LookBack, Quadrant, Rule,
-        ToCollect,
-    };
+    use custfit::assessment::{FitClass, Input, InputSet, Quadrant};
+    use custfit::policy::{Because, FactOutcome, LookBack, Rule, ToCollect};
+    use custfit::Action;
     let missing = InputSet::from(vec![Input::Nps, Input::PlanAdherence]);
     assert_eq!(
         Rule::PendingFacts { missing }.to_string(),
@@ -254,7 +252,8 @@ fn rules_look_backs_and_facts_to_collect_read_as_sentences() {
 
 #[test]
 fn review_dates_follow_the_action() {
-    use custfit::{Action, Rule};
+    use custfit::policy::Rule;
+    use custfit::Action;
     // Profitable, no growth facts: retained pending them, reviewed in 12 months.
     let (a, r) = recommend(
         &base("p")
@@ -263,7 +262,10 @@ fn review_dates_follow_the_action() {
             .build()
             .unwrap(),
     );
-    assert_eq!(a.quadrant, custfit::Quadrant::ProfitableGrowthUnknown);
+    assert_eq!(
+        a.quadrant,
+        custfit::assessment::Quadrant::ProfitableGrowthUnknown
+    );
     assert_eq!(
         (r.action, r.rule()),
         (Action::Retain, Some(Rule::ProfitableGrowthUnknown))

@@ -10,9 +10,9 @@ mod common;
 
 use chrono::NaiveDate;
 use common::*;
+use custfit::customer::{LifecycleStage, RequestScope, Severity};
 use custfit::{
-    what_to_collect, AssessmentContext, Contract, Customer, LifecycleStage, PolicyContext,
-    RecommendationPolicy, RequestScope, Severity,
+    what_to_collect, AssessmentContext, Contract, Customer, PolicyContext, RecommendationPolicy,
 };
 use proptest::prelude::*;
 use rust_decimal::Decimal;

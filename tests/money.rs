@@ -1,7 +1,8 @@
 //! Money by currency: minor units, rounding and printing of zero-, two- and three-decimal
 //! currencies, and the debug forms.
 
-use custfit::{Currency, Money};
+use custfit::units::Currency;
+use custfit::Money;
 
 fn m(s: &str) -> Money {
     s.parse().unwrap()
@@ -52,7 +53,7 @@ fn debug_forms_name_the_type() {
 
 #[test]
 fn checked_additions_of_quantities_return_results_like_money() {
-    use custfit::{Hours, MoneyError};
+    use custfit::units::{Hours, MoneyError};
     let max = Hours::new(rust_decimal::Decimal::MAX).unwrap();
     let one = Hours::new(rust_decimal::Decimal::ONE).unwrap();
     assert_eq!(max.checked_add(one), Err(MoneyError::Overflow));

@@ -4,10 +4,12 @@
 mod common;
 
 use common::*;
+use custfit::assessment::scoring::WeightedScorecard;
+use custfit::customer::Severity;
+use custfit::policy::Rule;
 use custfit::portfolio::{PortfolioAnalyzer, PortfolioConfig, PortfolioReport};
-use custfit::scoring::WeightedScorecard;
 use custfit::source::IterSource;
-use custfit::{Action, Customer, DefaultPolicy, Error, Rule, Severity};
+use custfit::{Action, Customer, DefaultPolicy, Error};
 
 type Analyzer = PortfolioAnalyzer<WeightedScorecard, DefaultPolicy>;
 
@@ -368,7 +370,7 @@ fn churn_figures_by_segment_and_channel() {
         healthy(id)
             .segment(segment)
             .acquisition_channel(channel)
-            .stage(custfit::LifecycleStage::Churned)
+            .stage(custfit::customer::LifecycleStage::Churned)
             .build()
             .unwrap()
     };

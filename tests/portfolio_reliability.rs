@@ -9,7 +9,8 @@ use custfit::source::IterSource;
 use custfit::{Customer, Error};
 use proptest::prelude::*;
 
-fn analyzer() -> PortfolioAnalyzer<custfit::scoring::WeightedScorecard, custfit::DefaultPolicy> {
+fn analyzer(
+) -> PortfolioAnalyzer<custfit::assessment::scoring::WeightedScorecard, custfit::DefaultPolicy> {
     PortfolioAnalyzer::new(assessor(), policy(), PortfolioConfig::default()).unwrap()
 }
 

@@ -3,7 +3,8 @@
 mod common;
 
 use common::*;
-use custfit::{CostModel, CostModelConfig, Customer, Error};
+use custfit::cost::CostModelConfig;
+use custfit::{CostModel, Customer, Error};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -92,10 +93,10 @@ proptest! {
             .engineering_hours(hours)
             .usage_units(usage)
             .growth_likelihood(p)
-            .contract(custfit::Contract::builder(d(2025, 1, 1), d(2025, 12, 31)).sla(custfit::Sla {
-                tier: custfit::SlaTier::Enterprise,
+            .contract(custfit::Contract::builder(d(2025, 1, 1), d(2025, 12, 31)).sla(custfit::customer::Sla {
+                tier: custfit::customer::SlaTier::Enterprise,
                 first_response_hours: None,
-                standby_hours_per_month: custfit::Hours::new(standby).unwrap(),
+                standby_hours_per_month: custfit::units::Hours::new(standby).unwrap(),
             }))
             .build();
         match built {
@@ -136,7 +137,7 @@ proptest! {
         scale in 0u32..28,
     ) {
         let to = |v: i128| Decimal::try_from_i128_with_scale(v % 79_228_162_514_264_337_593_543_950_335i128, scale).unwrap();
-        let (x, y) = (custfit::Money::new(to(a), custfit::Currency::EUR), custfit::Money::new(to(b), custfit::Currency::EUR));
+        let (x, y) = (custfit::Money::new(to(a), custfit::units::Currency::EUR), custfit::Money::new(to(b), custfit::units::Currency::EUR));
         // Each operation either fails with a typed error or is right. Sums are exact while they
         // fit in 28 significant digits (any real amount: here up to 10^20 with at most 4
         // decimals); beyond that
@@ -159,8 +160,8 @@ proptest! {
             prop_assert_eq!(product.amount(), x.amount() * y.amount());
         }
         match x.checked_div(y.amount()) {
-            Err(custfit::MoneyError::DivisionByZero) => prop_assert!(y.is_zero()),
-            Err(e) => prop_assert_eq!(e, custfit::MoneyError::Overflow),
+            Err(custfit::units::MoneyError::DivisionByZero) => prop_assert!(y.is_zero()),
+            Err(e) => prop_assert_eq!(e, custfit::units::MoneyError::Overflow),
             Ok(_) => prop_assert!(!y.is_zero()),
         }
         if y.is_zero() {
@@ -169,7 +170,7 @@ proptest! {
         let rounded = x.round();
         prop_assert!(rounded.amount().scale() <= 2);
         prop_assert!((rounded.amount() - x.amount()).abs() <= Decimal::new(5, 3));
-        prop_assert!(x.checked_add(custfit::Money::zero(custfit::Currency::USD)).is_err());
+        prop_assert!(x.checked_add(custfit::Money::zero(custfit::units::Currency::USD)).is_err());
     }
 }
 
@@ -180,26 +181,27 @@ fn value_types_round_trip_through_json() {
         let json = serde_json::to_string(&v).unwrap();
         assert_eq!(serde_json::from_str::<T>(&json).unwrap(), v, "{json}");
     }
-    rt(custfit::Currency::EUR);
+    rt(custfit::units::Currency::EUR);
     rt(usd("12.34"));
-    rt(custfit::Hours::new(dec("1.5")).unwrap());
-    rt(custfit::Quantity::new(dec("7")).unwrap());
-    rt(custfit::Share::new(dec("0.25")).unwrap());
-    rt(custfit::Probability::new(0.3).unwrap());
-    rt(custfit::Ratio::new(dec("-1.25")));
-    rt(custfit::Nps::new(-20).unwrap());
+    rt(custfit::units::Hours::new(dec("1.5")).unwrap());
+    rt(custfit::units::Quantity::new(dec("7")).unwrap());
+    rt(custfit::units::Share::new(dec("0.25")).unwrap());
+    rt(custfit::units::Probability::new(0.3).unwrap());
+    rt(custfit::units::Ratio::new(dec("-1.25")));
+    rt(custfit::units::Nps::new(-20).unwrap());
     rt(custfit::CustomerId::new("x").unwrap());
-    rt(custfit::AssessmentPeriod::new(d(2025, 1, 1), d(2025, 2, 1)).unwrap());
+    rt(custfit::customer::AssessmentPeriod::new(d(2025, 1, 1), d(2025, 2, 1)).unwrap());
     rt(custfit::Contract::builder(d(2025, 1, 1), d(2026, 12, 31))
         .terminate_for_convenience(30, usd("100"))
         .build()
         .unwrap());
     rt(model());
-    rt(custfit::CostModelConfig::default());
-    rt(
-        custfit::CapacityCostRate::new(usd("600000"), custfit::Hours::new(dec("10000")).unwrap())
-            .unwrap(),
-    );
+    rt(custfit::cost::CostModelConfig::default());
+    rt(custfit::cost::CapacityCostRate::new(
+        usd("600000"),
+        custfit::units::Hours::new(dec("10000")).unwrap(),
+    )
+    .unwrap());
     rt(base("e").engineering_hours(dec("-1")).build().unwrap_err());
-    rt(custfit::MoneyError::Overflow);
+    rt(custfit::units::MoneyError::Overflow);
 }

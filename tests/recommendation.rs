@@ -4,12 +4,11 @@
 mod common;
 
 use common::*;
-use custfit::{
-    Action, Contract, LeverKind, LifecycleStage, PolicyContext, RecommendationPolicy, RequestScope,
-    Rule, Severity, Sla, SlaTier,
-};
+use custfit::customer::{LifecycleStage, RequestScope, Severity, Sla, SlaTier};
+use custfit::policy::{LeverKind, Rule};
+use custfit::{Action, Contract, PolicyContext, RecommendationPolicy};
 
-fn annual(start_year: i32) -> custfit::ContractBuilder {
+fn annual(start_year: i32) -> custfit::customer::ContractBuilder {
     Contract::builder(d(start_year, 4, 1), d(start_year + 1, 3, 31))
         .auto_renews(true)
         .renewal_notice_days(60)
@@ -83,7 +82,10 @@ fn seed_001_bad_fit_restructured_when_levers_fix_the_margin() {
         .build()
         .unwrap();
     let (a, r) = recommend(&c);
-    assert_eq!(a.classification.class, custfit::FitClass::BadFit);
+    assert_eq!(
+        a.classification.class,
+        custfit::assessment::FitClass::BadFit
+    );
     assert_eq!(r.rule(), Some(Rule::BadFitFixable));
     assert_eq!(r.action, Action::Restructure);
     let plan = r.levers.as_ref().unwrap();
@@ -117,11 +119,11 @@ fn seed_002_bad_fit_let_go_with_help_when_levers_cannot_fix_it() {
     assert!(plan
         .framing
         .iter()
-        .any(|p| matches!(p, custfit::TalkingPoint::TransitionSupport { .. })));
+        .any(|p| matches!(p, custfit::policy::TalkingPoint::TransitionSupport { .. })));
     assert!(plan
         .framing
         .iter()
-        .any(|p| matches!(p, custfit::TalkingPoint::CompanyDirection)));
+        .any(|p| matches!(p, custfit::policy::TalkingPoint::CompanyDirection)));
     // The effect: revenue lost, the loss no longer made, the hours freed.
     let (a, _) = recommend(&c);
     assert_eq!(r.effect.revenue_lost, a.cost.revenue);
@@ -176,7 +178,7 @@ fn one_signal_alone_never_lets_a_customer_go() {
         .build()
         .unwrap();
     let (a, r) = recommend(&c);
-    assert_eq!(a.quadrant, custfit::Quadrant::Star);
+    assert_eq!(a.quadrant, custfit::assessment::Quadrant::Star);
     assert_eq!(r.action, Action::Restructure);
     assert!(matches!(
         r.rule(),
@@ -204,7 +206,7 @@ fn seed_002_dogs_are_let_go_unless_part_of_a_systemic_problem() {
     assert!(s
         .reasons
         .iter()
-        .any(|b| matches!(b, custfit::Because::Overridden(Rule::Dog))));
+        .any(|b| matches!(b, custfit::policy::Because::Overridden(Rule::Dog))));
 }
 
 #[test]
@@ -269,7 +271,7 @@ fn levers_are_quantified_from_the_cost_lines_and_ranked() {
         .contract(Contract::builder(d(2025, 1, 1), d(2025, 12, 31)).sla(Sla {
             tier: SlaTier::Enterprise,
             first_response_hours: None,
-            standby_hours_per_month: custfit::Hours::new(dec("10")).unwrap(),
+            standby_hours_per_month: custfit::units::Hours::new(dec("10")).unwrap(),
         }))
         .tickets(Severity::High, 50, Some(dec("200")))
         .engineering_hours(dec("400"))
@@ -279,7 +281,7 @@ fn levers_are_quantified_from_the_cost_lines_and_ranked() {
         .unwrap();
     let a = assessor().assess(&c, as_of()).unwrap();
     let model = simple_model();
-    let config = custfit::LeverConfig {
+    let config = custfit::policy::LeverConfig {
         current_product_version: Some("v3".into()),
         ..Default::default()
     };
@@ -339,7 +341,7 @@ fn reprice_gives_the_break_even_and_target_changes_by_hand() {
         .build()
         .unwrap();
     let a = assessor().assess(&c, as_of()).unwrap();
-    let config = custfit::LeverConfig {
+    let config = custfit::policy::LeverConfig {
         roadmap_limits_saving: rust_decimal::Decimal::ZERO,
         max_price_increase: dec("1"),
         ..Default::default()
@@ -366,7 +368,7 @@ fn reprice_gives_the_break_even_and_target_changes_by_hand() {
         &c,
         &a.cost,
         &simple_model(),
-        &custfit::LeverConfig {
+        &custfit::policy::LeverConfig {
             roadmap_limits_saving: rust_decimal::Decimal::ZERO,
             ..Default::default()
         },
@@ -422,12 +424,12 @@ fn recommendations_round_trip_through_json() {
 
 #[test]
 fn policy_configuration_is_validated() {
-    let config = custfit::PolicyConfig {
+    let config = custfit::policy::PolicyConfig {
         min_offboard_signals: 1,
         ..Default::default()
     };
     assert!(custfit::DefaultPolicy::new(config, simple_model()).is_err());
-    let mut config = custfit::PolicyConfig::default();
+    let mut config = custfit::policy::PolicyConfig::default();
     config.levers.cadence_saving = dec("1.5");
     assert_eq!(
         custfit::DefaultPolicy::new(config, simple_model())
@@ -457,13 +459,13 @@ fn a_user_policy_builds_its_own_recommendation_with_its_own_rule() {
                 c.id().clone(),
                 Action::Restructure,
                 review,
-                custfit::Effect::none(custfit::Currency::USD),
+                custfit::policy::Effect::none(custfit::units::Currency::USD),
             )
-            .because(custfit::Because::Custom {
+            .because(custfit::policy::Because::Custom {
                 rule: "payment arrears".into(),
                 detail: format!("{} invoices overdue", self.0),
             })
-            .because(custfit::Because::Assessment(a.top_reasons(1)[0])))
+            .because(custfit::policy::Because::Assessment(a.top_reasons(1)[0])))
         }
     }
     let c = healthy("h").build().unwrap();
@@ -519,7 +521,7 @@ fn a_new_star_is_invested_in_and_a_reset_on_the_period_start_is_the_first() {
         .build()
         .unwrap();
     let (a, r) = recommend(&star);
-    assert_eq!(a.quadrant, custfit::Quadrant::Star);
+    assert_eq!(a.quadrant, custfit::assessment::Quadrant::Star);
     assert_eq!(
         (r.action, r.rule()),
         (Action::Invest, Some(Rule::NewCustomerWithGrowth))

@@ -3,7 +3,9 @@
 mod common;
 
 use common::*;
-use custfit::{Action, BrandTier, Contract, ExitConfig, ExitPlan, ExitRoute};
+use custfit::customer::BrandTier;
+use custfit::policy::{ExitConfig, ExitRoute};
+use custfit::{Action, Contract, ExitPlan};
 use proptest::prelude::*;
 
 /// A customer from generated facts; the knobs are what the properties improve.
@@ -93,7 +95,7 @@ fn build(k: &Knobs) -> custfit::Customer {
                 .renewal_notice_days(30),
         );
     if k.broad {
-        b = b.feature_request("bulk import", custfit::RequestScope::Broad);
+        b = b.feature_request("bulk import", custfit::customer::RequestScope::Broad);
     }
     if k.new {
         b = b.customer_since(d(2025, 11, 1));
@@ -102,7 +104,7 @@ fn build(k: &Knobs) -> custfit::Customer {
         b = b.last_expectation_reset(d(2024, 1, 1) + chrono::Days::new(u64::from(days)));
     }
     if k.prospect {
-        b = b.stage(custfit::LifecycleStage::Prospect);
+        b = b.stage(custfit::customer::LifecycleStage::Prospect);
     }
     b.build().unwrap()
 }
@@ -162,7 +164,7 @@ proptest! {
             match option.route {
                 ExitRoute::NonRenewal => prop_assert!(option.end_of_service >= c.term_end()),
                 ExitRoute::TerminationForConvenience => {
-                    let custfit::VendorTermination::Allowed { notice_days, .. } = c.vendor_termination() else {
+                    let custfit::customer::VendorTermination::Allowed { notice_days, .. } = c.vendor_termination() else {
                         return Err(TestCaseError::fail("early exit without the right to it"));
                     };
                     prop_assert!(option.end_of_service >= as_of + chrono::Days::new(u64::from(*notice_days)));

@@ -243,7 +243,7 @@ fn prospect_lifetime_value_counts_the_first_period() {
 #[test]
 fn lifetime_value_overflow_is_an_arithmetic_error() {
     let m = model(0.7, 1.2);
-    let huge = Money::new(Decimal::MAX, custfit::Currency::EUR);
+    let huge = Money::new(Decimal::MAX, custfit::units::Currency::EUR);
     let err = m.lifetime_value(huge, 0, 0.10).unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -339,7 +339,7 @@ fn expected_payback_period_allows_for_churn() {
     let del = slow.discounted_expected_lifetime(0.001).unwrap();
     let cost = Money::new(
         Decimal::try_from(del * 0.9999).unwrap().floor(),
-        custfit::Currency::EUR,
+        custfit::units::Currency::EUR,
     );
     match slow.expected_payback_period(cost, eur("1"), 0.001).unwrap() {
         Payback::Periods(k) => assert!(k > 1024, "{k}"),
@@ -869,8 +869,8 @@ proptest! {
         cost in 0i64..10_000_000, margin in -1000i64..100_000,
     ) {
         let m = model(a, b);
-        let cost = Money::new(Decimal::new(cost, 2), custfit::Currency::EUR);
-        let margin = Money::new(Decimal::new(margin, 2), custfit::Currency::EUR);
+        let cost = Money::new(Decimal::new(cost, 2), custfit::units::Currency::EUR);
+        let margin = Money::new(Decimal::new(margin, 2), custfit::units::Currency::EUR);
         let payback = m.expected_payback_period(cost, margin, d).unwrap();
         // Never sooner than without churn.
         if let (Payback::Periods(with), Payback::Periods(without)) = (payback, payback_period(cost, margin).unwrap()) {

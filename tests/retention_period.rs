@@ -4,10 +4,11 @@
 mod common;
 
 use common::*;
+use custfit::assessment::{LifetimeValueConfig, Reason, SegmentKey};
 use custfit::retention::{
     Cohort, FitOptions, FitOutcome, RetentionModel, RetentionModels, ShiftedBetaGeometric,
 };
-use custfit::{Contract, LifetimeValueConfig, Reason, SegmentKey};
+use custfit::Contract;
 use proptest::prelude::*;
 
 fn ltv_assessor(models: RetentionModels) -> custfit::Assessor {

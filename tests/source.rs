@@ -3,10 +3,11 @@
 mod common;
 
 use common::*;
+use custfit::customer::{Activity, AssessmentPeriod, Implementation};
 use custfit::source::{
     ActivityMap, CustomerSource, IterSource, SliceSource, VecSource, WithActivity,
 };
-use custfit::{Activity, AssessmentPeriod, Customer, CustomerId, Error, Implementation};
+use custfit::{Customer, CustomerId, Error};
 
 fn customers() -> Vec<Customer> {
     ["a", "b", "c"]
@@ -70,10 +71,10 @@ fn a_bad_record_is_an_error_naming_it_and_the_rest_still_come() {
 fn activity_from_another_system_is_joined_and_revalidated() {
     let q1 = AssessmentPeriod::new(d(2025, 1, 1), d(2025, 3, 31)).unwrap();
     let mut busy = Activity::new(q1);
-    busy.engineering_hours = custfit::Hours::new(dec("12")).unwrap();
+    busy.engineering_hours = custfit::units::Hours::new(dec("12")).unwrap();
     let mut foreign = Activity::new(q1);
     foreign.implementation = Some(Implementation {
-        hours: custfit::Hours::new(dec("10")).unwrap(),
+        hours: custfit::units::Hours::new(dec("10")).unwrap(),
         external_cost: Some("100 EUR".parse().unwrap()),
         go_live: d(2025, 1, 1),
     });

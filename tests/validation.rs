@@ -4,7 +4,8 @@
 mod common;
 
 use common::*;
-use custfit::{Contract, Customer, Error, LifecycleStage, Problem, RequestScope, Severity};
+use custfit::customer::{LifecycleStage, RequestScope, Severity};
+use custfit::{Contract, Customer, Error, Problem};
 
 /// Each case builds a customer that breaks one rule and states the exact message expected.
 macro_rules! rule {
@@ -242,8 +243,8 @@ rule!(
 );
 rule!(
     whole_activity_and_its_parts,
-    base("c1").activity(custfit::Activity::new(
-        custfit::AssessmentPeriod::new(d(2025, 1, 1), d(2025, 6, 30)).unwrap()
+    base("c1").activity(custfit::customer::Activity::new(
+        custfit::customer::AssessmentPeriod::new(d(2025, 1, 1), d(2025, 6, 30)).unwrap()
     )),
     "customer `c1`: field `activity`: set either the whole activity or its parts (period, tickets, hours, ...), not both"
 );
@@ -346,7 +347,7 @@ fn deserialising_goes_through_the_same_validation() {
 
 #[test]
 fn unit_constructors_refuse_out_of_range_values() {
-    use custfit::{Hours, Nps, Probability, Share};
+    use custfit::units::{Hours, Nps, Probability, Share};
     assert!(matches!(
         Hours::new(dec("-1")),
         Err(Error::InvalidField {
@@ -368,5 +369,5 @@ fn unit_constructors_refuse_out_of_range_values() {
 fn ids_and_currencies_honour_width_in_tables() {
     let id = custfit::CustomerId::new("C-1").unwrap();
     assert_eq!(format!("[{id:<5}]"), "[C-1  ]");
-    assert_eq!(format!("[{:>4}]", custfit::Currency::EUR), "[ EUR]");
+    assert_eq!(format!("[{:>4}]", custfit::units::Currency::EUR), "[ EUR]");
 }

@@ -6,10 +6,9 @@
 #![allow(dead_code)]
 
 use chrono::NaiveDate;
-use custfit::{
-    AssessmentConfig, Contract, CostModel, Customer, IdealCustomerProfile, LifecycleStage,
-    RequestScope, Severity,
-};
+use custfit::assessment::{AssessmentConfig, IdealCustomerProfile};
+use custfit::customer::{LifecycleStage, RequestScope, Severity};
+use custfit::{Contract, CostModel, Customer};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
@@ -76,7 +75,7 @@ fn customer(i: usize, rng: &mut ChaCha8Rng) -> Customer {
             rng.gen_range(30..=90),
             custfit::Money::new(
                 Decimal::from(rng.gen_range(0..20_000)),
-                custfit::Currency::EUR,
+                custfit::units::Currency::EUR,
             ),
         );
     }
@@ -114,7 +113,7 @@ fn customer(i: usize, rng: &mut ChaCha8Rng) -> Customer {
         .escalations(rng.gen_range(0..3) * load)
         .usage_units(Decimal::from(rng.gen_range(0..5_000_000)))
         .referenceable(rng.gen_bool(0.3))
-        .brand_tier(custfit::BrandTier::Regional)
+        .brand_tier(custfit::customer::BrandTier::Regional)
         .expansion_whitespace(Decimal::from(rng.gen_range(0..revenue)))
         .growth_likelihood(rng.gen_range(0.05..0.9))
         .meeting_attendance(attendance)

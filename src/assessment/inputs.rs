@@ -293,7 +293,7 @@ impl Input {
     /// as whole numbers, yes/no and levels as words.
     ///
     /// ```
-    /// use custfit::Input;
+    /// use custfit::assessment::Input;
     /// assert_eq!(Input::PlanAdherence.show(0.7), "70%");
     /// assert_eq!(Input::Nps.show(-20.0), "-20");
     /// assert_eq!(Input::Referenceable.show(1.0), "yes");
@@ -326,7 +326,8 @@ impl Input {
     /// listed to collect.
     ///
     /// ```
-    /// use custfit::{Input, LifecycleStage};
+    /// use custfit::assessment::Input;
+    /// use custfit::customer::LifecycleStage;
     /// assert!(!Input::OutcomesAchieved.applies_to(LifecycleStage::Prospect));
     /// assert!(Input::RenewalIntent.applies_to(LifecycleStage::Prospect));
     /// ```

@@ -11,7 +11,11 @@ pub(crate) mod profile;
 pub mod scoring;
 mod segment;
 
+pub use diff::{AssessmentDiff, DimensionChange, InputChange};
+pub use inputs::{Dimension, Input, InputSet, Inputs, PerDimension};
 pub use lifetime::{LifetimeValue, LifetimeValueConfig, SegmentKey};
+pub use overrides::{Override, OverrideOutcome, OverrideStatus, OverrideTarget};
+pub use profile::{Criterion, CriterionMatch, IdealCustomerProfile, ProfileMatch};
 pub use segment::{
     Classification, Comparison, FitClass, Guardrail, Quadrant, SegmentationConfig, Signal,
 };
@@ -20,9 +24,6 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::assessment::inputs::{Dimension, Input, InputSet, Inputs, PerDimension};
-use crate::assessment::overrides::{Override, OverrideOutcome};
-use crate::assessment::profile::{IdealCustomerProfile, ProfileMatch};
 use crate::assessment::scoring::{Scorecard, ScoringContext, ScoringStrategy, WeightedScorecard};
 use crate::cost::{CostModel, CostToServe};
 use crate::customer::{Customer, CustomerId, LifecycleStage};
@@ -243,7 +244,9 @@ impl FitAssessment {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use custfit::{AssessmentConfig, Assessor, CostModel, CostModelConfig, Customer, FitClass};
+/// use custfit::{Assessor, CostModel, Customer};
+/// use custfit::assessment::{AssessmentConfig, FitClass};
+/// use custfit::cost::CostModelConfig;
 /// use rust_decimal::Decimal;
 /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
 /// let assessor = Assessor::new(CostModel::new(CostModelConfig::default())?, AssessmentConfig::default())?;

@@ -25,7 +25,7 @@ pub enum OverrideTarget {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use custfit::{Dimension, Override, OverrideTarget};
+/// use custfit::assessment::{Dimension, Override, OverrideTarget};
 /// let o = Override::new(
 ///     "C-042",
 ///     OverrideTarget::Dimension(Dimension::LogoValue),

@@ -13,7 +13,7 @@ use crate::customer::Customer;
 /// the match.
 ///
 /// ```
-/// use custfit::IdealCustomerProfile;
+/// use custfit::assessment::IdealCustomerProfile;
 /// let icp = IdealCustomerProfile {
 ///     target_industries: vec!["logistics".into(), "retail".into()],
 ///     core_use_cases: vec!["fleet-tracking".into()],
@@ -160,7 +160,8 @@ impl IdealCustomerProfile {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use custfit::{Criterion, Customer, IdealCustomerProfile};
+    /// use custfit::Customer;
+    /// use custfit::assessment::{Criterion, IdealCustomerProfile};
     /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
     /// let icp = IdealCustomerProfile {
     ///     target_industries: vec!["logistics".into()],

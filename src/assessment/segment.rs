@@ -47,7 +47,7 @@ impl Quadrant {
     /// Place a customer from what is known: profitability, and growth when known.
     ///
     /// ```
-    /// use custfit::Quadrant;
+    /// use custfit::assessment::Quadrant;
     /// assert_eq!(Quadrant::place(false, Some(false)), Quadrant::Dog);
     /// assert_eq!(Quadrant::place(false, None), Quadrant::UnprofitableGrowthUnknown);
     /// ```

@@ -14,7 +14,9 @@ use crate::units::Hours;
 /// hours cost $60 an hour; an activity of 0.75 h costs $45.
 ///
 /// ```
-/// use custfit::{CapacityCostRate, Hours, Money};
+/// use custfit::Money;
+/// use custfit::cost::CapacityCostRate;
+/// use custfit::units::Hours;
 /// use rust_decimal::Decimal;
 /// let rate = CapacityCostRate::new("600000 USD".parse()?, Hours::new(Decimal::from(10_000))?)?;
 /// assert_eq!(rate.rate().to_string(), "60.00 USD");

@@ -14,7 +14,8 @@ use crate::money::{Currency, Money};
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use custfit::{CostModel, CostModelConfig, Customer};
+/// use custfit::{CostModel, Customer};
+/// use custfit::cost::CostModelConfig;
 /// use rust_decimal::Decimal;
 /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
 /// let model = CostModel::new(CostModelConfig::default())?;

@@ -72,7 +72,7 @@ impl<T> PerRole<T> {
     /// Build from a function of the role.
     ///
     /// ```
-    /// use custfit::{PerRole, Role};
+    /// use custfit::cost::{PerRole, Role};
     /// let hours = PerRole::from_fn(|r| if r == Role::Support { 10 } else { 0 });
     /// assert_eq!(*hours.get(Role::Support), 10);
     /// ```

@@ -13,7 +13,7 @@ use crate::units::{Hours, Quantity};
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use custfit::AssessmentPeriod;
+/// use custfit::customer::AssessmentPeriod;
 /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
 /// let q1 = AssessmentPeriod::new(d(2024, 1, 1), d(2024, 3, 31))?;
 /// assert_eq!(q1.days(), 91); // 2024 is a leap year

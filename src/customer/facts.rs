@@ -104,9 +104,9 @@ impl GrowthFacts {
     ///
     /// # Errors
     ///
-    /// [`crate::MoneyError`] on overflow or mixed currencies (impossible inside a validated
+    /// [`crate::units::MoneyError`] on overflow or mixed currencies (impossible inside a validated
     /// [`Customer`](crate::Customer)).
-    pub fn whitespace(&self) -> std::result::Result<Option<Money>, crate::MoneyError> {
+    pub fn whitespace(&self) -> std::result::Result<Option<Money>, crate::units::MoneyError> {
         let mut total: Option<Money> = None;
         for m in [
             self.expansion_whitespace,

@@ -9,7 +9,9 @@ mod facts;
 mod wire;
 
 pub use crate::id::CustomerId;
+pub use activity::{Activity, AssessmentPeriod, Implementation, Severity, TicketGroup};
 pub use builder::CustomerBuilder;
+pub use contract::{Contract, ContractBuilder, Sla, SlaTier, VendorTermination};
 pub use facts::{
     Behaviour, BrandTier, FeatureRequest, GrowthFacts, Level, LifecycleStage, LogoValue,
     RequestScope,
@@ -19,8 +21,6 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::customer::activity::{Activity, AssessmentPeriod, TicketGroup};
-use crate::customer::contract::{Contract, VendorTermination};
 use crate::error::{Error, Problem, Result};
 use crate::money::{Currency, Money};
 
@@ -32,7 +32,8 @@ use crate::money::{Currency, Money};
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use custfit::{Customer, LifecycleStage};
+/// use custfit::Customer;
+/// use custfit::customer::LifecycleStage;
 /// use rust_decimal::Decimal;
 /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
 /// let c = Customer::builder("acme", "Acme GmbH")

@@ -141,8 +141,12 @@ fn with_fact(customer: &Customer, fact: Input, value: f64) -> Customer {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use custfit::{what_to_collect, AssessmentConfig, AssessmentContext, Assessor, CostModel};
-/// use custfit::{CostModelConfig, Customer, DefaultPolicy, Input, PolicyConfig, PolicyContext};
+/// use custfit::{AssessmentContext, Assessor, CostModel, what_to_collect};
+/// use custfit::assessment::AssessmentConfig;
+/// use custfit::{Customer, DefaultPolicy, PolicyContext};
+/// use custfit::assessment::Input;
+/// use custfit::cost::CostModelConfig;
+/// use custfit::policy::PolicyConfig;
 /// use custfit::RecommendationPolicy;
 /// use rust_decimal::Decimal;
 /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();

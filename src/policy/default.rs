@@ -54,7 +54,7 @@ impl Default for ReviewMonths {
 /// Thresholds of the [`DefaultPolicy`]; plain serde data with documented defaults.
 ///
 /// The growth line, the product-shaper threshold and what "likes the product" means are set
-/// once, in [`SegmentationConfig`](crate::SegmentationConfig): the policy reads the quadrant
+/// once, in [`SegmentationConfig`](crate::assessment::SegmentationConfig): the policy reads the quadrant
 /// and the guardrails of the assessment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -114,8 +114,11 @@ impl Default for PolicyConfig {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use custfit::{Action, AssessmentConfig, Assessor, CostModel, CostModelConfig, Customer};
-/// use custfit::{DefaultPolicy, PolicyConfig, PolicyContext, RecommendationPolicy, Rule};
+/// use custfit::{Action, Assessor, CostModel, Customer};
+/// use custfit::assessment::AssessmentConfig;
+/// use custfit::cost::CostModelConfig;
+/// use custfit::{DefaultPolicy, PolicyContext, RecommendationPolicy};
+/// use custfit::policy::{PolicyConfig, Rule};
 /// use rust_decimal::Decimal;
 /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
 /// let model = CostModel::new(CostModelConfig::default())?;
@@ -182,7 +185,7 @@ impl DefaultPolicy {
         let mut signals = Vec::with_capacity(5);
         if !a.quadrant.is_profitable() {
             signals.push(LetGoSignal::Unprofitable {
-                margin: a.inputs.get(crate::Input::Margin),
+                margin: a.inputs.get(crate::assessment::Input::Margin),
                 line: a.margin_line,
             });
         }
@@ -556,7 +559,7 @@ impl RecommendationPolicy for DefaultPolicy {
                         .revenue
                         .ratio_to(group.revenue)
                         .map_err(arithmetic)?
-                        .map(|r| crate::Ratio::new(r.round_dp(6).normalize())),
+                        .map(|r| crate::units::Ratio::new(r.round_dp(6).normalize())),
                     margin_without: group
                         .margin
                         .checked_sub(a.cost.gross_margin)

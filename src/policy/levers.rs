@@ -582,8 +582,8 @@ impl LeverPlan {
     pub fn effect(
         &self,
         customer: &crate::CustomerId,
-        currency: crate::Currency,
-    ) -> Result<crate::Effect> {
+        currency: crate::units::Currency,
+    ) -> Result<crate::policy::Effect> {
         let margin_gained = self
             .levers
             .iter()
@@ -599,7 +599,7 @@ impl LeverPlan {
                 _ => None,
             })
             .unwrap_or(Money::zero(currency));
-        Ok(crate::Effect {
+        Ok(crate::policy::Effect {
             revenue_lost: Money::zero(currency),
             revenue_gained,
             margin_gained,

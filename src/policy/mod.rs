@@ -10,3 +10,9 @@ pub(crate) mod rule;
 
 pub use collect::what_to_collect;
 pub use default::{DefaultPolicy, PolicyConfig, ReviewMonths};
+pub use exit::{ChecklistItem, ExitConfig, ExitOption, ExitPlan, ExitRoute, TalkingPoint};
+pub use levers::{Lever, LeverConfig, LeverKind, LeverPlan, PriceChange};
+pub use recommendation::{
+    Action, Because, Effect, FactOutcome, GroupImpact, GroupTotals, LetGoSignal, LookBack,
+    PolicyContext, Recommendation, RecommendationPolicy, Rule, ToCollect,
+};

@@ -45,7 +45,7 @@ pub struct Effect {
 
 impl Effect {
     /// No effect: nothing lost, gained or freed.
-    pub fn none(currency: crate::Currency) -> Effect {
+    pub fn none(currency: crate::units::Currency) -> Effect {
         Effect {
             revenue_lost: Money::zero(currency),
             revenue_gained: Money::zero(currency),
@@ -197,7 +197,9 @@ impl Recommendation {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use custfit::{Action, Because, Currency, CustomerId, Effect, Recommendation};
+    /// use custfit::{Action, CustomerId, Recommendation};
+    /// use custfit::policy::{Because, Effect};
+    /// use custfit::units::Currency;
     /// let review = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
     /// let r = Recommendation::new(CustomerId::new("C-9")?, Action::Restructure, review, Effect::none(Currency::EUR))
     ///     .because(Because::Custom { rule: "payment arrears".into(), detail: "3 invoices overdue".into() });
@@ -299,7 +301,7 @@ pub struct GroupImpact {
     /// The group before.
     pub group: GroupTotals,
     /// The member's share of the group's revenue (`None` when the group has none).
-    pub revenue_share: Option<crate::Ratio>,
+    pub revenue_share: Option<crate::units::Ratio>,
     /// The group's margin without the member.
     pub margin_without: Money,
 }

@@ -23,7 +23,10 @@ use crate::units::decimal_to_f64;
 /// ```
 /// use chrono::NaiveDate;
 /// use custfit::portfolio::{PortfolioAnalyzer, PortfolioConfig};
-/// use custfit::{AssessmentConfig, Assessor, CostModel, CostModelConfig, Customer, DefaultPolicy, PolicyConfig};
+/// use custfit::{Assessor, CostModel, Customer, DefaultPolicy};
+/// use custfit::assessment::AssessmentConfig;
+/// use custfit::cost::CostModelConfig;
+/// use custfit::policy::PolicyConfig;
 /// use rust_decimal::Decimal;
 /// # fn main() -> custfit::Result<()> {
 /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();

@@ -53,7 +53,7 @@ impl fmt::Display for ExpectedLifetime {
 /// When acquisition cost is earned back.
 ///
 /// ```
-/// use custfit::retention::{payback_period, Payback};
+/// use custfit::retention::{Payback, payback_period};
 /// let cac: custfit::Money = "12000.00 EUR".parse()?;
 /// assert_eq!(payback_period(cac, "5000.00 EUR".parse()?)?, Payback::Periods(3));
 /// assert_eq!(payback_period(cac, "-10.00 EUR".parse()?)?, Payback::Never);

@@ -327,7 +327,7 @@ impl ShiftedBetaGeometric {
     /// As [`lifetime_value`](Self::lifetime_value), on field `prospect_lifetime_value`.
     ///
     /// ```
-    /// use custfit::retention::{ltv_to_cac, ShiftedBetaGeometric};
+    /// use custfit::retention::{ShiftedBetaGeometric, ltv_to_cac};
     /// let model = ShiftedBetaGeometric::new(0.7041, 1.1820)?;
     /// let ltv = model.prospect_lifetime_value("800.00 EUR".parse()?, 0.10)?;
     /// assert_eq!(ltv.to_string(), "2955.81 EUR");

@@ -32,7 +32,7 @@ pub enum Curve {
 
 /// A retention model with the length of its period, in months (12 for annual renewals, 1 for
 /// monthly). Lifetime value applies it to a customer only when the customer's renewal term
-/// has the same length (see [`LifetimeValueConfig`](crate::LifetimeValueConfig)).
+/// has the same length (see [`LifetimeValueConfig`](crate::assessment::LifetimeValueConfig)).
 ///
 /// On the wire: `{"alpha": 0.7041, "beta": 1.182, "period_months": 12}` or
 /// `{"constant_churn": 0.2, "period_months": 12}`; the period is required.

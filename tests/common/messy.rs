@@ -6,9 +6,9 @@
 //! the customer again.
 
 use chrono::{Months, NaiveDate};
-use custfit::{
-    BrandTier, Contract, Customer, Input, Level, LifecycleStage, RequestScope, Severity,
-};
+use custfit::assessment::Input;
+use custfit::customer::{BrandTier, Level, LifecycleStage, RequestScope, Severity};
+use custfit::{Contract, Customer};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
@@ -236,7 +236,7 @@ impl Record {
         }
     }
 
-    /// Set `fact` to `value` as [`custfit::ToCollect`] states it (shares as ratios, NPS from
+    /// Set `fact` to `value` as [`custfit::policy::ToCollect`] states it (shares as ratios, NPS from
     /// -100 to 100, counts, levels 0..1; whitespace as a share of annual revenue, with the
     /// likelihood set to certain when it was unknown, as `what_to_collect` does).
     pub fn set(&mut self, fact: Input, value: f64) {

@@ -12,7 +12,9 @@ pub fn cases() -> u32 {
 }
 
 use chrono::NaiveDate;
-use custfit::{CostModel, CostModelConfig, CustomerBuilder, HourlyRate, Money};
+use custfit::cost::{CostModelConfig, HourlyRate};
+use custfit::customer::CustomerBuilder;
+use custfit::{CostModel, Money};
 use rust_decimal::Decimal;
 
 pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -24,7 +26,7 @@ pub fn dec(s: &str) -> Decimal {
 }
 
 pub fn usd(s: &str) -> Money {
-    Money::new(dec(s), custfit::Currency::USD)
+    Money::new(dec(s), custfit::units::Currency::USD)
 }
 
 /// A customer with a 2025 calendar-year period in USD, active since 2023.
@@ -48,16 +50,17 @@ pub fn simple_model() -> CostModel {
     c.rates.success = HourlyRate::PerHour(usd("80"));
     c.rates.executive = HourlyRate::PerHour(usd("200"));
     c.rates.implementation = HourlyRate::PerHour(usd("100"));
-    c.cogs_share_of_revenue = custfit::Share::new(dec("0.1")).unwrap();
+    c.cogs_share_of_revenue = custfit::units::Share::new(dec("0.1")).unwrap();
     c.cogs_per_usage_unit = usd("0.01");
     c.implementation_amortisation_months = 12;
     c.custom_feature_upkeep_per_year = usd("3650");
     c.cost_per_escalation = usd("500");
-    c.overhead_share = custfit::Share::ZERO;
+    c.overhead_share = custfit::units::Share::ZERO;
     CostModel::new(c).expect("valid model")
 }
 
-use custfit::{Contract, Customer, LifecycleStage, RequestScope, Severity, Sla, SlaTier};
+use custfit::customer::{LifecycleStage, RequestScope, Severity, Sla, SlaTier};
+use custfit::{Contract, Customer};
 use proptest::prelude::*;
 
 /// Cost drivers of a generated customer, kept apart so a property can raise one of them.
@@ -124,7 +127,7 @@ pub fn build(id: &str, x: &Drivers) -> Customer {
         .contract(Contract::builder(d(2025, 1, 1), d(2025, 12, 31)).sla(Sla {
             tier: SlaTier::Premium,
             first_response_hours: None,
-            standby_hours_per_month: custfit::Hours::new(tenths(x.standby)).unwrap(),
+            standby_hours_per_month: custfit::units::Hours::new(tenths(x.standby)).unwrap(),
         }))
         .tickets(Severity::Low, x.tickets_without_hours, None)
         .engineering_hours(tenths(x.engineering))
@@ -193,7 +196,8 @@ pub fn customer() -> impl Strategy<Value = Customer> {
         })
 }
 
-use custfit::{AssessmentConfig, Assessor, IdealCustomerProfile};
+use custfit::assessment::{AssessmentConfig, IdealCustomerProfile};
+use custfit::Assessor;
 
 /// The assessment date used by the scenario tests.
 pub fn as_of() -> NaiveDate {
@@ -230,7 +234,7 @@ pub fn healthy(id: &str) -> CustomerBuilder {
         .success_hours(dec("60"))
         .engineering_hours(dec("20"))
         .referenceable(false)
-        .brand_tier(custfit::BrandTier::Regional)
+        .brand_tier(custfit::customer::BrandTier::Regional)
         .expansion_whitespace(dec("20000"))
         .growth_likelihood(0.5)
         .meeting_attendance(dec("0.9"))
@@ -243,9 +247,8 @@ pub fn healthy(id: &str) -> CustomerBuilder {
         .nps(40)
 }
 
-use custfit::{
-    DefaultPolicy, FitAssessment, PolicyConfig, PolicyContext, Recommendation, RecommendationPolicy,
-};
+use custfit::policy::PolicyConfig;
+use custfit::{DefaultPolicy, FitAssessment, PolicyContext, Recommendation, RecommendationPolicy};
 
 pub fn policy() -> DefaultPolicy {
     let mut config = PolicyConfig::default();
@@ -279,7 +282,7 @@ pub fn dog(id: &str) -> CustomerBuilder {
 pub fn top_logo(b: CustomerBuilder) -> CustomerBuilder {
     b.referenceable(true)
         .case_study(true)
-        .brand_tier(custfit::BrandTier::Global)
-        .strategic_positioning(custfit::Level::High)
-        .feedback_quality(custfit::Level::High)
+        .brand_tier(custfit::customer::BrandTier::Global)
+        .strategic_positioning(custfit::customer::Level::High)
+        .feedback_quality(custfit::customer::Level::High)
 }

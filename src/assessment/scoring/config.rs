@@ -66,7 +66,7 @@ impl fmt::Display for Grade {
 /// points the score is interpolated, beyond the ends it is clamped.
 ///
 /// ```
-/// use custfit::scoring::Scale;
+/// use custfit::assessment::scoring::Scale;
 /// let margin = Scale::new(vec![(-0.5, 0.0), (0.0, 30.0), (0.5, 100.0)])?;
 /// assert_eq!(margin.score(0.25), 65.0);
 /// assert_eq!(margin.score(-9.0), 0.0);

@@ -42,8 +42,9 @@ pub struct ScoringContext {
 /// Turns measured inputs into a [`Scorecard`].
 ///
 /// ```
-/// use custfit::scoring::{dimension_scores, Scorecard, ScoringContext, ScoringStrategy, WeightedScorecard};
-/// use custfit::{Inputs, Result};
+/// use custfit::assessment::scoring::{Scorecard, ScoringContext, ScoringStrategy, WeightedScorecard, dimension_scores};
+/// use custfit::Result;
+/// use custfit::assessment::Inputs;
 ///
 /// /// Judges customers by mutual value alone (seed 003), leaving the rest to the scorecard.
 /// struct MutualValueOnly(WeightedScorecard);
@@ -99,7 +100,7 @@ impl<F> fmt::Debug for FnStrategy<F> {
 /// Use a closure as a scoring strategy.
 ///
 /// ```
-/// use custfit::scoring::{from_fn, ScoringStrategy, WeightedScorecard};
+/// use custfit::assessment::scoring::{ScoringStrategy, WeightedScorecard, from_fn};
 /// let base = WeightedScorecard::default();
 /// let cautious = from_fn(move |inputs, ctx| {
 ///     let mut card = base.score(inputs, ctx)?;

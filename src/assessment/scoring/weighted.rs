@@ -158,7 +158,7 @@ pub(super) fn combine(
 /// The default strategy: a weighted scorecard of the eight dimensions.
 ///
 /// ```
-/// use custfit::scoring::{ScorecardConfig, WeightedScorecard};
+/// use custfit::assessment::scoring::{ScorecardConfig, WeightedScorecard};
 /// let mut config = ScorecardConfig::default();
 /// config.weights.margin = 3.0; // margin matters more here
 /// let scorecard = WeightedScorecard::new(config)?;
