@@ -85,10 +85,10 @@ impl Row {
         match (self.support_tickets, self.support_hours) {
             (Some(n), hours) => b = b.tickets(Severity::Normal, n, hours),
             (None, Some(_)) => {
-                return Err(custfit::Error::Source {
-                    record: Some(id),
-                    message: "support_hours given without support_tickets".into(),
-                })
+                return Err(custfit::Error::source_message(
+                    Some(id),
+                    "support_hours given without support_tickets",
+                ))
             }
             (None, None) => {}
         }
@@ -111,10 +111,10 @@ impl CustomerSource for CsvSource {
         self.line += 1;
         Some(match row {
             Ok(row) => row.into_customer(),
-            Err(e) => Err(custfit::Error::Source {
-                record: Some(format!("line {}", self.line + 1)),
-                message: e.to_string(),
-            }),
+            Err(e) => Err(custfit::Error::from_source(
+                Some(format!("line {}", self.line + 1)),
+                e,
+            )),
         })
     }
 }

@@ -51,10 +51,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         .into_iter()
         .map(|record| {
             let id = record.get("id").and_then(|v| v.as_str()).map(str::to_owned);
-            serde_json::from_value::<Customer>(record).map_err(|e| custfit::Error::Source {
-                record: id,
-                message: e.to_string(),
-            })
+            serde_json::from_value::<Customer>(record)
+                .map_err(|e| custfit::Error::from_source(id, e))
         })
         .collect();
     let customers: Vec<Customer> = records.iter().filter_map(|r| r.clone().ok()).collect();

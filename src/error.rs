@@ -4,6 +4,7 @@
 //! so that a person can find the bad value in the source system.
 
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -209,17 +210,63 @@ pub enum Error {
         /// The repeated id.
         customer: CustomerId,
     },
-    /// A data source failed to produce a record.
+    /// A data source failed to produce a record. Build it with [`Error::from_source`] (which
+    /// keeps the underlying error as this error's [`source`](std::error::Error::source)) or
+    /// [`Error::source_message`].
     #[error("data source, record {}: {message}", .record.as_deref().unwrap_or("(unknown)"))]
+    #[non_exhaustive]
     Source {
         /// The id of the record, when the source could read it.
         record: Option<String>,
         /// What went wrong, in the source's words.
         message: String,
+        /// The underlying error, when there is one; not serialised (its text is `message`).
+        #[source]
+        #[serde(skip)]
+        cause: Option<SourceCause>,
     },
     /// The retention model could not be fitted or evaluated.
     #[error("retention model: {0}")]
     Retention(#[from] RetentionError),
+}
+
+/// The underlying error of an [`Error::Source`]: shared, so the error stays `Clone`.
+///
+/// It displays as the underlying error and forwards its [`source`](std::error::Error::source),
+/// so the whole chain is kept; [`SourceCause::get`] gives the underlying error itself, to
+/// downcast. Two causes are equal when their texts are (errors in general cannot be compared).
+#[derive(Clone)]
+pub struct SourceCause(Arc<dyn std::error::Error + Send + Sync + 'static>);
+
+impl SourceCause {
+    /// The underlying error.
+    pub fn get(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+}
+
+impl fmt::Debug for SourceCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for SourceCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl std::error::Error for SourceCause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl PartialEq for SourceCause {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0.to_string() == other.0.to_string()
+    }
 }
 
 /// A configuration value must lie in `lo..=hi` (NaN never does).
@@ -245,6 +292,54 @@ fn subject(customer: &Option<CustomerId>) -> String {
 }
 
 impl Error {
+    /// A data source could not produce a record; `cause` is kept as the error's source.
+    ///
+    /// ```
+    /// use custfit::Error;
+    /// use std::error::Error as _;
+    /// let io = std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "file ends mid-record");
+    /// let err = Error::from_source(Some("line 7".into()), io);
+    /// assert_eq!(err.to_string(), "data source, record line 7: file ends mid-record");
+    /// let cause = err.source().unwrap().to_string();
+    /// assert_eq!(cause, "file ends mid-record");
+    /// ```
+    pub fn from_source(
+        record: Option<String>,
+        cause: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Error::Source {
+            record,
+            message: cause.to_string(),
+            cause: Some(SourceCause(Arc::new(cause))),
+        }
+    }
+
+    /// A data source could not produce a record, for a reason stated in words (a rule of the
+    /// source's own, with no underlying error).
+    ///
+    /// ```
+    /// let err = custfit::Error::source_message(Some("row 9".into()), "no currency column");
+    /// assert_eq!(err.to_string(), "data source, record row 9: no currency column");
+    /// ```
+    pub fn source_message(record: Option<String>, message: impl Into<String>) -> Self {
+        Error::Source {
+            record,
+            message: message.into(),
+            cause: None,
+        }
+    }
+
+    /// The underlying error of a source failure made with [`Error::from_source`], to
+    /// downcast: `err.source_cause().and_then(|e| e.downcast_ref::<std::io::Error>())`.
+    pub fn source_cause(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
+        match self {
+            Error::Source {
+                cause: Some(cause), ..
+            } => Some(cause.get()),
+            _ => None,
+        }
+    }
+
     /// The customer this error concerns, if any.
     pub fn customer(&self) -> Option<&CustomerId> {
         match self {

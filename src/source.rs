@@ -14,6 +14,8 @@ use crate::customer::activity::Activity;
 use crate::customer::{Customer, CustomerId};
 use crate::error::Result;
 
+pub use crate::error::SourceCause;
+
 /// A source of customer records, read one at a time.
 ///
 /// Object-safe, so `Box<dyn CustomerSource + Send>` can be chosen at run time.

@@ -11,6 +11,7 @@ fn public_types_are_send_and_sync() {
     use custfit::units::*;
     use custfit::*;
     assert_send_sync::<Activity>();
+    assert_send_sync::<custfit::source::SourceCause>();
     assert_send_sync::<AssessmentPeriod>();
     assert_send_sync::<Behaviour>();
     assert_send_sync::<BrandTier>();

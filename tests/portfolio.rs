@@ -131,10 +131,10 @@ fn bad_records_are_reported_and_the_counts_add_up() {
     let records = || {
         let mut v: Vec<custfit::Result<Customer>> = good.iter().cloned().map(Ok).collect();
         v.insert(2, base("neg").engineering_hours(dec("-1")).build());
-        v.push(Err(Error::Source {
-            record: Some("row 9".into()),
-            message: "unreadable".into(),
-        }));
+        v.push(Err(Error::source_message(
+            Some("row 9".into()),
+            "unreadable",
+        )));
         IterSource::new(v.into_iter())
     };
     let report = analyzer()

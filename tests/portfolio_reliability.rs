@@ -114,10 +114,7 @@ fn a_record_that_fails_in_phase_one_is_reported_once_by_phase_two() {
     // An unreadable record is refused by phase 1 and skipped by phase 2.
     let records: Vec<custfit::Result<Customer>> = vec![
         Ok(healthy("a").build().unwrap()),
-        Err(Error::Source {
-            record: Some("z".into()),
-            message: "unreadable".into(),
-        }),
+        Err(Error::source_message(Some("z".into()), "unreadable")),
     ];
     let report = analyzer()
         .analyze(
@@ -242,10 +239,10 @@ fn the_sink_gets_the_customer_and_its_error_stops_the_run() {
         .unwrap();
     assert_eq!(seen.into_inner().unwrap(), ["Customer a", "Customer b"]);
     let failing = analyzer().analyze_slice(&customers, as_of(), 2, &|c, _, _| {
-        Err(Error::Source {
-            record: Some(c.id().to_string()),
-            message: "the store is full".into(),
-        })
+        Err(Error::source_message(
+            Some(c.id().to_string()),
+            "the store is full",
+        ))
     });
     assert_eq!(
         failing.unwrap_err().to_string(),

@@ -43,10 +43,10 @@ fn in_memory_sources_yield_every_customer_in_order() {
 fn a_bad_record_is_an_error_naming_it_and_the_rest_still_come() {
     let records = vec![
         Ok(base("a").build().unwrap()),
-        Err(Error::Source {
-            record: Some("line 3".into()),
-            message: "missing column `currency`".into(),
-        }),
+        Err(Error::source_message(
+            Some("line 3".into()),
+            "missing column `currency`",
+        )),
         base("c").engineering_hours(dec("-1")).build(),
         Ok(base("d").build().unwrap()),
     ];
@@ -92,4 +92,53 @@ fn activity_from_another_system_is_joined_and_revalidated() {
     );
     // No activity in the other system: the customer's own is kept.
     assert_eq!(out[2].as_ref().unwrap().period().days(), 365);
+}
+
+#[test]
+fn a_source_error_keeps_its_cause_as_the_error_source() {
+    use std::error::Error as _;
+
+    #[derive(Debug)]
+    struct Disk;
+    impl std::fmt::Display for Disk {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("sector 9 unreadable")
+        }
+    }
+    impl std::error::Error for Disk {}
+
+    #[derive(Debug)]
+    struct Read(Disk);
+    impl std::fmt::Display for Read {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("cannot read the export")
+        }
+    }
+    impl std::error::Error for Read {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    let err = Error::from_source(Some("line 4".into()), Read(Disk));
+    assert_eq!(
+        err.to_string(),
+        "data source, record line 4: cannot read the export"
+    );
+    // The chain is kept: the cause, then the cause's own source.
+    let cause = err.source().expect("a cause");
+    assert_eq!(cause.to_string(), "cannot read the export");
+    assert!(cause.source().expect("the cause's source").is::<Disk>());
+    // The underlying error itself can be downcast.
+    assert!(err
+        .source_cause()
+        .and_then(|e| e.downcast_ref::<Read>())
+        .is_some());
+    // A clone is equal and keeps the chain; the text alone is what is serialised.
+    assert_eq!(err.clone(), err);
+    assert!(err.clone().source().is_some());
+
+    let words = Error::source_message(Some("line 4".into()), "no currency column");
+    assert!(words.source().is_none() && words.source_cause().is_none());
+    assert_ne!(words, err);
 }
