@@ -9,6 +9,7 @@ use crate::cost::{CostModel, CostModelConfig};
 use crate::error::{Error, Result};
 use crate::policy::{DefaultPolicy, PolicyConfig};
 use crate::portfolio::{PortfolioAnalyzer, PortfolioConfig};
+use crate::wire_path;
 
 /// The whole configuration, as one serde document (`examples/data/config.json`): every section
 /// is optional and defaults as documented on its type; within the scorecard, weights left out
@@ -37,6 +38,9 @@ use crate::portfolio::{PortfolioAnalyzer, PortfolioConfig};
 #[serde(default)]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
+// The derived functions are inherent (`remote = "Self"`), so that the trait impls below can
+// track the field path of an error.
+#[serde(remote = "Self")]
 pub struct Config {
     /// The cost model: rates, shares, amortisation.
     pub cost_model: CostModelConfig,
@@ -48,6 +52,29 @@ pub struct Config {
     pub policy: PolicyConfig,
     /// Portfolio analysis.
     pub portfolio: PortfolioConfig,
+}
+
+impl Serialize for Config {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        Config::serialize(self, s)
+    }
+}
+
+/// A wire error names the full path of the field: "configuration field
+/// `cost_model.rates.support`: ...".
+impl<'de> Deserialize<'de> for Config {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let track = wire_path::Track::default();
+        Config::deserialize(wire_path::tracked(d, &track)).map_err(|e| {
+            let (path, message) =
+                wire_path::locate(&track.failed_at().unwrap_or_default(), &e.to_string());
+            if path.is_empty() {
+                e
+            } else {
+                serde::de::Error::custom(format_args!("configuration field `{path}`: {message}"))
+            }
+        })
+    }
 }
 
 /// Prefix the field of a configuration error with its section.

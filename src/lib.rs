@@ -96,6 +96,7 @@ mod config;
 mod error;
 mod id;
 mod money;
+mod wire_path;
 
 // The flow of DESIGN.md, one public module per step, then the data sources.
 pub mod units;

@@ -90,7 +90,7 @@ fn a_time_driven_rate_that_cannot_be_derived_names_its_role() {
         .to_string();
     assert!(
         err.starts_with(
-            "configuration field `rates.support.time_driven.practical_capacity`: must lie in more than 0 hours, got 0"
+            "configuration field `cost_model.rates.support.time_driven.practical_capacity`: must lie in more than 0 hours, got 0"
         ),
         "{err}"
     );

@@ -57,9 +57,73 @@ fn misspelt_fields_are_refused_not_ignored() {
     );
     let nested = customer(|v| v["activity"]["engineering_hour"] = "10".into()).unwrap_err();
     assert!(
-        nested.starts_with("customer `w`: field `activity`: unknown field `engineering_hour`"),
+        nested.starts_with(
+            "customer `w`: field `activity.engineering_hour`: unknown field `engineering_hour`"
+        ),
         "{nested}"
     );
+}
+
+#[test]
+fn wire_errors_name_the_full_path_of_a_nested_field() {
+    let tickets = serde_json::json!([
+        { "severity": "low", "count": 3 },
+        { "severity": "high", "count": 1, "handling_hours": "2" },
+        { "severity": "normal", "count": 2, "handling_hours": 1.5 },
+    ]);
+    let err = customer(|v| v["activity"]["tickets"] = tickets).unwrap_err();
+    assert!(
+        err.starts_with("customer `w`: field `activity.tickets[2].handling_hours`: invalid type"),
+        "{err}"
+    );
+    let contract = serde_json::json!({
+        "term_start": "2025-01-01", "term_end": "2025-12-31",
+        "sla": { "tier": "premium", "standby_hours_per_month": "-4" }
+    });
+    let err = customer(|v| v["contract"] = contract).unwrap_err();
+    assert!(
+        err.starts_with("customer `w`: field `contract.sla.standby_hours_per_month`: "),
+        "{err}"
+    );
+    let err = customer(|v| v["activity"]["period"]["end"] = "2025-02-30".into()).unwrap_err();
+    assert!(
+        err.starts_with("customer `w`: field `activity.period.end`: "),
+        "{err}"
+    );
+    let err =
+        customer(|v| v["feature_requests"] = serde_json::json!([{ "titel": "x" }])).unwrap_err();
+    assert!(
+        err.starts_with("customer `w`: field `feature_requests[0].titel`: unknown field"),
+        "{err}"
+    );
+}
+
+#[test]
+fn configuration_wire_errors_name_the_full_path() {
+    let cases = [
+        (
+            r#"{ "scorecard": { "weights": { "marign": 2.0 } } }"#,
+            "configuration field `scorecard.weights.marign`: unknown field `marign`",
+        ),
+        (
+            r#"{ "policy": { "levers": { "target_margin": 0.2 } } }"#,
+            "configuration field `policy.levers.target_margin`: invalid type",
+        ),
+        (
+            r#"{ "cost_model": { "overhead_shar": "0.1" } }"#,
+            "configuration field `cost_model.overhead_shar`: unknown field `overhead_shar`",
+        ),
+        (
+            r#"{ "assessment": { "segmentation": { "growth_line": "high" } } }"#,
+            "configuration field `assessment.segmentation.growth_line`: invalid type",
+        ),
+    ];
+    for (json, start) in cases {
+        let err = serde_json::from_str::<Config>(json)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with(start), "{json}: {err}");
+    }
 }
 
 #[test]

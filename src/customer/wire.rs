@@ -1,6 +1,8 @@
 //! The wire form of a customer: raw values checked by the same builder as
 //! [`Customer::builder`], so that every error names the customer and the field.
 
+use std::marker::PhantomData;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -11,6 +13,7 @@ use crate::customer::contract::ContractBuilder;
 use crate::customer::{Customer, CustomerBuilder, FeatureRequest, LifecycleStage, LogoValue};
 use crate::error::{Error, Result};
 use crate::money::Money;
+use crate::wire_path;
 
 /// The wire form of a customer: raw values, checked by the same builder as
 /// [`Customer::builder`], so every error names the customer and the field. Read by
@@ -285,7 +288,13 @@ impl<'de> serde::de::Visitor<'de> for CustomerVisitor {
                             if $field.is_some() {
                                 return Err(named(id.as_deref(), &key, "given twice"));
                             }
-                            $field = Some(map.next_value::<$ty>().map_err(|e| named(id.as_deref(), &key, e))?);
+                            let track = wire_path::Track::default();
+                            let value = map.next_value_seed(wire_path::Seed::<$ty>(&track, PhantomData));
+                            $field = Some(value.map_err(|e| {
+                                let path = wire_path::join(&key, track.failed_at().as_deref());
+                                let (path, message) = wire_path::locate(&path, &e.to_string());
+                                named(id.as_deref(), &path, message)
+                            })?);
                         })*
                         other => {
                             return Err(named(
