@@ -88,6 +88,43 @@ impl fmt::Display for AssessmentDiff {
 impl FitAssessment {
     /// What changed since `earlier`, an assessment of the same customer.
     ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use custfit::{Config, Customer};
+    /// use custfit::assessment::{Dimension, Input, Quadrant};
+    /// use rust_decimal::Decimal;
+    ///
+    /// # fn main() -> custfit::Result<()> {
+    /// # let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// let assessor = Config::default().assessor()?;
+    /// let with_hours = |hours: i64| {
+    ///     Customer::builder("C-042", "Northwind Freight").currency("USD")
+    ///         .period(d(2025, 1, 1), d(2025, 12, 31)).customer_since(d(2023, 3, 1))
+    ///         .recurring_revenue(Decimal::from(60_000))
+    ///         .engineering_hours(Decimal::from(hours))
+    ///         .build()
+    /// };
+    /// let before = assessor.assess(&with_hours(150)?, d(2026, 1, 15))?;
+    /// let after = assessor.assess(&with_hours(400)?, d(2026, 1, 15))?;
+    /// let diff = after.changes_since(&before)?;
+    /// assert!(diff.overall.1 < diff.overall.0);
+    /// let moved = (Quadrant::ProfitableGrowthUnknown, Quadrant::UnprofitableGrowthUnknown);
+    /// assert_eq!(diff.quadrant, Some(moved));
+    /// // Largest effect first: the margin, moved by the margin input.
+    /// assert_eq!(diff.dimensions[0].dimension, Dimension::Margin);
+    /// assert_eq!(diff.dimensions[0].inputs[0].input, Input::Margin);
+    /// // Another customer's assessment cannot be compared.
+    /// # let other = Customer::builder("C-043", "Other").currency("USD")
+    /// #     .period(d(2025, 1, 1), d(2025, 12, 31)).customer_since(d(2023, 3, 1))
+    /// #     .recurring_revenue(Decimal::from(1_000)).build()?;
+    /// let other = assessor.assess(&other, d(2026, 1, 15))?;
+    /// assert!(after.changes_since(&other).is_err());
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidField`] when `earlier` concerns another customer.

@@ -75,6 +75,38 @@ impl AssessmentContext<'_> {
 }
 
 /// The fit assessment of one customer.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use custfit::{Config, Customer};
+/// use custfit::assessment::{Dimension, FitClass, Quadrant};
+/// use rust_decimal::Decimal;
+///
+/// # fn main() -> custfit::Result<()> {
+/// # let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// let assessor = Config::default().assessor()?;
+/// let customer = Customer::builder("C-042", "Northwind Freight")
+///     .currency("USD")
+///     .period(d(2025, 1, 1), d(2025, 12, 31))
+///     .customer_since(d(2023, 3, 1))
+///     .recurring_revenue(Decimal::from(60_000))
+///     .engineering_hours(Decimal::from(150))
+///     .meeting_attendance(Decimal::new(9, 1))
+///     .build()?;
+/// let a = assessor.assess(&customer, d(2026, 1, 15))?;
+/// assert_eq!(a.cost.margin.map(|m| m.to_string()).as_deref(), Some("53.8%"));
+/// // Profitable, but no growth fact is known: not called a cash cow.
+/// assert_eq!(a.quadrant, Quadrant::ProfitableGrowthUnknown);
+/// assert_eq!(a.classification.class, FitClass::GoodFit);
+/// assert_eq!(a.effective_score(Dimension::Margin), Some(100.0));
+/// assert_eq!(format!("{:.1}", a.scorecard.overall), "75.5");
+/// assert_eq!(a.tenure_months, Some(34));
+/// assert!(a.guardrails.is_empty());
+/// # Ok(())
+/// # }
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FitAssessment {

@@ -112,6 +112,8 @@ impl Default for PolicyConfig {
 /// `min_offboard_signals` independent signals from known facts; and a customer is not let go
 /// while an unknown fact could make the decision milder ([`Rule::PendingFacts`]).
 ///
+/// # Example
+///
 /// ```
 /// use chrono::NaiveDate;
 /// use custfit::{Action, Assessor, CostModel, Customer};
@@ -134,6 +136,33 @@ impl Default for PolicyConfig {
 /// assert_eq!(r.action, Action::Restructure);
 /// assert_eq!(r.rule(), Some(Rule::UnprofitableGrowthUnknown));
 /// # Ok::<(), custfit::Error>(())
+/// ```
+///
+/// From the one [`Config`](crate::Config), whose `policy` section is a [`PolicyConfig`]; a
+/// policy that would let a customer go on one signal alone is refused:
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use custfit::{Action, Config, Customer, Error, PolicyContext, RecommendationPolicy};
+/// use rust_decimal::Decimal;
+///
+/// # fn main() -> custfit::Result<()> {
+/// # let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// let mut config = Config::default();
+/// config.policy.review_months.restructure = 1; // default 3
+/// let (assessor, policy) = (config.assessor()?, config.policy()?);
+/// let c = Customer::builder("c", "C").currency("USD")
+///     .period(d(2025, 1, 1), d(2025, 12, 31)).customer_since(d(2022, 1, 1))
+///     .recurring_revenue(Decimal::from(20_000)).engineering_hours(Decimal::from(400))
+///     .build()?;
+/// let a = assessor.assess(&c, d(2026, 1, 15))?;
+/// let r = policy.recommend(&c, &a, &PolicyContext::default())?;
+/// assert_eq!((r.action, r.review_on), (Action::Restructure, d(2026, 2, 15)));
+///
+/// config.policy.min_offboard_signals = 1;
+/// assert!(matches!(config.policy(), Err(Error::InvalidConfig { .. })));
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct DefaultPolicy {

@@ -155,6 +155,42 @@ pub struct ChecklistItem {
 }
 
 /// The plan for letting one customer go.
+///
+/// The [`DefaultPolicy`](crate::DefaultPolicy) attaches one to every offboarding
+/// ([`Recommendation::exit_plan`](crate::Recommendation::exit_plan)); [`ExitPlan::new`] makes
+/// one directly.
+///
+/// # Example
+///
+/// A loss-maker at -50 a day whose contract may be ended early for a fee:
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use custfit::{Contract, Customer, ExitPlan};
+/// use custfit::policy::{ExitConfig, ExitRoute};
+/// use rust_decimal::Decimal;
+///
+/// # fn main() -> custfit::Result<()> {
+/// # let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// let contract = Contract::builder(d(2025, 7, 1), d(2026, 6, 30))
+///     .renewal_notice_days(90)
+///     .data_export_days(30)
+///     .terminate_for_convenience(30, "2000.00 USD".parse()?);
+/// let customer = Customer::builder("C-013", "Brightline Media").currency("USD")
+///     .period(d(2025, 1, 1), d(2025, 12, 31)).customer_since(d(2023, 7, 1))
+///     .recurring_revenue(Decimal::from(20_000)).contract(contract)
+///     .build()?;
+/// let plan = ExitPlan::new(&customer, "-50.00 USD".parse()?, d(2026, 1, 15), &ExitConfig::default())?;
+/// // Paying the 2,000 fee to leave on 14 February beats serving on at a loss to 30 June.
+/// assert_eq!(plan.chosen.route, ExitRoute::TerminationForConvenience);
+/// assert_eq!(plan.chosen.end_of_service, d(2026, 2, 14));
+/// assert_eq!(plan.chosen.money.to_string(), "-2000.00 USD");
+/// let serve_on = plan.alternative.as_ref().map(|o| (o.route, o.money.to_string()));
+/// assert_eq!(serve_on, Some((ExitRoute::NonRenewal, "-6800.00 USD".to_owned())));
+/// assert_eq!(plan.data_export_deadline, d(2026, 3, 16));
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ExitPlan {

@@ -276,6 +276,41 @@ impl fmt::Display for Lever {
 }
 
 /// The levers of one customer, ranked by effect, and whether together they fix the margin.
+///
+/// The [`DefaultPolicy`](crate::DefaultPolicy) attaches one to every restructure
+/// ([`Recommendation::levers`](crate::Recommendation::levers)); [`LeverPlan::new`] makes one
+/// directly from a cost to serve.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use custfit::{CostModel, Customer, LeverPlan};
+/// use custfit::cost::CostModelConfig;
+/// use custfit::policy::{LeverConfig, LeverKind};
+/// use rust_decimal::Decimal;
+///
+/// # fn main() -> custfit::Result<()> {
+/// # let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// let model = CostModel::new(CostModelConfig::default())?;
+/// let customer = Customer::builder("C-021", "Ferro Tooling").currency("USD")
+///     .period(d(2025, 1, 1), d(2025, 12, 31)).customer_since(d(2022, 1, 1))
+///     .recurring_revenue(Decimal::from(40_000))
+///     .engineering_hours(Decimal::from(200))
+///     .custom_feature("EDI bridge")
+///     .build()?;
+/// let cost = model.cost_to_serve(&customer)?;
+/// assert_eq!(cost.gross_margin.to_string(), "1720.00 USD"); // 4.3 %
+/// let plan = LeverPlan::new(&customer, &cost, &model, &LeverConfig::default())?;
+/// // Removing the custom feature is the largest confirmed lever.
+/// let first = &plan.levers[0];
+/// assert!(matches!(first.kind, LeverKind::RemoveCustomFeatures { .. }) && !first.estimate);
+/// assert_eq!(first.margin_gain.to_string(), "6600.00 USD");
+/// assert_eq!(plan.margin_after_confirmed.to_string(), "8320.00 USD");
+/// assert!(plan.reaches_break_even && plan.reaches_target);
+/// # Ok(())
+/// # }
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeverPlan {

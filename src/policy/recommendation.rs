@@ -56,6 +56,83 @@ impl Effect {
 }
 
 /// A recommendation for one customer.
+///
+/// # Example
+///
+/// Assess a customer, then read what the [`DefaultPolicy`](crate::DefaultPolicy) recommends
+/// and why:
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use custfit::{Action, Config, Customer, PolicyContext, RecommendationPolicy};
+/// use custfit::policy::Rule;
+/// use rust_decimal::Decimal;
+///
+/// # fn main() -> custfit::Result<()> {
+/// # let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// let config = Config::default();
+/// let (assessor, policy) = (config.assessor()?, config.policy()?);
+/// // 260 engineering hours on 38,000 of revenue: a loss; nothing is known about growth.
+/// let customer = Customer::builder("C-007", "Hollin Distribution")
+///     .currency("USD")
+///     .period(d(2025, 1, 1), d(2025, 12, 31))
+///     .customer_since(d(2022, 5, 1))
+///     .recurring_revenue(Decimal::from(38_000))
+///     .engineering_hours(Decimal::from(260))
+///     .success_hours(Decimal::from(120))
+///     .build()?;
+/// let assessment = assessor.assess(&customer, d(2026, 1, 15))?;
+/// let rec = policy.recommend(&customer, &assessment, &PolicyContext::default())?;
+/// assert_eq!(rec.action, Action::Restructure);
+/// // The deciding rule comes first, then the evidence.
+/// assert_eq!(rec.rule(), Some(Rule::UnprofitableGrowthUnknown));
+/// assert!(rec.reasons[0].to_string().starts_with("loses money; growth potential unknown"));
+/// assert_eq!(rec.reasons.len(), 3);
+/// assert!(rec.levers.is_some() && rec.exit_plan.is_none());
+/// assert_eq!(rec.review_on, d(2026, 4, 15)); // a restructure is reviewed after 3 months
+/// # Ok(())
+/// # }
+/// ```
+///
+/// A policy of your own builds its recommendations with [`Recommendation::new`], giving its
+/// reasons as [`Because::Custom`]:
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use custfit::{Action, Config, Customer, FitAssessment, PolicyContext};
+/// use custfit::{Recommendation, RecommendationPolicy};
+/// use custfit::policy::{Because, Effect};
+/// use rust_decimal::Decimal;
+///
+/// /// Margin first: restructure whoever loses money, retain the rest.
+/// struct MarginFirst;
+///
+/// impl RecommendationPolicy for MarginFirst {
+///     fn recommend(
+///         &self, c: &Customer, a: &FitAssessment, _: &PolicyContext,
+///     ) -> custfit::Result<Recommendation> {
+///         let margin = a.cost.gross_margin;
+///         let action = if margin.is_negative() { Action::Restructure } else { Action::Retain };
+///         let reason = Because::Custom { rule: "margin first".into(), detail: format!("gross margin {margin}") };
+///         Ok(Recommendation::new(c.id().clone(), action, a.as_of, Effect::none(c.currency()))
+///             .because(reason))
+///     }
+/// }
+///
+/// # fn main() -> custfit::Result<()> {
+/// # let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// # let customer = Customer::builder("C-007", "Hollin Distribution").currency("USD")
+/// #     .period(d(2025, 1, 1), d(2025, 12, 31)).customer_since(d(2022, 5, 1))
+/// #     .recurring_revenue(Decimal::from(38_000)).engineering_hours(Decimal::from(260))
+/// #     .success_hours(Decimal::from(120)).build()?;
+/// let assessment = Config::default().assessor()?.assess(&customer, d(2026, 1, 15))?;
+/// let rec = MarginFirst.recommend(&customer, &assessment, &PolicyContext::default())?;
+/// assert_eq!(rec.action, Action::Restructure);
+/// assert_eq!(rec.reasons[0].to_string(), "margin first: gross margin -11236.00 USD");
+/// assert_eq!(rec.rule(), None); // decided by a custom reason, not one of the `Rule`s
+/// # Ok(())
+/// # }
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recommendation {

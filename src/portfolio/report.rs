@@ -143,6 +143,35 @@ pub struct GroupRollup {
 }
 
 /// The portfolio report: aggregates and one compact row per customer. Mergeable.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use custfit::{Action, Config, Customer};
+/// use rust_decimal::Decimal;
+///
+/// # fn main() -> custfit::Result<()> {
+/// # let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// let analyzer = Config::default().analyzer()?;
+/// let customer = |id: &str, revenue: i64, engineering_hours: i64| {
+///     Customer::builder(id, id).currency("USD")
+///         .period(d(2025, 1, 1), d(2025, 12, 31)).customer_since(d(2023, 1, 1))
+///         .recurring_revenue(Decimal::from(revenue))
+///         .engineering_hours(Decimal::from(engineering_hours))
+///         .build()
+/// };
+/// let customers = [customer("a", 80_000, 20)?, customer("b", 40_000, 300)?, customer("c", 25_000, 10)?];
+/// let report = analyzer.analyze_slice(&customers, d(2026, 1, 15), 2, &|_, _, _| Ok(()))?;
+/// assert!(report.counts_add_up()); // records read = assessed + refused
+/// assert_eq!((report.records, report.totals.customers, report.bad_records.len()), (3, 3, 0));
+/// assert_eq!(report.by_action[&Action::Retain].customers, 2);
+/// assert_eq!(report.by_action[&Action::Restructure].customers, 1); // "b" loses money
+/// assert_eq!(report.totals.revenue.to_string(), "145000.00 USD");
+/// assert_eq!(report.margin_before().map(|m| m.to_string()).as_deref(), Some("56.8%"));
+/// # Ok(())
+/// # }
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PortfolioReport {
