@@ -17,7 +17,7 @@ use crate::wire_path;
 ///
 /// [`Config::validate`] checks every section; the runtime values are built from it with the
 /// cost model built once and shared by the assessor and the policy. Errors name the section:
-/// `policy.levers.target_margin`, `cost_model.rates.support`.
+/// `policy.levers.target_margin`, `cost_model.rates.support.per_hour`.
 ///
 /// ```
 /// use custfit::Config;

@@ -198,7 +198,7 @@ pub enum Error {
     /// A configuration value is invalid.
     #[error("configuration field `{field}`: {problem}")]
     InvalidConfig {
-        /// The field, as a dotted path (`rates.support`).
+        /// The field, as a dotted path (`rates.support.per_hour`).
         field: String,
         /// What is wrong with it.
         problem: Problem,

@@ -235,16 +235,20 @@ fn a_customer_in_another_currency_is_an_error_naming_it() {
 
 #[test]
 fn overflow_is_an_error_naming_the_customer_and_the_line() {
-    // Hours are bounded on the record; a rate near the decimal range is not.
+    // Hours are bounded on the record and given amounts in the configuration; a rate derived
+    // from a tiny practical capacity is not (10^12 over 10^-12 hours is 10^24 an hour).
     let c = base("big")
         .engineering_hours(custfit::customer::MAX_QUANTITY)
         .build()
         .unwrap();
     let mut config = simple_model().config().clone();
-    config.rates.engineering = custfit::cost::HourlyRate::PerHour(custfit::Money::new(
-        Decimal::MAX / Decimal::from(1000),
-        custfit::units::Currency::USD,
-    ));
+    config.rates.engineering = HourlyRate::TimeDriven(
+        CapacityCostRate::new(
+            custfit::Money::new(custfit::customer::MAX_MONEY, custfit::units::Currency::USD),
+            Hours::new(Decimal::new(1, 12)).unwrap(),
+        )
+        .unwrap(),
+    );
     let err = custfit::CostModel::new(config)
         .unwrap()
         .cost_to_serve(&c)
@@ -270,7 +274,7 @@ fn invalid_configuration_is_refused_with_the_field() {
     config.rates.executive = HourlyRate::PerHour("250 EUR".parse().unwrap());
     assert_eq!(
         CostModel::new(config).unwrap_err().to_string(),
-        "configuration field `rates.executive`: is in EUR, expected USD"
+        "configuration field `rates.executive.per_hour`: is in EUR, expected USD"
     );
     let config = CostModelConfig {
         cost_per_escalation: usd("-1"),
@@ -281,6 +285,73 @@ fn invalid_configuration_is_refused_with_the_field() {
         "configuration field `cost_per_escalation`: must not be negative, got -1"
     );
     assert!(CapacityCostRate::new(usd("1"), Hours::ZERO).is_err());
+}
+
+#[test]
+fn configuration_amounts_are_bounded() {
+    use custfit::cost::MAX_RATE_DECIMALS;
+    use custfit::customer::MAX_MONEY;
+    let with_unit_cost = |amount: &str| {
+        CostModel::new(CostModelConfig {
+            cogs_per_usage_unit: usd(amount),
+            ..Default::default()
+        })
+    };
+    // Up to the bounds: a price per API call of a hundred-millionth, and 10^12.
+    assert_eq!(MAX_RATE_DECIMALS, 8);
+    assert!(with_unit_cost("0.00000001").is_ok());
+    assert!(with_unit_cost(&MAX_MONEY.to_string()).is_ok());
+    // Beyond them: refused, naming the field and the bounds.
+    assert_eq!(
+        with_unit_cost("0.000000001").unwrap_err().to_string(),
+        "configuration field `cogs_per_usage_unit`: must lie in 0..=1000000000000, \
+         at most 8 decimal places, got 0.000000001"
+    );
+    assert!(with_unit_cost("1000000000000.01").is_err());
+    // Trailing zeros do not count as decimals.
+    assert!(with_unit_cost("1.500000000000").is_ok());
+    // Each kind of amount is checked, named by its path.
+    let mut config = CostModelConfig::default();
+    config.ticket_costs.high = usd("1000000000001");
+    assert_eq!(
+        CostModel::new(config).unwrap_err().field(),
+        Some("ticket_costs.high")
+    );
+    let mut config = CostModelConfig::default();
+    config.rates.success = HourlyRate::PerHour(usd("0.123456789"));
+    assert_eq!(
+        CostModel::new(config).unwrap_err().field(),
+        Some("rates.success.per_hour")
+    );
+    let mut config = CostModelConfig::default();
+    config.rates.support = HourlyRate::TimeDriven(
+        CapacityCostRate::new(usd("2000000000000"), Hours::new(dec("7")).unwrap()).unwrap(),
+    );
+    assert_eq!(
+        CostModel::new(config).unwrap_err().field(),
+        Some("rates.support.time_driven.resource_cost")
+    );
+    // A derived rate keeps every decimal it has (1000 / 7 an hour) and is accepted.
+    let mut config = CostModelConfig::default();
+    config.rates.support = HourlyRate::TimeDriven(
+        CapacityCostRate::new(usd("1000"), Hours::new(dec("7")).unwrap()).unwrap(),
+    );
+    assert!(CostModel::new(config).is_ok());
+    for (field, amount) in [
+        ("custom_feature_upkeep_per_year", "1e13"),
+        ("cost_per_escalation", "0.1234567891"),
+    ] {
+        let mut config = CostModelConfig::default();
+        let amount = usd(&rust_decimal::Decimal::from_scientific(amount)
+            .or_else(|_| amount.parse())
+            .unwrap()
+            .to_string());
+        match field {
+            "custom_feature_upkeep_per_year" => config.custom_feature_upkeep_per_year = amount,
+            _ => config.cost_per_escalation = amount,
+        }
+        assert_eq!(CostModel::new(config).unwrap_err().field(), Some(field));
+    }
 }
 
 #[test]

@@ -109,14 +109,20 @@ fn huge_implementation_hours_are_an_error_not_a_panic() {
         err.to_string(),
         "customer `huge`: field `activity.implementation.hours`: must lie in 0..=1000000000, at most 4 decimal places, got 79228162514264337593543950335"
     );
-    // Within them, with a rate near the decimal range: an error naming the line.
+    // Within them, with a derived rate near the decimal range (10^12 over 10^-12 hours): an
+    // error naming the line.
     let c = base("huge")
         .implementation(custfit::customer::MAX_QUANTITY, d(2025, 1, 1), None)
         .build()
         .unwrap();
     let mut config = simple_model().config().clone();
-    config.rates.implementation =
-        custfit::cost::HourlyRate::PerHour(usd("1000000000000000000000000"));
+    config.rates.implementation = custfit::cost::HourlyRate::TimeDriven(
+        custfit::cost::CapacityCostRate::new(
+            usd("1000000000000"),
+            custfit::units::Hours::new(rust_decimal::Decimal::new(1, 12)).unwrap(),
+        )
+        .unwrap(),
+    );
     let err = CostModel::new(config)
         .unwrap()
         .cost_to_serve(&c)

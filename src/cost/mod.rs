@@ -25,6 +25,14 @@ pub use line::{CostItem, CostLine, CostToServe};
 pub use model::CostModel;
 pub use role::{PerRole, Role, RoleHours};
 
+/// The most decimal places accepted on an amount of the cost model's configuration (a rate,
+/// a cost per ticket, unit or escalation): enough for prices per API call.
+///
+/// Its amounts are at most [`MAX_MONEY`](crate::customer::MAX_MONEY). Every cost line is
+/// rounded to the currency's minor unit, so the rates' decimals never reach a total: totals
+/// stay sums of rounded lines, exact in any order.
+pub const MAX_RATE_DECIMALS: u32 = 8;
+
 /// Decimal places kept in derived quantities (hours of standby, ...).
 pub(super) const QUANTITY_DP: u32 = 2;
 /// Decimal places kept in margin ratios (0.0001 % resolution).

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::builder::CostBuilder;
 use super::*;
 use crate::customer::activity::Severity;
-use crate::customer::Customer;
+use crate::customer::{Customer, MAX_MONEY};
 use crate::error::{Error, Problem, Result};
 use crate::money::{Currency, Money};
 
@@ -46,7 +46,8 @@ impl CostModel {
     /// # Errors
     ///
     /// [`Error::InvalidConfig`] naming the field: an amount in another currency than
-    /// `currency`, a negative rate or cost, zero amortisation months, or a COGS share that
+    /// `currency`, a negative rate or cost, an amount above [`MAX_MONEY`] or with more than
+    /// [`MAX_RATE_DECIMALS`] decimal places, zero amortisation months, or a COGS share that
     /// with overhead takes a unit or more of each unit of revenue.
     pub fn new(config: CostModelConfig) -> Result<Self> {
         let currency = config.currency;
@@ -64,15 +65,29 @@ impl CostModel {
                     field,
                     Problem::Negative { value: m.amount() },
                 ))
+            } else if m.amount() > MAX_MONEY || m.amount().normalize().scale() > MAX_RATE_DECIMALS {
+                Err(Error::config(
+                    field,
+                    Problem::OutOfRange {
+                        value: m.amount().to_string(),
+                        allowed: format!(
+                            "0..={MAX_MONEY}, at most {MAX_RATE_DECIMALS} decimal places"
+                        ),
+                    },
+                ))
             } else {
                 Ok(())
             }
         };
         for role in Role::ALL {
-            let rate = config.rates.get(role);
-            check(&format!("rates.{role}"), rate.per_hour())?;
-            if let HourlyRate::TimeDriven(c) = rate {
-                check(&format!("rates.{role}.resource_cost"), c.resource_cost())?;
+            match config.rates.get(role) {
+                HourlyRate::PerHour(rate) => check(&format!("rates.{role}.per_hour"), *rate)?,
+                // The derived rate is exact and may have any number of decimals; what was
+                // given is the resource cost.
+                HourlyRate::TimeDriven(c) => check(
+                    &format!("rates.{role}.time_driven.resource_cost"),
+                    c.resource_cost(),
+                )?,
             }
         }
         for severity in Severity::ALL {
