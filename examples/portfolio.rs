@@ -1,7 +1,7 @@
 //! The main job: assess the shipped sample portfolio in two phases on both cores — cost to
 //! serve, fit, quadrant, class, recommendation with levers or exit plan — and print a readable
 //! report; `--json` prints the whole report as JSON. Two SVG charts are written: the whale
-//! curve, and the profitability × growth matrix coloured by recommendation.
+//! curve, and the profitability × growth matrix colored by recommendation.
 //!
 //! ```text
 //! cargo run --release --example portfolio [--json] [--out DIR] [DATA_DIR]
@@ -399,7 +399,7 @@ fn draw_matrix(
     (margin_line, growth_line): (f64, f64),
     path: &str,
 ) -> Result<(), Box<dyn Error>> {
-    let colour = |a: Action| match a {
+    let color = |a: Action| match a {
         Action::Invest => RGBColor(0x1b, 0x9e, 0x77),
         Action::Retain => RGBColor(0x37, 0x7e, 0xb8),
         Action::Restructure => RGBColor(0xe6, 0xab, 0x02),
@@ -453,7 +453,7 @@ fn draw_matrix(
         )))?;
     }
     for action in Action::ALL {
-        let c = colour(action);
+        let c = color(action);
         let series: Vec<(f64, f64)> = points
             .iter()
             .filter(|p| p.2 == action)

@@ -13,7 +13,7 @@ use crate::wire_path;
 
 /// The whole configuration, as one serde document (`examples/data/config.json`): every section
 /// is optional and defaults as documented on its type; within the scorecard, weights left out
-/// are the default weights (all weights are normalised to sum to 1 when scored).
+/// are the default weights (all weights are normalized to sum to 1 when scored).
 ///
 /// [`Config::validate`] checks every section; the runtime values are built from it with the
 /// cost model built once and shared by the assessor and the policy. Errors name the section:
@@ -42,7 +42,7 @@ use crate::wire_path;
 // track the field path of an error.
 #[serde(remote = "Self")]
 pub struct Config {
-    /// The cost model: rates, shares, amortisation.
+    /// The cost model: rates, shares, amortization.
     pub cost_model: CostModelConfig,
     /// The ideal customer profile, the segmentation lines and the retention models.
     pub assessment: AssessmentConfig,

@@ -220,7 +220,7 @@ pub enum Error {
         record: Option<String>,
         /// What went wrong, in the source's words.
         message: String,
-        /// The underlying error, when there is one; not serialised (its text is `message`).
+        /// The underlying error, when there is one; not serialized (its text is `message`).
         #[source]
         #[serde(skip)]
         cause: Option<SourceCause>,
@@ -518,7 +518,7 @@ pub enum RetentionError {
         /// Number of periods in which some customer was observed at risk.
         periods: u32,
     },
-    /// The optimiser did not reach its tolerance within its iteration budget.
+    /// The optimizer did not reach its tolerance within its iteration budget.
     #[error("fit did not converge after {iterations} iterations (alpha {alpha:.6}, beta {beta:.6}, log-likelihood {log_likelihood:.4})")]
     NotConverged {
         /// Iterations of the best run.

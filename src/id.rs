@@ -45,7 +45,7 @@ impl CustomerId {
 }
 
 impl fmt::Display for CustomerId {
-    /// Honours width and alignment (`{:<8}`), so ids line up in tables.
+    /// Honors width and alignment (`{:<8}`), so ids line up in tables.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.pad(&self.0)
     }

@@ -22,7 +22,7 @@
 //! |---|---|---|
 //! | [`units`] | exact [`Money`] and its currency, hours, shares, probabilities, ratios, NPS | [`Money`] |
 //! | [`customer`] | the validated customer record: contract, activity, facts and signals | [`Customer`], [`CustomerId`], [`Contract`] |
-//! | [`cost`] | activity-based, time-driven cost to serve, every line itemised | [`CostModel`], [`CostToServe`] |
+//! | [`cost`] | activity-based, time-driven cost to serve, every line itemized | [`CostModel`], [`CostToServe`] |
 //! | [`assessment`] | fit on eight dimensions with a pluggable [`assessment::scoring`] strategy; quadrant, class, guardrails; decided on known facts, naming what is unknown | [`Assessor`], [`AssessmentContext`], [`FitAssessment`] |
 //! | [`policy`] | invest, retain, restructure with quantified levers, offboard with an exit plan, decline a prospect, look back on a churned customer; the facts that would change a decision | [`RecommendationPolicy`], [`DefaultPolicy`], [`PolicyContext`], [`Recommendation`], [`Action`], [`LeverPlan`], [`ExitPlan`], [`what_to_collect`] |
 //! | [`portfolio`] | the two-phase, mergeable portfolio analysis and its report | |

@@ -1,7 +1,7 @@
 //! Validated quantities: money and its currency, hours, counts of usage, shares,
 //! probabilities, ratios and NPS.
 //!
-//! Each type checks its range at construction and again when deserialised, so a value that
+//! Each type checks its range at construction and again when deserialized, so a value that
 //! exists is valid. Constructor errors name no customer (none is known yet); the customer
 //! builder attaches the customer and the field.
 

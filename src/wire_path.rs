@@ -1,7 +1,7 @@
 //! The field path of a wire-format error: a deserializer adapter that notes where, in nested
-//! maps and lists, deserialising failed (`activity.tickets[2].handling_hours`).
+//! maps and lists, deserializing failed (`activity.tickets[2].handling_hours`).
 //!
-//! serde's errors carry only a message; the path is known only while deserialising. [`Track`]
+//! serde's errors carry only a message; the path is known only while deserializing. [`Track`]
 //! keeps the keys and indices entered so far, and the first (innermost) failure records the
 //! path at that point. It wraps every deserializer, visitor, map and sequence on the way down
 //! and forwards everything else unchanged, so the value read is the same as without it.
@@ -28,7 +28,7 @@ pub(crate) struct Track {
 }
 
 impl Track {
-    /// Where deserialising failed, relative to the tracked value (empty at its top).
+    /// Where deserializing failed, relative to the tracked value (empty at its top).
     pub(crate) fn failed_at(&self) -> Option<String> {
         self.failed_at.borrow().clone()
     }

@@ -151,7 +151,7 @@ fn seed_002_bad_fit_is_engaged_and_still_not_successful() {
 /// Seed 002: bad customers "are changing goals every month, are not sticking to the plan,
 /// don't show up for meetings repeatedly".
 #[test]
-fn seed_002_bad_customer_disqualifies_itself_by_behaviour() {
+fn seed_002_bad_customer_disqualifies_itself_by_behavior() {
     let c = healthy("bad")
         .meeting_attendance(dec("0.3"))
         .plan_adherence(dec("0.25"))
@@ -346,12 +346,12 @@ fn scorecard_configuration_is_validated() {
     assert!(custfit::assessment::scoring::Scale::new(vec![(0.0, 10.0)]).is_err());
     assert!(custfit::assessment::scoring::Scale::new(vec![(1.0, 10.0), (0.0, 20.0)]).is_err());
     assert!(custfit::assessment::scoring::Scale::new(vec![(0.0, 10.0), (1.0, 120.0)]).is_err());
-    let json = r#"{"weights": {"strategic_alignment": -1, "margin": 1, "resource_intensity": 1, "logo_value": 1, "growth_potential": 1, "behaviour_success": 1, "product_influence": 1, "mutual_value": 1}}"#;
+    let json = r#"{"weights": {"strategic_alignment": -1, "margin": 1, "resource_intensity": 1, "logo_value": 1, "growth_potential": 1, "behavior_success": 1, "product_influence": 1, "mutual_value": 1}}"#;
     assert!(serde_json::from_str::<WeightedScorecard>(json).is_err());
 }
 
 #[test]
-fn missing_data_policy_renormalise_neutral_worst() {
+fn missing_data_policy_renormalize_neutral_worst() {
     // No logo facts at all: the logo dimension is missing.
     let c = base("m")
         .industry("logistics")
@@ -369,7 +369,7 @@ fn missing_data_policy_renormalise_neutral_worst() {
             .unwrap()
     };
     let (r, n, w) = (
-        run(MissingPolicy::Renormalise),
+        run(MissingPolicy::Renormalize),
         run(MissingPolicy::Neutral),
         run(MissingPolicy::Worst),
     );

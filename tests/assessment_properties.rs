@@ -12,7 +12,7 @@ fn assess(c: &custfit::Customer) -> FitAssessment {
     assessor().assess(c, as_of()).unwrap()
 }
 
-/// Behaviour and growth facts layered on generated cost drivers.
+/// Behavior and growth facts layered on generated cost drivers.
 fn with_facts(
     x: &Drivers,
     whitespace: i64,

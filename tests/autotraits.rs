@@ -13,7 +13,7 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<Activity>();
     assert_send_sync::<custfit::source::SourceCause>();
     assert_send_sync::<AssessmentPeriod>();
-    assert_send_sync::<Behaviour>();
+    assert_send_sync::<Behavior>();
     assert_send_sync::<BrandTier>();
     assert_send_sync::<CapacityCostRate>();
     assert_send_sync::<CapacityUsage>();

@@ -83,7 +83,7 @@ fn a_time_driven_rate_that_cannot_be_derived_names_its_role() {
         "executive": { "per_hour": "200 USD" }, "implementation": { "per_hour": "100 USD" } },
         "ticket_costs": { "critical": "1 USD", "high": "1 USD", "normal": "1 USD", "low": "1 USD" },
         "cogs_share_of_revenue": "0.1", "cogs_per_usage_unit": "0 USD",
-        "implementation_amortisation_months": 12, "custom_feature_upkeep_per_year": "0 USD",
+        "implementation_amortization_months": 12, "custom_feature_upkeep_per_year": "0 USD",
         "cost_per_escalation": "0 USD", "overhead_share": "0" } }"#;
     let err = serde_json::from_str::<Config>(json)
         .unwrap_err()

@@ -71,7 +71,7 @@ fn over_capacity_shows_as_negative_unused() {
 }
 
 #[test]
-fn every_kind_of_line_is_priced_and_itemised() {
+fn every_kind_of_line_is_priced_and_itemized() {
     let contract = Contract::builder(d(2025, 1, 1), d(2025, 12, 31)).sla(Sla {
         tier: SlaTier::Enterprise,
         first_response_hours: None,
@@ -187,7 +187,7 @@ fn implementation_outside_the_window_costs_nothing_and_partial_periods_prorate()
         .build()
         .unwrap();
     assert!(model.cost_to_serve(&old).unwrap().lines.is_empty());
-    // A quarter of a 2025-01-01 go-live with 12 months' amortisation: 90 of 365 days.
+    // A quarter of a 2025-01-01 go-live with 12 months' amortization: 90 of 365 days.
     let q1 = custfit::Customer::builder("q1", "Q1")
         .currency("USD")
         .period(d(2025, 1, 1), d(2025, 3, 31))
@@ -263,12 +263,12 @@ fn overflow_is_an_error_naming_the_customer_and_the_line() {
 #[test]
 fn invalid_configuration_is_refused_with_the_field() {
     let config = CostModelConfig {
-        implementation_amortisation_months: 0,
+        implementation_amortization_months: 0,
         ..Default::default()
     };
     assert_eq!(
         CostModel::new(config).unwrap_err().to_string(),
-        "configuration field `implementation_amortisation_months`: must lie in 1.., got 0"
+        "configuration field `implementation_amortization_months`: must lie in 1.., got 0"
     );
     let mut config = CostModelConfig::default();
     config.rates.executive = HourlyRate::PerHour("250 EUR".parse().unwrap());
@@ -361,14 +361,14 @@ fn cost_model_configuration_round_trips_through_json_and_validates_on_the_way_in
     let back: CostModel = serde_json::from_str(&json).unwrap();
     assert_eq!(back, model);
     let bad = json.replace(
-        "\"implementation_amortisation_months\":24",
-        "\"implementation_amortisation_months\":0",
+        "\"implementation_amortization_months\":24",
+        "\"implementation_amortization_months\":0",
     );
     assert!(serde_json::from_str::<CostModel>(&bad).is_err());
 }
 
 #[test]
-fn amortised_implementation_adds_up_to_its_cost_over_the_window() {
+fn amortized_implementation_adds_up_to_its_cost_over_the_window() {
     let model = simple_model();
     let in_period = |start, end| {
         let c = custfit::Customer::builder("imp", "Imp")
@@ -397,7 +397,7 @@ fn implementation_hours_count_towards_time_driven_capacity() {
         .build()
         .unwrap();
     let cts = model.cost_to_serve(&c).unwrap();
-    // 24 months' amortisation: the 365 days of 2025 out of 730 carry half the hours.
+    // 24 months' amortization: the 365 days of 2025 out of 730 carry half the hours.
     assert_eq!(cts.hours.implementation, dec("450"));
     let usage = model.capacity_usage(&cts.hours).unwrap();
     assert_eq!(usage[0].0, Role::Implementation);

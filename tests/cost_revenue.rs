@@ -47,15 +47,15 @@ fn support_time_without_tickets_is_a_line_of_its_own() {
     assert_eq!(boundaries.hours_freed.support, dec("1.88"));
 }
 
-fn amortising(months: Option<u32>) -> CostModel {
+fn amortizing(months: Option<u32>) -> CostModel {
     let mut config = simple_model().config().clone();
-    config.one_time_revenue_amortisation_months = months;
+    config.one_time_revenue_amortization_months = months;
     CostModel::new(config).unwrap()
 }
 
 #[test]
-fn one_time_revenue_is_recognised_over_the_configured_months() {
-    // Signed 2025-07-01 with a 12,000 set-up fee: recognised over 12 months, 184 of its 365
+fn one_time_revenue_is_recognized_over_the_configured_months() {
+    // Signed 2025-07-01 with a 12,000 set-up fee: recognized over 12 months, 184 of its 365
     // days fall in 2025: 12,000 × 184 / 365 = 6,049.32; 5,950.68 is deferred.
     let c = base("setup")
         .customer_since(d(2025, 7, 1))
@@ -63,13 +63,13 @@ fn one_time_revenue_is_recognised_over_the_configured_months() {
         .one_time_revenue(dec("12000"))
         .build()
         .unwrap();
-    let full = amortising(None).cost_to_serve(&c).unwrap();
+    let full = amortizing(None).cost_to_serve(&c).unwrap();
     assert_eq!(full.revenue, usd("42000"));
     assert_eq!(full.deferred_revenue, None);
-    let spread = amortising(Some(12)).cost_to_serve(&c).unwrap();
+    let spread = amortizing(Some(12)).cost_to_serve(&c).unwrap();
     assert_eq!(spread.revenue, usd("36049.32"));
     assert_eq!(spread.deferred_revenue, Some(usd("5950.68")));
-    // COGS follows the revenue recognised.
+    // COGS follows the revenue recognized.
     let cogs = |cts: &custfit::CostToServe| {
         cts.lines
             .iter()
@@ -80,21 +80,21 @@ fn one_time_revenue_is_recognised_over_the_configured_months() {
     assert_eq!(cogs(&spread), usd("3604.93"));
     assert!(spread.gross_margin.amount() < full.gross_margin.amount());
     // Billed before the period (an older customer): taken as billed on the period's first
-    // day; a 3-month window lies inside the period and is recognised in full.
+    // day; a 3-month window lies inside the period and is recognized in full.
     let old = base("old")
         .recurring_revenue(dec("30000"))
         .one_time_revenue(dec("1000"))
         .build()
         .unwrap();
-    let three = amortising(Some(3)).cost_to_serve(&old).unwrap();
+    let three = amortizing(Some(3)).cost_to_serve(&old).unwrap();
     assert_eq!(three.revenue, usd("31000"));
     assert_eq!(three.deferred_revenue, Some(usd("0")));
     // Zero months is refused.
     let mut config = simple_model().config().clone();
-    config.one_time_revenue_amortisation_months = Some(0);
+    config.one_time_revenue_amortization_months = Some(0);
     assert_eq!(
         CostModel::new(config).unwrap_err().to_string(),
-        "configuration field `one_time_revenue_amortisation_months`: must lie in 1.. or none, got 0"
+        "configuration field `one_time_revenue_amortization_months`: must lie in 1.. or none, got 0"
     );
 }
 

@@ -554,7 +554,7 @@ fn churned_customers_are_worth_winning_back_when_profitable_or_growing() {
 
 #[test]
 fn a_reset_on_the_first_day_of_the_period_is_not_before_it() {
-    // A loss-maker with no growth and no behaviour facts: it could be a bad customer. One whose
+    // A loss-maker with no growth and no behavior facts: it could be a bad customer. One whose
     // expectations were reset before the period would be let go as bad too: no pending cap.
     // One reset on the period's first day is owed that reset's period: not let go yet.
     let dog_with_reset = |reset: chrono::NaiveDate| {

@@ -1,5 +1,5 @@
 //! Hostile input: arbitrary mutations of the shipped customers and configuration as JSON.
-//! Reading them never panics; what reads is assessed, recommended and analysed without a
+//! Reading them never panics; what reads is assessed, recommended and analyzed without a
 //! panic, and the counts add up. Debug builds check integer overflow; `PROPTEST_CASES=100000
 //! cargo test --profile hostile --test hostile_json` runs it long with the same checks.
 

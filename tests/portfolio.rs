@@ -246,7 +246,7 @@ fn a_progress_observer_hears_about_long_runs() {
     impl Progress for Count {
         fn advanced(&self, phase: Phase, done: u64) {
             match phase {
-                Phase::Summarise => self.0.fetch_add(done, Ordering::Relaxed),
+                Phase::Summarize => self.0.fetch_add(done, Ordering::Relaxed),
                 _ => self.1.fetch_add(done, Ordering::Relaxed),
             };
         }
@@ -400,7 +400,7 @@ fn churn_figures_by_segment_and_channel() {
     assert_eq!(sharded, one);
 }
 
-/// The serialised report can be rendered alone: headline figures, named rows, scores to 0.1,
+/// The serialized report can be rendered alone: headline figures, named rows, scores to 0.1,
 /// reasons with text elsewhere, money with its decimals.
 #[test]
 fn the_json_report_carries_what_a_ui_renders() {

@@ -62,7 +62,7 @@ proptest! {
         }
         let mut summary = PortfolioSummary::default();
         for s in &shards {
-            summary.merge(analyzer.summarise(s.iter().cloned().map(Ok), None)).unwrap();
+            summary.merge(analyzer.summarize(s.iter().cloned().map(Ok), None)).unwrap();
         }
         let facts = analyzer.facts(&summary);
         let mut reports = shards

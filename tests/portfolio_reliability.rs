@@ -62,9 +62,9 @@ fn duplicates_across_shards_merged_apart_are_refused_too() {
     let a = analyzer();
     let shard1 = [healthy("x").build().unwrap(), healthy("y").build().unwrap()];
     let shard2 = [healthy("x").build().unwrap()];
-    let mut summary = a.summarise(shard1.iter().map(Ok), None);
+    let mut summary = a.summarize(shard1.iter().map(Ok), None);
     summary
-        .merge(a.summarise(shard2.iter().map(Ok), None))
+        .merge(a.summarize(shard2.iter().map(Ok), None))
         .unwrap();
     let facts = a.facts(&summary);
     let mut report = a

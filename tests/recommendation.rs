@@ -143,7 +143,7 @@ fn bad(reset: Option<chrono::NaiveDate>) -> custfit::Customer {
 }
 
 /// Seed 001 "Expectation Reset" and seed 002's bad customers: one reset first; let go if the
-/// behaviour persists in a period after that reset.
+/// behavior persists in a period after that reset.
 #[test]
 fn seed_002_bad_customer_gets_one_reset_then_is_let_go() {
     let (_, first) = recommend(&bad(None));
@@ -154,7 +154,7 @@ fn seed_002_bad_customer_gets_one_reset_then_is_let_go() {
     // A reset during the assessed period: the period is not after it, so no verdict yet.
     let (_, during) = recommend(&bad(Some(d(2025, 6, 1))));
     assert_eq!(during.action, Action::Restructure);
-    // A reset before the period, and the behaviour persisted through it: let go.
+    // A reset before the period, and the behavior persisted through it: let go.
     let (_, after) = recommend(&bad(Some(d(2024, 9, 1))));
     assert_eq!(
         after.rule(),
@@ -492,7 +492,7 @@ fn a_user_policy_builds_its_own_recommendation_with_its_own_rule() {
 }
 
 #[test]
-fn reasons_serialise_with_their_text_and_read_back() {
+fn reasons_serialize_with_their_text_and_read_back() {
     let (_, r) = recommend(&dog("dog").build().unwrap());
     let json = serde_json::to_value(&r).unwrap();
     let first = &json["reasons"][0];

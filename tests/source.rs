@@ -134,7 +134,7 @@ fn a_source_error_keeps_its_cause_as_the_error_source() {
         .source_cause()
         .and_then(|e| e.downcast_ref::<Read>())
         .is_some());
-    // A clone is equal and keeps the chain; the text alone is what is serialised.
+    // A clone is equal and keeps the chain; the text alone is what is serialized.
     assert_eq!(err.clone(), err);
     assert!(err.clone().source().is_some());
 

@@ -108,12 +108,12 @@ rule!(
 rule!(
     share_above_one,
     base("c1").meeting_attendance(dec("1.5")),
-    "customer `c1`: field `behaviour.meeting_attendance`: must lie in 0..=1, got 1.5"
+    "customer `c1`: field `behavior.meeting_attendance`: must lie in 0..=1, got 1.5"
 );
 rule!(
     share_below_zero,
     base("c1").content_consumed(dec("-0.1")),
-    "customer `c1`: field `behaviour.content_consumed`: must lie in 0..=1, got -0.1"
+    "customer `c1`: field `behavior.content_consumed`: must lie in 0..=1, got -0.1"
 );
 rule!(
     probability_above_one,
@@ -123,12 +123,12 @@ rule!(
 rule!(
     probability_nan,
     base("c1").renewal_intent(f64::NAN),
-    "customer `c1`: field `behaviour.renewal_intent`: must lie in 0..=1, got NaN"
+    "customer `c1`: field `behavior.renewal_intent`: must lie in 0..=1, got NaN"
 );
 rule!(
     nps_out_of_range,
     base("c1").nps(101),
-    "customer `c1`: field `behaviour.nps`: must lie in -100..=100, got 101"
+    "customer `c1`: field `behavior.nps`: must lie in -100..=100, got 101"
 );
 rule!(
     historical_growth_below_minus_one,
@@ -298,7 +298,7 @@ fn valid_json() -> serde_json::Value {
 
 /// Invalid JSON is refused with the same message as the builder gives: customer and field.
 #[test]
-fn deserialising_goes_through_the_same_validation() {
+fn deserializing_goes_through_the_same_validation() {
     let refused = |edit: fn(&mut serde_json::Value)| {
         let mut v = valid_json();
         edit(&mut v);
@@ -319,12 +319,12 @@ fn deserialising_goes_through_the_same_validation() {
         "customer `j1`: field `recurring_revenue`: is in EUR, expected USD"
     );
     assert_eq!(
-        refused(|v| v["behaviour"]["meeting_attendance"] = "1.5".into()),
-        "customer `j1`: field `behaviour.meeting_attendance`: must lie in 0..=1, got 1.5"
+        refused(|v| v["behavior"]["meeting_attendance"] = "1.5".into()),
+        "customer `j1`: field `behavior.meeting_attendance`: must lie in 0..=1, got 1.5"
     );
     assert_eq!(
-        refused(|v| v["behaviour"]["renewal_intent"] = 1.5.into()),
-        "customer `j1`: field `behaviour.renewal_intent`: must lie in 0..=1, got 1.5"
+        refused(|v| v["behavior"]["renewal_intent"] = 1.5.into()),
+        "customer `j1`: field `behavior.renewal_intent`: must lie in 0..=1, got 1.5"
     );
     assert_eq!(
         refused(|v| v["activity"]["engineering_hours"] = "-3".into()),
@@ -366,7 +366,7 @@ fn unit_constructors_refuse_out_of_range_values() {
 }
 
 #[test]
-fn ids_and_currencies_honour_width_in_tables() {
+fn ids_and_currencies_honor_width_in_tables() {
     let id = custfit::CustomerId::new("C-1").unwrap();
     assert_eq!(format!("[{id:<5}]"), "[C-1  ]");
     assert_eq!(format!("[{:>4}]", custfit::units::Currency::EUR), "[ EUR]");

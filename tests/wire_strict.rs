@@ -37,7 +37,7 @@ fn misspelt_fields_are_refused_not_ignored() {
             v["activity"]["engineering_hour"] = "10".into()
         }),
         ("meeting_atendance", |v| {
-            v["behaviour"] = serde_json::json!({ "meeting_atendance": "0.5" })
+            v["behavior"] = serde_json::json!({ "meeting_atendance": "0.5" })
         }),
     ];
     for (field, edit) in cases {
@@ -208,10 +208,10 @@ fn decimals_never_pass_through_floating_point() {
     );
     // A share of 1.00000000000000001 is more than 100 %: refused, not rounded to 100 %.
     let err = customer(|v| {
-        v["behaviour"] = serde_json::json!({ "plan_adherence": "1.00000000000000001" })
+        v["behavior"] = serde_json::json!({ "plan_adherence": "1.00000000000000001" })
     })
     .unwrap_err();
-    assert!(err.contains("behaviour.plan_adherence"), "{err}");
+    assert!(err.contains("behavior.plan_adherence"), "{err}");
     // Configuration decimals too.
     let err =
         serde_json::from_str::<Config>(r#"{ "policy": { "levers": { "target_margin": 0.2 } } }"#)

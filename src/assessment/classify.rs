@@ -99,7 +99,7 @@ pub(crate) fn product_shaper(
     })
 }
 
-/// Bad (seed 002): capable, but at least `bad_min_signals` behavioural red flags.
+/// Bad (seed 002): capable, but at least `bad_min_signals` behavioral red flags.
 fn bad_test(inputs: &Inputs, seg: &SegmentationConfig, stage: LifecycleStage) -> Test {
     use Comparison::{AtLeast, AtMost};
     let checks = [

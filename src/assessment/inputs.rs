@@ -25,11 +25,11 @@ pub enum Dimension {
     LogoValue,
     /// Growth potential: whitespace times the likelihood of seizing it (seed 002).
     GrowthPotential,
-    /// Behaviour and success (seed 002).
-    BehaviourSuccess,
+    /// Behavior and success (seed 002).
+    BehaviorSuccess,
     /// Product influence: broad requests raise it, one-off demands lower it (seeds 000, 001, 004).
     ProductInfluence,
-    /// Mutual value: outcomes realised and acknowledged (seed 003).
+    /// Mutual value: outcomes realized and acknowledged (seed 003).
     MutualValue,
 }
 
@@ -41,7 +41,7 @@ impl Dimension {
         Dimension::ResourceIntensity,
         Dimension::LogoValue,
         Dimension::GrowthPotential,
-        Dimension::BehaviourSuccess,
+        Dimension::BehaviorSuccess,
         Dimension::ProductInfluence,
         Dimension::MutualValue,
     ];
@@ -70,7 +70,7 @@ impl Dimension {
                 Input::HistoricalGrowth,
                 Input::LifetimeValue,
             ],
-            Dimension::BehaviourSuccess => &[
+            Dimension::BehaviorSuccess => &[
                 Input::MeetingAttendance,
                 Input::PlanAdherence,
                 Input::GoalChanges,
@@ -91,7 +91,7 @@ impl Dimension {
             Dimension::ResourceIntensity => "resource_intensity",
             Dimension::LogoValue => "logo_value",
             Dimension::GrowthPotential => "growth_potential",
-            Dimension::BehaviourSuccess => "behaviour_success",
+            Dimension::BehaviorSuccess => "behavior_success",
             Dimension::ProductInfluence => "product_influence",
             Dimension::MutualValue => "mutual_value",
         }
@@ -106,7 +106,7 @@ impl fmt::Display for Dimension {
             Dimension::ResourceIntensity => "resource intensity",
             Dimension::LogoValue => "logo value",
             Dimension::GrowthPotential => "growth potential",
-            Dimension::BehaviourSuccess => "behaviour and success",
+            Dimension::BehaviorSuccess => "behavior and success",
             Dimension::ProductInfluence => "product influence",
             Dimension::MutualValue => "mutual value",
         })
@@ -129,8 +129,8 @@ pub struct PerDimension<T> {
     pub logo_value: T,
     /// Growth potential.
     pub growth_potential: T,
-    /// Behaviour and success.
-    pub behaviour_success: T,
+    /// Behavior and success.
+    pub behavior_success: T,
     /// Product influence.
     pub product_influence: T,
     /// Mutual value.
@@ -146,7 +146,7 @@ impl<T> PerDimension<T> {
             resource_intensity: f(Dimension::ResourceIntensity),
             logo_value: f(Dimension::LogoValue),
             growth_potential: f(Dimension::GrowthPotential),
-            behaviour_success: f(Dimension::BehaviourSuccess),
+            behavior_success: f(Dimension::BehaviorSuccess),
             product_influence: f(Dimension::ProductInfluence),
             mutual_value: f(Dimension::MutualValue),
         }
@@ -160,7 +160,7 @@ impl<T> PerDimension<T> {
             Dimension::ResourceIntensity => &self.resource_intensity,
             Dimension::LogoValue => &self.logo_value,
             Dimension::GrowthPotential => &self.growth_potential,
-            Dimension::BehaviourSuccess => &self.behaviour_success,
+            Dimension::BehaviorSuccess => &self.behavior_success,
             Dimension::ProductInfluence => &self.product_influence,
             Dimension::MutualValue => &self.mutual_value,
         }
@@ -174,7 +174,7 @@ impl<T> PerDimension<T> {
             Dimension::ResourceIntensity => &mut self.resource_intensity,
             Dimension::LogoValue => &mut self.logo_value,
             Dimension::GrowthPotential => &mut self.growth_potential,
-            Dimension::BehaviourSuccess => &mut self.behaviour_success,
+            Dimension::BehaviorSuccess => &mut self.behavior_success,
             Dimension::ProductInfluence => &mut self.product_influence,
             Dimension::MutualValue => &mut self.mutual_value,
         }
@@ -209,7 +209,7 @@ pub enum Input {
     FeedbackQuality,
     /// Whitespace times likelihood over annual revenue (0.25 = a quarter more revenue expected).
     ExpectedGrowth,
-    /// Likelihood of seizing the whitespace (given, or judged from behaviour).
+    /// Likelihood of seizing the whitespace (given, or judged from behavior).
     Likelihood,
     /// Revenue growth over the last year, as a ratio (0.2 = +20 %).
     HistoricalGrowth,
@@ -266,7 +266,7 @@ impl Input {
 }
 
 impl Input {
-    /// The inputs measured from optional facts of the customer record — growth, behaviour,
+    /// The inputs measured from optional facts of the customer record — growth, behavior,
     /// what the customer says, logo value — which a record may lack, and which
     /// [`what_to_collect`](crate::what_to_collect) can ask for. In the order it lists them at
     /// equal weight.

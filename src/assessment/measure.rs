@@ -36,7 +36,7 @@ pub(super) fn check_scorecard(id: &CustomerId, card: &Scorecard) -> Result<()> {
     Ok(())
 }
 
-/// Yearly revenue that growth and lifetime value are measured against: the annualised revenue,
+/// Yearly revenue that growth and lifetime value are measured against: the annualized revenue,
 /// or for a customer without revenue (a prospect) the configured base.
 pub(super) fn growth_base(
     customer: &Customer,
@@ -44,7 +44,7 @@ pub(super) fn growth_base(
     seg: &SegmentationConfig,
 ) -> f64 {
     let annual = decimal_to_f64(cost.revenue.amount())
-        * decimal_to_f64(customer.period().annualisation_factor());
+        * decimal_to_f64(customer.period().annualization_factor());
     if annual > 0.0 {
         annual
     } else {
@@ -100,7 +100,7 @@ pub(super) fn measure(
     );
     inputs.set(Input::FeedbackQuality, level(logo.feedback_quality));
 
-    let b = customer.behaviour();
+    let b = customer.behavior();
     let share = |s: Option<crate::units::Share>| s.map(|s| s.to_f64());
     inputs.set(Input::MeetingAttendance, share(b.meeting_attendance));
     inputs.set(Input::PlanAdherence, share(b.plan_adherence));
@@ -121,7 +121,7 @@ pub(super) fn measure(
     }
 
     // Growth (seed 002): whitespace times the likelihood of seizing it. Without a stated
-    // likelihood, it is judged from past behaviour: the mean of what is known of attendance,
+    // likelihood, it is judged from past behavior: the mean of what is known of attendance,
     // adherence, responsiveness and last year's revenue growth (scored 0.5 + growth, within
     // 0..=1: shrinking by half or more is 0, flat is 0.5, growing by half or more is 1).
     let growth = customer.growth();

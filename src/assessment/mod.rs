@@ -118,7 +118,7 @@ pub struct FitAssessment {
     pub stage: LifecycleStage,
     /// Tenure in whole months, if the customer has signed.
     pub tenure_months: Option<u32>,
-    /// The itemised cost to serve and margin.
+    /// The itemized cost to serve and margin.
     pub cost: CostToServe,
     /// The profile match, criterion by criterion.
     pub profile: ProfileMatch,
@@ -372,7 +372,7 @@ impl<S: ScoringStrategy> Assessor<S> {
         }
         best.set(Input::ProfileMatch, profile.best_share());
         // Expected growth is firm only when the whitespace is known and either zero or
-        // weighed by a stated likelihood; a likelihood judged from behaviour is an estimate.
+        // weighed by a stated likelihood; a likelihood judged from behavior is an estimate.
         let growth = customer.growth();
         let zero_whitespace = growth
             .whitespace()

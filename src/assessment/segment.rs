@@ -98,7 +98,7 @@ impl fmt::Display for Quadrant {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FitClass {
-    /// Capable, but disqualifies itself through behaviour: changing goals, missed meetings,
+    /// Capable, but disqualifies itself through behavior: changing goals, missed meetings,
     /// not sticking to the plan (seed 002).
     Bad,
     /// Engaged, follows recommendations, consumes the recommended content, and still not
@@ -411,12 +411,12 @@ pub struct SegmentationConfig {
     pub engaged_min: f64,
     /// Outcomes achieved at or below which an engaged customer is not successful (0.4).
     pub unsuccessful_max: f64,
-    /// Attendance, adherence and responsiveness at or below which behaviour disqualifies
+    /// Attendance, adherence and responsiveness at or below which behavior disqualifies
     /// (default 0.5).
     pub disengaged_max: f64,
     /// Goal changes in the period from which goals count as churning (default 3).
     pub goal_churn_min: f64,
-    /// Behavioural red flags needed to call a customer bad; never one alone (default 2).
+    /// Behavioral red flags needed to call a customer bad; never one alone (default 2).
     pub bad_min_signals: usize,
     /// Relative resource intensity from which a customer is demanding (default 1.5).
     pub demanding_min_intensity: f64,

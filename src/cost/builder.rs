@@ -86,7 +86,7 @@ impl<'a> CostBuilder<'a> {
         let config = &model.config;
         let customer = self.customer;
         let activity = customer.activity();
-        let (revenue, deferred_revenue) = self.recognised_revenue()?;
+        let (revenue, deferred_revenue) = self.recognized_revenue()?;
 
         self.line(
             CostItem::CogsShareOfRevenue,
@@ -183,19 +183,19 @@ impl<'a> CostBuilder<'a> {
         })
     }
 
-    /// Revenue recognised in the period, and the one-time revenue deferred beyond it.
-    fn recognised_revenue(&self) -> Result<(Money, Option<Money>)> {
+    /// Revenue recognized in the period, and the one-time revenue deferred beyond it.
+    fn recognized_revenue(&self) -> Result<(Money, Option<Money>)> {
         let customer = self.customer;
         let revenue = customer.revenue();
         let one_time = customer.one_time_revenue();
-        let Some(months) = self.model.config.one_time_revenue_amortisation_months else {
+        let Some(months) = self.model.config.one_time_revenue_amortization_months else {
             return Ok((revenue, None));
         };
         if one_time.is_zero() {
             return Ok((revenue, None));
         }
         let period = customer.period();
-        let field = "revenue.one_time_recognised";
+        let field = "revenue.one_time_recognized";
         let fail = |rule: &str| {
             Error::arithmetic(
                 Some(customer.id()),
@@ -211,13 +211,13 @@ impl<'a> CostBuilder<'a> {
             .ok_or_else(|| fail("recognition window leaves the supported date range"))?;
         let window = (window_end - billed).num_days() + 1;
         let overlap = period.overlap_days(billed, window_end);
-        let recognised = one_time
+        let recognized = one_time
             .checked_mul(Decimal::from(overlap))
             .and_then(|m| m.checked_div(Decimal::from(window)))
             .map(Money::round)
             .map_err(|e| Error::arithmetic(Some(customer.id()), field, e))?;
         let deferred = one_time
-            .checked_sub(recognised)
+            .checked_sub(recognized)
             .map_err(|e| Error::arithmetic(Some(customer.id()), field, e))?;
         let revenue = revenue
             .checked_sub(deferred)
@@ -225,7 +225,7 @@ impl<'a> CostBuilder<'a> {
         Ok((revenue, Some(deferred)))
     }
 
-    /// Spread the implementation's cost evenly over the days of the amortisation window and
+    /// Spread the implementation's cost evenly over the days of the amortization window and
     /// charge the days the window shares with the period.
     fn implementation(
         &mut self,
@@ -233,13 +233,13 @@ impl<'a> CostBuilder<'a> {
     ) -> Result<()> {
         let item = CostItem::Implementation;
         let start = implementation.go_live;
-        let months = self.model.config.implementation_amortisation_months;
+        let months = self.model.config.implementation_amortization_months;
         let Some(window_end) = crate::calendar::window_end(start, months) else {
             return Err(Error::arithmetic(
                 Some(self.customer.id()),
                 item.field(),
                 Problem::Rule {
-                    rule: "amortisation window leaves the supported date range".into(),
+                    rule: "amortization window leaves the supported date range".into(),
                 },
             ));
         };
@@ -248,7 +248,7 @@ impl<'a> CostBuilder<'a> {
         if overlap == 0 {
             return Ok(());
         }
-        let labour = self.mul(
+        let labor = self.mul(
             item,
             implementation.hours.get(),
             self.model.hourly_rate(Role::Implementation).amount(),
@@ -256,7 +256,7 @@ impl<'a> CostBuilder<'a> {
         let external = implementation
             .external_cost
             .map_or(Decimal::ZERO, |m| m.amount());
-        let total = labour
+        let total = labor
             .checked_add(external)
             .ok_or_else(|| self.overflow(item))?;
         // The daily rate is kept exact: rounding it would make the lines of successive periods

@@ -1,4 +1,4 @@
-//! The cost model's configuration: rates, per-ticket costs, shares and amortisation.
+//! The cost model's configuration: rates, per-ticket costs, shares and amortization.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -49,23 +49,23 @@ pub struct CostModelConfig {
     pub rates: PerRole<HourlyRate>,
     /// Cost per ticket by severity, for tickets whose handling hours are unknown.
     pub ticket_costs: TicketCosts,
-    /// Cost of goods sold as a share of revenue (hosting, licences, payment fees).
+    /// Cost of goods sold as a share of revenue (hosting, licenses, payment fees).
     pub cogs_share_of_revenue: Share,
     /// Cost of goods sold per usage unit.
     pub cogs_per_usage_unit: Money,
     /// Months over which an implementation's cost is spread from go-live (at least 1).
-    pub implementation_amortisation_months: u32,
-    /// Months over which one-time revenue (set-up fees) is recognised, like implementation
-    /// cost is amortised. `None` (the default) counts it in full in the period it was billed.
+    pub implementation_amortization_months: u32,
+    /// Months over which one-time revenue (set-up fees) is recognized, like implementation
+    /// cost is amortized. `None` (the default) counts it in full in the period it was billed.
     ///
     /// When set, the one-time revenue of the period is taken as billed on the customer-since
     /// date when that falls in the period, else on the period's first day; the share of the
-    /// window's days that fall in the period is recognised (rounded to the minor unit), the
+    /// window's days that fall in the period is recognized (rounded to the minor unit), the
     /// rest is [`CostToServe::deferred_revenue`]. Only this period's billing is on the record:
     /// revenue deferred into it by earlier periods is not (add it to recurring revenue if you
     /// track it).
     #[serde(default)]
-    pub one_time_revenue_amortisation_months: Option<u32>,
+    pub one_time_revenue_amortization_months: Option<u32>,
     /// Yearly cost of keeping one custom feature alive (prorated by the days of the period).
     pub custom_feature_upkeep_per_year: Money,
     /// Cost of one escalation beyond the executive hours recorded (meetings, reports, credits).
@@ -96,8 +96,8 @@ impl Default for CostModelConfig {
             },
             cogs_share_of_revenue: Share::new(Decimal::new(12, 2)).unwrap_or(Share::ZERO),
             cogs_per_usage_unit: usd(0),
-            implementation_amortisation_months: 24,
-            one_time_revenue_amortisation_months: None,
+            implementation_amortization_months: 24,
+            one_time_revenue_amortization_months: None,
             custom_feature_upkeep_per_year: usd(600_000),
             cost_per_escalation: usd(50_000),
             overhead_share: Share::new(Decimal::new(10, 2)).unwrap_or(Share::ZERO),

@@ -1,4 +1,4 @@
-//! Cost lines and the itemised cost to serve.
+//! Cost lines and the itemized cost to serve.
 
 use std::fmt;
 
@@ -42,7 +42,7 @@ pub enum CostItem {
     Executive,
     /// Escalations, at the cost per escalation.
     Escalations,
-    /// Implementation amortised over the days of the period: quantity is days, rate the daily
+    /// Implementation amortized over the days of the period: quantity is days, rate the daily
     /// share of the implementation's cost.
     Implementation,
     /// Upkeep of custom features: quantity is features, rate the upkeep of one over the period.
@@ -108,14 +108,14 @@ impl fmt::Display for CostItem {
             CostItem::CustomerSuccess => f.write_str("customer success"),
             CostItem::Executive => f.write_str("executive attention"),
             CostItem::Escalations => f.write_str("escalations"),
-            CostItem::Implementation => f.write_str("implementation (amortised)"),
+            CostItem::Implementation => f.write_str("implementation (amortized)"),
             CostItem::CustomFeatureUpkeep => f.write_str("custom feature upkeep"),
             CostItem::Overhead => f.write_str("overhead"),
         }
     }
 }
 
-/// One itemised cost: `amount = round(quantity × rate)` to the currency's minor unit.
+/// One itemized cost: `amount = round(quantity × rate)` to the currency's minor unit.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CostLine {
@@ -140,7 +140,7 @@ impl fmt::Display for CostLine {
     }
 }
 
-/// The itemised cost to serve one customer over its assessment period, and its margin.
+/// The itemized cost to serve one customer over its assessment period, and its margin.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CostToServe {
@@ -150,10 +150,10 @@ pub struct CostToServe {
     pub lines: Vec<CostLine>,
     /// Sum of the lines.
     pub total: Money,
-    /// Revenue over the period: recurring plus the one-time revenue recognised in it.
+    /// Revenue over the period: recurring plus the one-time revenue recognized in it.
     pub revenue: Money,
-    /// One-time revenue billed in the period but recognised in later ones; `None` unless the
-    /// model amortises one-time revenue.
+    /// One-time revenue billed in the period but recognized in later ones; `None` unless the
+    /// model amortizes one-time revenue.
     #[serde(default = "Option::default", skip_serializing_if = "Option::is_none")]
     pub deferred_revenue: Option<Money>,
     /// Revenue minus total cost.

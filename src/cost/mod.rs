@@ -2,7 +2,7 @@
 //!
 //! Each activity a customer consumes (support tickets, engineering, customer-success and
 //! executive hours, escalations, implementation, custom-feature upkeep, usage) is priced at a
-//! rate, and every priced activity is one itemised [`CostLine`]. A rate is given directly or
+//! rate, and every priced activity is one itemized [`CostLine`]. A rate is given directly or
 //! derived the time-driven way (Kaplan and Anderson): the cost of the resources supplied divided
 //! by their practical capacity in hours — see [`CapacityCostRate`].
 //!

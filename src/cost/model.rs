@@ -47,7 +47,7 @@ impl CostModel {
     ///
     /// [`Error::InvalidConfig`] naming the field: an amount in another currency than
     /// `currency`, a negative rate or cost, an amount above [`MAX_MONEY`] or with more than
-    /// [`MAX_RATE_DECIMALS`] decimal places, zero amortisation months, or a COGS share that
+    /// [`MAX_RATE_DECIMALS`] decimal places, zero amortization months, or a COGS share that
     /// with overhead takes a unit or more of each unit of revenue.
     pub fn new(config: CostModelConfig) -> Result<Self> {
         let currency = config.currency;
@@ -118,18 +118,18 @@ impl CostModel {
                 },
             ));
         }
-        if config.implementation_amortisation_months == 0 {
+        if config.implementation_amortization_months == 0 {
             return Err(Error::config(
-                "implementation_amortisation_months",
+                "implementation_amortization_months",
                 Problem::OutOfRange {
                     value: "0".into(),
                     allowed: "1..".into(),
                 },
             ));
         }
-        if config.one_time_revenue_amortisation_months == Some(0) {
+        if config.one_time_revenue_amortization_months == Some(0) {
             return Err(Error::config(
-                "one_time_revenue_amortisation_months",
+                "one_time_revenue_amortization_months",
                 Problem::OutOfRange {
                     value: "0".into(),
                     allowed: "1.. or none".into(),
@@ -171,7 +171,7 @@ impl CostModel {
         Ok(out)
     }
 
-    /// The itemised cost to serve `customer` over its assessment period, and its margin.
+    /// The itemized cost to serve `customer` over its assessment period, and its margin.
     ///
     /// # Errors
     ///

@@ -83,7 +83,7 @@ impl AssessmentPeriod {
     }
 
     /// The factor that turns a total over this period into a yearly figure: 365 / days.
-    pub fn annualisation_factor(&self) -> Decimal {
+    pub fn annualization_factor(&self) -> Decimal {
         Decimal::from(365) / Decimal::from(self.days())
     }
 }
@@ -162,7 +162,7 @@ pub struct TicketGroup {
     pub handling_hours: Option<Hours>,
 }
 
-/// An implementation project, whose cost is amortised over the configured number of months
+/// An implementation project, whose cost is amortized over the configured number of months
 /// from its go-live date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -172,7 +172,7 @@ pub struct Implementation {
     /// Third-party or other direct cost of the implementation, if any.
     #[serde(default)]
     pub external_cost: Option<Money>,
-    /// The day the customer went live: amortisation starts here.
+    /// The day the customer went live: amortization starts here.
     pub go_live: NaiveDate,
 }
 
@@ -201,7 +201,7 @@ pub struct Activity {
     /// Escalations to management.
     #[serde(default)]
     pub escalations: u32,
-    /// The implementation project, if one is being amortised.
+    /// The implementation project, if one is being amortized.
     #[serde(default)]
     pub implementation: Option<Implementation>,
     /// Custom features kept alive for this customer alone, by name.

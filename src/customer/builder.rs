@@ -8,7 +8,7 @@ use crate::customer::activity::{
 };
 use crate::customer::contract::ContractBuilder;
 use crate::customer::{
-    Behaviour, BrandTier, Customer, FeatureRequest, GrowthFacts, Level, LifecycleStage, LogoValue,
+    Behavior, BrandTier, Customer, FeatureRequest, GrowthFacts, Level, LifecycleStage, LogoValue,
     RequestScope,
 };
 use crate::error::{Error, Problem, Result};
@@ -77,7 +77,7 @@ pub struct CustomerBuilder {
     pub(super) logo: LogoValue,
     pub(super) whitespace: [Option<Amount>; 3],
     pub(super) growth: GrowthFacts,
-    pub(super) behaviour: Behaviour,
+    pub(super) behavior: Behavior,
     pub(super) last_expectation_reset: Option<NaiveDate>,
     pub(super) feature_requests: Vec<FeatureRequest>,
     pub(super) first_error: Option<Error>,
@@ -135,7 +135,7 @@ impl CustomerBuilder {
             logo: LogoValue::default(),
             whitespace: [None; 3],
             growth: GrowthFacts::default(),
-            behaviour: Behaviour::default(),
+            behavior: Behavior::default(),
             last_expectation_reset: None,
             feature_requests: Vec::new(),
             first_error: None,
@@ -163,9 +163,9 @@ impl CustomerBuilder {
         self
     }
 
-    fn share(mut self, field: &str, value: Decimal, set: fn(&mut Behaviour, Share)) -> Self {
+    fn share(mut self, field: &str, value: Decimal, set: fn(&mut Behavior, Share)) -> Self {
         if let Some(s) = self.check(field, Share::new(value)) {
-            set(&mut self.behaviour, s);
+            set(&mut self.behavior, s);
         }
         self
     }
@@ -401,50 +401,50 @@ impl CustomerBuilder {
     }
     /// Share of meetings attended (0 to 1).
     pub fn meeting_attendance(self, share: Decimal) -> Self {
-        self.share("behaviour.meeting_attendance", share, |b, s| {
+        self.share("behavior.meeting_attendance", share, |b, s| {
             b.meeting_attendance = Some(s)
         })
     }
     /// Share of the success plan carried out (0 to 1).
     pub fn plan_adherence(self, share: Decimal) -> Self {
-        self.share("behaviour.plan_adherence", share, |b, s| {
+        self.share("behavior.plan_adherence", share, |b, s| {
             b.plan_adherence = Some(s)
         })
     }
     /// Goal changes over the period.
     pub fn goal_changes(mut self, count: u32) -> Self {
-        self.behaviour.goal_changes = Some(count);
+        self.behavior.goal_changes = Some(count);
         self
     }
     /// Share of requests answered in time (0 to 1).
     pub fn responsiveness(self, share: Decimal) -> Self {
-        self.share("behaviour.responsiveness", share, |b, s| {
+        self.share("behavior.responsiveness", share, |b, s| {
             b.responsiveness = Some(s)
         })
     }
     /// Share of goals achieved (0 to 1).
     pub fn outcomes_achieved(self, share: Decimal) -> Self {
-        self.share("behaviour.outcomes_achieved", share, |b, s| {
+        self.share("behavior.outcomes_achieved", share, |b, s| {
             b.outcomes_achieved = Some(s)
         })
     }
     /// Share of recommended content consumed (0 to 1).
     pub fn content_consumed(self, share: Decimal) -> Self {
-        self.share("behaviour.content_consumed", share, |b, s| {
+        self.share("behavior.content_consumed", share, |b, s| {
             b.content_consumed = Some(s)
         })
     }
     /// Stated intent to renew (0 to 1).
     pub fn renewal_intent(mut self, p: f64) -> Self {
-        if let Some(p) = self.check("behaviour.renewal_intent", Probability::new(p)) {
-            self.behaviour.renewal_intent = Some(p);
+        if let Some(p) = self.check("behavior.renewal_intent", Probability::new(p)) {
+            self.behavior.renewal_intent = Some(p);
         }
         self
     }
     /// Net Promoter Score (-100 to 100).
     pub fn nps(mut self, score: i16) -> Self {
-        if let Some(n) = self.check("behaviour.nps", Nps::new(score)) {
-            self.behaviour.nps = Some(n);
+        if let Some(n) = self.check("behavior.nps", Nps::new(score)) {
+            self.behavior.nps = Some(n);
         }
         self
     }
@@ -556,7 +556,7 @@ impl CustomerBuilder {
             activity,
             logo: self.logo,
             growth,
-            behaviour: self.behaviour,
+            behavior: self.behavior,
             last_expectation_reset: self.last_expectation_reset,
             feature_requests: self.feature_requests,
             revenue: Money::zero(currency),

@@ -73,7 +73,7 @@ pub enum VendorTermination {
 /// A customer contract, valid by construction: the term does not end before it starts, notice
 /// periods are shorter than the term, the renewal term is at least a month.
 ///
-/// Built with [`Contract::builder`]; deserialising goes through the same checks.
+/// Built with [`Contract::builder`]; deserializing goes through the same checks.
 ///
 /// ```
 /// use chrono::NaiveDate;

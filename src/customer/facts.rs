@@ -1,5 +1,5 @@
 //! The facts fit is judged on beyond money: lifecycle stage, logo value, growth facts,
-//! behaviour and success, feature requests.
+//! behavior and success, feature requests.
 
 use serde::{Deserialize, Serialize};
 
@@ -91,7 +91,7 @@ pub struct GrowthFacts {
     /// Cross-sell potential (other products) per year.
     #[serde(default)]
     pub cross_sell_whitespace: Option<Money>,
-    /// Likelihood of seizing the whitespace, judged from past behaviour.
+    /// Likelihood of seizing the whitespace, judged from past behavior.
     #[serde(default)]
     pub likelihood: Option<Probability>,
     /// Revenue growth over the last year (0.2 is +20 %; at least -1).
@@ -125,10 +125,10 @@ impl GrowthFacts {
     }
 }
 
-/// Behaviour and success signals (seeds 002 and 003).
+/// Behavior and success signals (seeds 002 and 003).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Behaviour {
+pub struct Behavior {
     /// Share of scheduled meetings the customer attended.
     #[serde(default)]
     pub meeting_attendance: Option<Share>,

@@ -13,7 +13,7 @@ pub use activity::{Activity, AssessmentPeriod, Implementation, Severity, TicketG
 pub use builder::CustomerBuilder;
 pub use contract::{Contract, ContractBuilder, Sla, SlaTier, VendorTermination};
 pub use facts::{
-    Behaviour, BrandTier, FeatureRequest, GrowthFacts, Level, LifecycleStage, LogoValue,
+    Behavior, BrandTier, FeatureRequest, GrowthFacts, Level, LifecycleStage, LogoValue,
     RequestScope,
 };
 
@@ -28,7 +28,7 @@ use crate::money::{Currency, Money};
 ///
 /// All money is in the customer's one currency; revenue and activity are totals over the
 /// assessment period of [`Customer::activity`]. Build one with [`Customer::builder`];
-/// deserialising goes through the same validation.
+/// deserializing goes through the same validation.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -89,7 +89,7 @@ pub struct Customer {
     #[serde(default)]
     growth: GrowthFacts,
     #[serde(default)]
-    behaviour: Behaviour,
+    behavior: Behavior,
     #[serde(default)]
     last_expectation_reset: Option<NaiveDate>,
     #[serde(default)]
@@ -411,15 +411,15 @@ impl Customer {
     pub fn growth(&self) -> &GrowthFacts {
         &self.growth
     }
-    /// Behaviour and success signals.
-    pub fn behaviour(&self) -> &Behaviour {
-        &self.behaviour
+    /// Behavior and success signals.
+    pub fn behavior(&self) -> &Behavior {
+        &self.behavior
     }
     /// The optional facts, to set one to a valid value (what-to-collect re-decides with it).
     pub(crate) fn optional_facts_mut(
         &mut self,
-    ) -> (&mut LogoValue, &mut GrowthFacts, &mut Behaviour) {
-        (&mut self.logo, &mut self.growth, &mut self.behaviour)
+    ) -> (&mut LogoValue, &mut GrowthFacts, &mut Behavior) {
+        (&mut self.logo, &mut self.growth, &mut self.behavior)
     }
     /// The date of the last expectation reset, if any.
     pub fn last_expectation_reset(&self) -> Option<NaiveDate> {

@@ -42,7 +42,7 @@ pub(super) struct CustomerRepr {
     activity: ActivityRepr,
     logo: LogoValue,
     growth: GrowthRepr,
-    behaviour: BehaviourRepr,
+    behavior: BehaviorRepr,
     last_expectation_reset: Option<NaiveDate>,
     feature_requests: Vec<FeatureRequest>,
 }
@@ -113,7 +113,7 @@ struct GrowthRepr {
 
 #[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct BehaviourRepr {
+struct BehaviorRepr {
     #[serde(default)]
     meeting_attendance: Option<Decimal>,
     #[serde(default)]
@@ -187,7 +187,7 @@ impl TryFrom<CustomerRepr> for Customer {
         if let Some(h) = g.historical_growth {
             b = b.historical_growth(h);
         }
-        let v = r.behaviour;
+        let v = r.behavior;
         let shares = [
             (
                 v.meeting_attendance,
@@ -256,7 +256,7 @@ const FIELDS: &[&str] = &[
     "activity",
     "logo",
     "growth",
-    "behaviour",
+    "behavior",
     "last_expectation_reset",
     "feature_requests",
 ];
@@ -330,7 +330,7 @@ impl<'de> serde::de::Visitor<'de> for CustomerVisitor {
             activity: ActivityRepr,
             logo: LogoValue,
             growth: GrowthRepr,
-            behaviour: BehaviourRepr,
+            behavior: BehaviorRepr,
             last_expectation_reset: Option<NaiveDate>,
             feature_requests: Vec<FeatureRequest>,
         }
@@ -360,7 +360,7 @@ impl<'de> serde::de::Visitor<'de> for CustomerVisitor {
             activity: activity.ok_or_else(|| missing("activity"))?,
             logo: logo.unwrap_or_default(),
             growth: growth.unwrap_or_default(),
-            behaviour: behaviour.unwrap_or_default(),
+            behavior: behavior.unwrap_or_default(),
             last_expectation_reset: last_expectation_reset.flatten(),
             feature_requests: feature_requests.unwrap_or_default(),
         };

@@ -38,7 +38,7 @@ fn ends(fact: Input) -> [f64; 2] {
 
 /// Whether the record lacks `fact`.
 fn is_unknown(customer: &Customer, fact: Input) -> bool {
-    let (logo, growth, b) = (customer.logo(), customer.growth(), customer.behaviour());
+    let (logo, growth, b) = (customer.logo(), customer.growth(), customer.behavior());
     match fact {
         Input::ExpectedGrowth => {
             growth.expansion_whitespace.is_none()
@@ -81,7 +81,7 @@ fn with_fact(customer: &Customer, fact: Input, value: f64) -> Customer {
     let annual = customer
         .revenue()
         .amount()
-        .checked_mul(customer.period().annualisation_factor())
+        .checked_mul(customer.period().annualization_factor())
         .filter(|r| !r.is_zero())
         .unwrap_or(Decimal::ONE)
         .round_dp(2);

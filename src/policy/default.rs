@@ -98,7 +98,7 @@ impl Default for PolicyConfig {
 ///    fits and can grow, else proceeded with and reviewed;
 /// 3. a new or onboarding customer with growth potential, or whose growth is unknown, is given
 ///    time (seed 002);
-/// 4. a bad customer gets one expectation reset, and is let go if its behaviour persists in a
+/// 4. a bad customer gets one expectation reset, and is let go if its behavior persists in a
 ///    period after that reset (seed 001);
 /// 5. a bad fit is restructured when the confirmed levers fix its margin, else let go with help;
 /// 6. logo value justifies a low margin (seed 001 §4);

@@ -61,7 +61,7 @@ pub struct LeverConfig {
     /// Share of success, executive and escalation cost saved by an agreed communication
     /// cadence (default 0.20).
     pub cadence_saving: Decimal,
-    /// Share of amortised implementation cost saved by realistic timelines (default 0.05).
+    /// Share of amortized implementation cost saved by realistic timelines (default 0.05).
     pub timeline_saving: Decimal,
 }
 

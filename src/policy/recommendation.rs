@@ -6,7 +6,7 @@
 //! never decide on one signal alone; new customers with growth potential get time; logo value
 //! can justify a low margin; product shapers are kept; a bad fit is restructured first when the
 //! levers can fix its margin, else let go with help; a bad customer gets one expectation reset
-//! and is let go if its behaviour persists in a period after that reset; dogs are let go; a
+//! and is let go if its behavior persists in a period after that reset; dogs are let go; a
 //! customer flagged as part of a systemic problem is never let go for that reason; a churned
 //! customer gets a look back, not an action.
 //!

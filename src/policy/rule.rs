@@ -89,7 +89,7 @@ pub enum Rule {
     NewCustomerGrowthUnknown,
     /// A bad customer without an earlier reset: reset expectations once (seed 001).
     BadCustomerFirstReset,
-    /// A bad customer whose behaviour persisted in a period after the reset.
+    /// A bad customer whose behavior persisted in a period after the reset.
     BadCustomerAfterReset {
         /// The date of the reset.
         reset_on: NaiveDate,
@@ -176,11 +176,11 @@ impl fmt::Display for Rule {
                 f.write_str("churned; whether to win it back cannot be told from the known facts")
             }
             Rule::BadCustomerFirstReset => {
-                f.write_str("behaviour disqualifies it; reset expectations once first")
+                f.write_str("behavior disqualifies it; reset expectations once first")
             }
             Rule::BadCustomerAfterReset { reset_on } => write!(
                 f,
-                "behaviour persisted after the expectation reset of {reset_on}"
+                "behavior persisted after the expectation reset of {reset_on}"
             ),
             Rule::BadFitFixable => f.write_str("bad fit whose margin the levers can fix"),
             Rule::BadFitNotFixable => f.write_str("bad fit the levers cannot fix"),

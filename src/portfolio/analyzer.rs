@@ -76,8 +76,8 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         })
     }
 
-    /// Phase 1 over records (owned or borrowed customers): price each customer and summarise.
-    pub fn summarise<I, C>(&self, records: I, progress: Option<&dyn Progress>) -> PortfolioSummary
+    /// Phase 1 over records (owned or borrowed customers): price each customer and summarize.
+    pub fn summarize<I, C>(&self, records: I, progress: Option<&dyn Progress>) -> PortfolioSummary
     where
         I: IntoIterator<Item = Result<C>>,
         C: Borrow<Customer>,
@@ -93,12 +93,12 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
                     s.ids.push(c.id().clone());
                     // A customer that cannot be priced adds nothing to the facts; phase 2
                     // prices it again and refuses it then, so it is reported once.
-                    let _ = self.summarise_one(c, &mut s);
+                    let _ = self.summarize_one(c, &mut s);
                 }
             }
             if let Some(p) = progress {
                 if s.records % PROGRESS_EVERY == 0 {
-                    p.advanced(Phase::Summarise, PROGRESS_EVERY);
+                    p.advanced(Phase::Summarize, PROGRESS_EVERY);
                 }
             }
         }
@@ -107,7 +107,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         s
     }
 
-    fn summarise_one(&self, c: &Customer, s: &mut PortfolioSummary) -> Result<()> {
+    fn summarize_one(&self, c: &Customer, s: &mut PortfolioSummary) -> Result<()> {
         let cost = self.assessor.cost_model().cost_to_serve(c)?;
         let service = cost
             .sum_where(|i| i.role().is_some())
@@ -131,7 +131,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
             let ratio = decimal_to_f64(service.amount()) / decimal_to_f64(cost.revenue.amount());
             s.service_ratios.push(ratio);
             let consumed = c
-                .behaviour()
+                .behavior()
                 .content_consumed
                 .is_some_and(|x| x.to_f64() >= self.config.content_consumed_min);
             if consumed {
@@ -330,7 +330,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         F: FnMut() -> Src,
     {
         let mut first = open();
-        let summary = self.summarise(std::iter::from_fn(|| first.next_customer()), progress);
+        let summary = self.summarize(std::iter::from_fn(|| first.next_customer()), progress);
         let mut facts = self.facts(&summary);
         if !facts.groups.is_empty() {
             let mut parents = open();
@@ -430,7 +430,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         let summaries: Vec<PortfolioSummary> = std::thread::scope(|scope| {
             let handles: Vec<_> = shards
                 .iter()
-                .map(|shard| scope.spawn(move || self.summarise(shard.iter().map(get), None)))
+                .map(|shard| scope.spawn(move || self.summarize(shard.iter().map(get), None)))
                 .collect();
             handles
                 .into_iter()

@@ -1,7 +1,7 @@
 //! Portfolio analysis (seed 001 "Strategic Customer Portfolio Management"; seed 002's systemic
 //! warning), in the two phases of DESIGN.md:
 //!
-//! 1. each customer is priced and summarised into a mergeable [`PortfolioSummary`];
+//! 1. each customer is priced and summarized into a mergeable [`PortfolioSummary`];
 //! 2. summaries merge into [`PortfolioFacts`] — the typical customer's resource use (the
 //!    portfolio median, or the configured benchmark), the systemic signal, account-group
 //!    totals — and every customer is assessed and recommended with those facts into a mergeable
@@ -105,8 +105,8 @@ pub(super) fn sort_bad(records: &mut [BadRecord]) {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
-    /// Pricing and summarising.
-    Summarise,
+    /// Pricing and summarizing.
+    Summarize,
     /// Assessing and recommending.
     Assess,
 }

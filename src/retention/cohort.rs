@@ -8,7 +8,7 @@ use super::*;
 ///
 /// Holds the cohort's size and the number still customers at the end of each observed period
 /// `1..=age`. A value that exists is consistent: the size is positive, and survivors never
-/// rise nor exceed the size. Deserialisation checks the same rules; on the wire it is
+/// rise nor exceed the size. Deserialization checks the same rules; on the wire it is
 /// `{"size": 1000, "survivors": [631, 468]}`.
 ///
 /// ```

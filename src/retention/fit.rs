@@ -1,5 +1,5 @@
 //! Maximum-likelihood fitting of the sBG model on cohorts: the options, the result and the
-//! deterministic Newton optimiser.
+//! deterministic Newton optimizer.
 
 use serde::{Deserialize, Serialize};
 
@@ -30,7 +30,7 @@ impl ShiftedBetaGeometric {
 
     /// Fit a model by maximum likelihood on one or several cohorts.
     ///
-    /// The optimiser is a damped Newton method on `(ln alpha, ln beta)` with exact first and
+    /// The optimizer is a damped Newton method on `(ln alpha, ln beta)` with exact first and
     /// second derivatives and a backtracking line search, restricted to parameters in
     /// `[1e-6, 1e6]`, run from four deterministic starting points (`alpha = beta = 1` and three
     /// around the first period's churn rate); the best converged run wins. It stops when every
@@ -156,7 +156,7 @@ impl FitOptions {
     }
 }
 
-/// The result of fitting a model: the estimate and how the optimiser got there.
+/// The result of fitting a model: the estimate and how the optimizer got there.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fit {
@@ -457,7 +457,7 @@ pub(super) fn newton(tally: &Tally, start: [f64; 2], max_iterations: u32, lo: f6
 }
 
 /// Newton direction on the free components when the Hessian there is negative definite,
-/// otherwise the normalised gradient.
+/// otherwise the normalized gradient.
 pub(super) fn newton_direction(e: &Eval, pg: [f64; 2], free: [bool; 2]) -> [f64; 2] {
     let ascent = || {
         let norm = pg[0].hypot(pg[1]);

@@ -23,7 +23,7 @@
 //! - [`ShiftedBetaGeometric`]: the model, with survival, churn, retention rates, projections,
 //!   expected lifetimes and discounted expected residual lifetime ([`derl`]).
 //! - [`Cohort`] and [`ShiftedBetaGeometric::fit`]: maximum-likelihood fitting on one or several
-//!   cohorts of different ages, with a deterministic optimiser that reports its convergence in
+//!   cohorts of different ages, with a deterministic optimizer that reports its convergence in
 //!   a [`Fit`].
 //! - Lifetime value: [`lifetime_value`] (margin per period × DERL),
 //!   [`prospect_lifetime_value`], [`ltv_to_cac`], [`payback_period`] and

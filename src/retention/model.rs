@@ -16,7 +16,7 @@ use crate::money::Money;
 ///
 /// Periods `t` count contract periods from acquisition: `S(t)` is the probability of being
 /// still a customer after `t` renewal decisions, so `S(0) = 1`. A value that exists is valid:
-/// both parameters are positive, finite and at most [`MAX_PARAMETER`]; deserialisation checks
+/// both parameters are positive, finite and at most [`MAX_PARAMETER`]; deserialization checks
 /// the same rules. On the wire it is `{"alpha": 0.7041, "beta": 1.182}`.
 ///
 /// ```

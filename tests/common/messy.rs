@@ -1,5 +1,5 @@
 //! A "messy CRM" fixture: a seeded generator of customer records with the missing rates of a
-//! real export — growth facts missing for about 60 %, behaviour for 40 %, NPS for 70 % — plus
+//! real export — growth facts missing for about 60 %, behavior for 40 %, NPS for 70 % — plus
 //! prospects, onboarding and churned customers.
 //!
 //! Records are plain data, so a test can forget one fact (make it unknown) or set it, and build
@@ -115,10 +115,10 @@ fn record(rng: &mut ChaCha8Rng, i: usize) -> Record {
     let recurring = rng.gen_range(5_000..300_000);
     let tickets = rng.gen_range(0..150);
     let growth_known = !rng.gen_bool(0.6);
-    let behaviour_known = !rng.gen_bool(0.4);
+    let behavior_known = !rng.gen_bool(0.4);
     let share = |rng: &mut ChaCha8Rng| rng.gen_range(0..=100);
     let b = |rng: &mut ChaCha8Rng| {
-        if behaviour_known {
+        if behavior_known {
             maybe(rng, 0.2, share)
         } else {
             None
@@ -163,7 +163,7 @@ fn record(rng: &mut ChaCha8Rng, i: usize) -> Record {
         responsiveness: b(rng),
         outcomes: b(rng),
         content: b(rng),
-        goal_changes: if behaviour_known {
+        goal_changes: if behavior_known {
             maybe(rng, 0.2, |r| r.gen_range(0..6))
         } else {
             None

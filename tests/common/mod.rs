@@ -52,7 +52,7 @@ pub fn simple_model() -> CostModel {
     c.rates.implementation = HourlyRate::PerHour(usd("100"));
     c.cogs_share_of_revenue = custfit::units::Share::new(dec("0.1")).unwrap();
     c.cogs_per_usage_unit = usd("0.01");
-    c.implementation_amortisation_months = 12;
+    c.implementation_amortization_months = 12;
     c.custom_feature_upkeep_per_year = usd("3650");
     c.cost_per_escalation = usd("500");
     c.overhead_share = custfit::units::Share::ZERO;
@@ -214,7 +214,7 @@ pub fn assessment_config() -> AssessmentConfig {
         profile: IdealCustomerProfile {
             target_industries: vec!["logistics".into(), "retail".into()],
             core_use_cases: vec!["fleet-tracking".into(), "warehouse-ops".into()],
-            roadmap_themes: vec!["route-optimisation".into()],
+            roadmap_themes: vec!["route-optimization".into()],
             preferred_segments: vec!["mid-market".into()],
             ..IdealCustomerProfile::default()
         },
@@ -227,7 +227,7 @@ pub fn healthy(id: &str) -> CustomerBuilder {
     base(id)
         .industry("logistics")
         .use_case("fleet-tracking")
-        .roadmap_interest("route-optimisation")
+        .roadmap_interest("route-optimization")
         .segment("mid-market")
         .recurring_revenue(dec("100000"))
         .tickets(Severity::Normal, 20, Some(dec("40")))

@@ -21,7 +21,7 @@ pub struct DimensionScore {
     pub score: Option<f64>,
     /// The score that went into the overall (after the missing-data policy), if any.
     pub used: Option<f64>,
-    /// Share of the overall this dimension carries (normalised weight, 0 when left out).
+    /// Share of the overall this dimension carries (normalized weight, 0 when left out).
     pub weight: f64,
     /// Points it contributed to the overall: `used × weight`.
     pub contribution: f64,

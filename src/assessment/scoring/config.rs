@@ -163,15 +163,15 @@ impl From<Scale> for Vec<(f64, f64)> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MissingPolicy {
-    /// Leave it out and renormalise the other weights.
-    Renormalise,
+    /// Leave it out and renormalize the other weights.
+    Renormalize,
     /// Score it as neutral (50).
     Neutral,
     /// Score it as worst (0).
     Worst,
 }
 
-/// Weights of the eight dimensions (positive, any scale: they are normalised).
+/// Weights of the eight dimensions (positive, any scale: they are normalized).
 pub type Weights = PerDimension<f64>;
 
 /// Weights with every dimension optional, filled from the default weights.
@@ -209,7 +209,7 @@ pub struct ScorecardConfig {
     #[serde(deserialize_with = "partial_weights")]
     pub weights: Weights,
     /// Weights by lifecycle stage (for example onboarding customers judged on growth and
-    /// behaviour rather than margin); dimensions left out keep their default weight.
+    /// behavior rather than margin); dimensions left out keep their default weight.
     #[serde(deserialize_with = "partial_weights_by_stage")]
     pub weights_by_stage: BTreeMap<LifecycleStage, Weights>,
     /// Weights for new customers (tenure below the configured months), whatever their stage;
@@ -242,7 +242,7 @@ pub(super) fn scale(points: &[(f64, f64)]) -> Scale {
 
 impl Default for ScorecardConfig {
     /// Example defaults: margin and resource intensity weigh most for established customers;
-    /// new customers weigh growth and behaviour instead. Margin 0 % scores 30, 15 % scores 50,
+    /// new customers weigh growth and behavior instead. Margin 0 % scores 30, 15 % scores 50,
     /// 40 % or more 100. Typical intensity scores 50, a quarter of it 90, three times it 10.
     /// Expected growth of 10 % of revenue scores 50, 50 % or more 100; a lifetime value of one
     /// year of revenue scores 50, three years or more 100. Grades: A from 80, B
@@ -254,7 +254,7 @@ impl Default for ScorecardConfig {
             resource_intensity: 1.5,
             logo_value: 1.0,
             growth_potential: 1.5,
-            behaviour_success: 1.0,
+            behavior_success: 1.0,
             product_influence: 0.75,
             mutual_value: 1.0,
         };
@@ -262,7 +262,7 @@ impl Default for ScorecardConfig {
             margin: 0.5,
             resource_intensity: 0.75,
             growth_potential: 2.5,
-            behaviour_success: 1.5,
+            behavior_success: 1.5,
             ..weights
         };
         let group = |s: &str| s.to_owned();
@@ -274,7 +274,7 @@ impl Default for ScorecardConfig {
             intensity_scale: scale(&[(0.25, 90.0), (1.0, 50.0), (3.0, 10.0), (6.0, 0.0)]),
             growth_scale: scale(&[(0.0, 10.0), (0.1, 50.0), (0.5, 100.0)]),
             lifetime_value_scale: scale(&[(0.0, 10.0), (1.0, 50.0), (3.0, 100.0)]),
-            missing: MissingPolicy::Renormalise,
+            missing: MissingPolicy::Renormalize,
             grades: vec![
                 GradeBand {
                     min: 80.0,
@@ -313,7 +313,7 @@ impl Default for ScorecardConfig {
                 resource_intensity: group("financial"),
                 logo_value: group("strategic"),
                 growth_potential: group("growth"),
-                behaviour_success: group("relationship"),
+                behavior_success: group("relationship"),
                 product_influence: group("strategic"),
                 mutual_value: group("relationship"),
             },

@@ -14,12 +14,12 @@ use crate::error::{Error, Result};
 /// - strategic alignment: profile match × 100;
 /// - margin, resource intensity: their scales in `config`;
 /// - growth potential: the growth scale of expected growth (whitespace × likelihood, the
-///   likelihood judged from behaviour and last year's growth when not stated), averaged with
+///   likelihood judged from behavior and last year's growth when not stated), averaged with
 ///   the lifetime-value scale of lifetime value in years of revenue when a retention model gave
 ///   one; unknown when neither is known;
 /// - logo value: weighted mean of referenceable (0.3), case study (0.15), brand tier (0.25),
 ///   strategic positioning (0.2), feedback quality (0.1), over the known ones, × 100;
-/// - behaviour and success: mean of attendance, plan adherence, responsiveness, content
+/// - behavior and success: mean of attendance, plan adherence, responsiveness, content
 ///   consumed, goal stability (1 − changes / 5, at least 0) and outcomes (counted twice), × 100;
 /// - product influence: 50 + 50 × (broad − custom) / (broad + custom + 1);
 /// - mutual value: mean of outcomes, renewal intent and (NPS + 100) / 200, × 100.
@@ -58,7 +58,7 @@ pub fn dimension_scores(inputs: &Inputs, config: &ScorecardConfig) -> PerDimensi
             get(Input::ExpectedGrowth).map(|g| config.growth_scale.score(g)),
             get(Input::LifetimeValue).map(|v| config.lifetime_value_scale.score(v)),
         ]),
-        behaviour_success: weighted_mean(&[
+        behavior_success: weighted_mean(&[
             (get(Input::MeetingAttendance), 1.0),
             (get(Input::PlanAdherence), 1.0),
             (get(Input::Responsiveness), 1.0),
@@ -95,7 +95,7 @@ pub(super) fn combine(
     let total_weight: f64 = Dimension::ALL.iter().map(|d| *weights.get(*d)).sum();
     let used = |d: Dimension| match (raw.get(d), missing) {
         (Some(s), _) => Some(*s),
-        (None, MissingPolicy::Renormalise) => None,
+        (None, MissingPolicy::Renormalize) => None,
         (None, MissingPolicy::Neutral) => Some(50.0),
         (None, MissingPolicy::Worst) => Some(0.0),
     };
