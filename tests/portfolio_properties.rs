@@ -5,6 +5,7 @@ mod common;
 
 use common::*;
 use custfit::portfolio::{PortfolioAnalyzer, PortfolioConfig, PortfolioSummary};
+use custfit::source::SliceSource;
 use custfit::Customer;
 use proptest::prelude::*;
 
@@ -74,6 +75,13 @@ proptest! {
         }
         let merged = merged.with_summary(summary);
         prop_assert_eq!(&merged, &whole);
+
+        // The streaming path: each shard opened once per phase, on its own thread.
+        let open = |i: usize| Ok(SliceSource::new(shards[i]));
+        let streamed = analyzer
+            .analyze_shards(shards.len(), open, as_of(), &|_, _, _| Ok(()), None)
+            .unwrap();
+        prop_assert_eq!(&streamed, &whole);
 
         // Input order does not matter.
         let mut shuffled = all.clone();

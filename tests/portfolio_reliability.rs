@@ -249,3 +249,37 @@ fn the_sink_gets_the_customer_and_its_error_stops_the_run() {
         "data source, record a: the store is full"
     );
 }
+
+#[test]
+fn a_shard_that_cannot_be_opened_stops_the_sharded_run_with_its_error() {
+    use custfit::source::VecSource;
+    let analyzer = custfit::Config::default().analyzer().unwrap();
+    let open = |i: usize| {
+        if i == 1 {
+            Err(custfit::Error::source_message(
+                Some("shard 1".into()),
+                "file vanished",
+            ))
+        } else {
+            Ok(VecSource::new(Vec::new()))
+        }
+    };
+    let err = analyzer
+        .analyze_shards(3, open, as_of(), &|_, _, _| Ok(()), None)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "data source, record shard 1: file vanished"
+    );
+    // No shards at all is one empty shard: an empty, consistent report.
+    let report = analyzer
+        .analyze_shards(
+            0,
+            |_| Ok(VecSource::new(Vec::new())),
+            as_of(),
+            &|_, _, _| Ok(()),
+            None,
+        )
+        .unwrap();
+    assert!(report.counts_add_up() && report.records == 0);
+}

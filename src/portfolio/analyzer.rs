@@ -212,34 +212,41 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         I: IntoIterator<Item = Result<C>>,
         C: Borrow<Customer>,
     {
+        let found = self.parent_totals(facts, records);
+        add_parents(facts, found)
+    }
+
+    /// The own totals of the records that are parents of an account group (not yet included).
+    fn parent_totals<I, C>(&self, facts: &PortfolioFacts, records: I) -> Vec<GroupTotals>
+    where
+        I: IntoIterator<Item = Result<C>>,
+        C: Borrow<Customer>,
+    {
+        let mut found = Vec::new();
         if facts.groups.is_empty() {
-            return Ok(());
+            return found;
         }
         for record in records {
             let Ok(c) = record else { continue };
             let c: &Customer = c.borrow();
-            if facts.duplicates.contains(c.id()) || facts.parents_included.contains(c.id()) {
+            if !facts.groups.contains_key(c.id())
+                || facts.duplicates.contains(c.id())
+                || facts.parents_included.contains(c.id())
+            {
                 continue;
             }
-            let Some(group) = facts.groups.get_mut(c.id()) else {
-                continue;
-            };
             // A parent whose cost cannot be computed is refused in phase 1 already.
             let Ok(cost) = self.assessor.cost_model().cost_to_serve(c) else {
                 continue;
             };
-            add_group(
-                group,
-                &GroupTotals {
-                    parent: c.id().clone(),
-                    members: 1,
-                    revenue: cost.revenue,
-                    margin: cost.gross_margin,
-                },
-            )?;
-            facts.parents_included.insert(c.id().clone());
+            found.push(GroupTotals {
+                parent: c.id().clone(),
+                members: 1,
+                revenue: cost.revenue,
+                margin: cost.gross_margin,
+            });
         }
-        Ok(())
+        found
     }
 
     /// Phase 2 over records (owned or borrowed customers): assess and recommend each customer
@@ -411,6 +418,88 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         )
     }
 
+    /// Both phases over a source split into shards that can each be opened more than once
+    /// (byte ranges of a file, partitions of a table, pages of a query), one thread per shard.
+    /// The customers are never all in memory: each shard is read once per phase (and once
+    /// more between them when the portfolio has account groups), and only the report's
+    /// compact rows are kept. This is the fast path for a large export; the report equals that
+    /// of [`analyze`](Self::analyze) over the shards one after the other.
+    ///
+    /// `open(i)` opens shard `i` of `shards` (at least 1); every record must lie in exactly
+    /// one shard. Progress is reported per shard.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use custfit::source::SliceSource;
+    /// use custfit::{Config, Customer};
+    /// use rust_decimal::Decimal;
+    /// # fn main() -> custfit::Result<()> {
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// let customers: Vec<Customer> = (0..10)
+    ///     .map(|i| {
+    ///         Customer::builder(format!("c{i}"), "C").currency("USD")
+    ///             .period(d(2025, 1, 1), d(2025, 12, 31)).customer_since(d(2023, 1, 1))
+    ///             .recurring_revenue(Decimal::from(10_000 + 1_000 * i)).build()
+    ///     })
+    ///     .collect::<custfit::Result<_>>()?;
+    /// let analyzer = Config::default().analyzer()?;
+    /// // Two shards: the even and the odd halves (a file would give byte ranges).
+    /// let halves: Vec<&[Customer]> = customers.chunks(5).collect();
+    /// let open = |i: usize| Ok(SliceSource::new(halves[i]));
+    /// let as_of = d(2026, 1, 15);
+    /// let report = analyzer.analyze_shards(2, open, as_of, &|_, _, _| Ok(()), None)?;
+    /// let whole = analyzer.analyze_slice(&customers, as_of, 1, &|_, _, _| Ok(()))?;
+    /// assert_eq!(report, whole);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The error of a shard that cannot be opened (the run stops: its records could not be
+    /// counted); [`Error::Arithmetic`] when a total overflows; whatever the sink returns.
+    pub fn analyze_shards<Src, F>(
+        &self,
+        shards: usize,
+        open: F,
+        as_of: NaiveDate,
+        sink: &Sink<'_>,
+        progress: Option<&dyn Progress>,
+    ) -> Result<PortfolioReport>
+    where
+        S: Sync,
+        P: Sync,
+        Src: CustomerSource,
+        F: Fn(usize) -> Result<Src> + Sync,
+    {
+        let indices: Vec<usize> = (0..shards.max(1)).collect();
+        let summaries = fan_out(&indices, |&i| {
+            let mut src = open(i)?;
+            Ok(self.summarize(drain(&mut src), progress))
+        })?;
+        let mut summary = PortfolioSummary::default();
+        for s in summaries {
+            summary.merge(s)?;
+        }
+        let mut facts = self.facts(&summary);
+        if !facts.groups.is_empty() {
+            let found = fan_out(&indices, |&i| {
+                let mut src = open(i)?;
+                Ok(self.parent_totals(&facts, drain(&mut src)))
+            })?;
+            add_parents(&mut facts, found.into_iter().flatten())?;
+        }
+        let reports = fan_out(&indices, |&i| {
+            let mut src = open(i)?;
+            self.report(drain(&mut src), &facts, as_of, sink, progress)
+        })?;
+        let mut report = PortfolioReport::new(self.assessor.cost_model().currency(), as_of, facts);
+        for r in reports {
+            report.merge(r)?;
+        }
+        Ok(with_phase_one(report, summary))
+    }
+
     fn analyze_records_with<T: Sync>(
         &self,
         records: &[T],
@@ -427,40 +516,66 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         let chunk = records.len().div_ceil(threads).max(1);
         let shards: Vec<&[T]> = records.chunks(chunk).collect();
         let get = &get;
-        let summaries: Vec<PortfolioSummary> = std::thread::scope(|scope| {
-            let handles: Vec<_> = shards
-                .iter()
-                .map(|shard| scope.spawn(move || self.summarize(shard.iter().map(get), None)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        });
+        let summaries = fan_out(&shards, |shard| {
+            Ok(self.summarize(shard.iter().map(get), None))
+        })?;
         let mut summary = PortfolioSummary::default();
         for s in summaries {
             summary.merge(s)?;
         }
         let mut facts = self.facts(&summary);
         self.include_parents(&mut facts, records.iter().map(get))?;
-        let reports: Vec<Result<PortfolioReport>> = std::thread::scope(|scope| {
-            let facts = &facts;
-            let handles: Vec<_> = shards
-                .iter()
-                .map(|shard| {
-                    scope
-                        .spawn(move || self.report(shard.iter().map(get), facts, as_of, sink, None))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        });
+        let reports = fan_out(&shards, |shard| {
+            self.report(shard.iter().map(get), &facts, as_of, sink, None)
+        })?;
         let mut report = PortfolioReport::new(self.assessor.cost_model().currency(), as_of, facts);
         for r in reports {
-            report.merge(r?)?;
+            report.merge(r)?;
         }
         Ok(with_phase_one(report, summary))
     }
+}
+
+/// The records of a source, as an iterator.
+fn drain<Src: CustomerSource>(src: &mut Src) -> impl Iterator<Item = Result<Customer>> + '_ {
+    std::iter::from_fn(move || src.next_customer())
+}
+
+/// Add the parents' own totals to their groups, each parent once.
+fn add_parents(
+    facts: &mut PortfolioFacts,
+    found: impl IntoIterator<Item = GroupTotals>,
+) -> Result<()> {
+    for totals in found {
+        if facts.parents_included.contains(&totals.parent) {
+            continue;
+        }
+        if let Some(group) = facts.groups.get_mut(&totals.parent) {
+            add_group(group, &totals)?;
+            facts.parents_included.insert(totals.parent.clone());
+        }
+    }
+    Ok(())
+}
+
+/// `work` on every item, one scoped thread each (the calling thread takes the last), results
+/// in the items' order; the first error in that order is returned. A panic is passed on.
+fn fan_out<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> Result<R> + Sync) -> Result<Vec<R>> {
+    let work = &work;
+    let results: Vec<Result<R>> = std::thread::scope(|scope| {
+        let Some((last, rest)) = items.split_last() else {
+            return Vec::new();
+        };
+        let handles: Vec<_> = rest
+            .iter()
+            .map(|item| scope.spawn(move || work(item)))
+            .collect();
+        let mine = work(last);
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .chain(std::iter::once(mine))
+            .collect()
+    });
+    results.into_iter().collect()
 }
