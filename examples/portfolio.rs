@@ -5,15 +5,26 @@
 //!
 //! ```text
 //! cargo run --release --example portfolio [--json] [--out DIR] [DATA_DIR]
+//! cargo run --release --example portfolio -- --csv PATH [--threads N] [--json] [--out DIR]
 //! ```
+//!
+//! With `--csv` it reads a flat CSV export of any size (write one with the `generate`
+//! example) the fast way: the file is cut into one byte range per thread and both phases
+//! stream over the ranges (`PortfolioAnalyzer::analyze_shards`), so the customers are never
+//! all in memory; a progress line goes to stderr, and the portfolio summary is printed.
+
+#[path = "flat/mod.rs"]
+mod flat;
 
 use std::collections::BTreeMap;
 use std::error::Error;
 use std::fs;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::time::Instant;
 
 use chrono::NaiveDate;
-use custfit::portfolio::{PortfolioReport, Tally};
+use custfit::portfolio::{Phase, PortfolioReport, Progress, Tally};
 use custfit::{
     what_to_collect, Action, AssessmentContext, Config, Customer, FitAssessment, Money,
     PolicyContext, Recommendation,
@@ -24,11 +35,15 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut json = false;
     let mut out = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/out").to_owned();
     let mut data = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data").to_owned();
+    let mut csv = None;
+    let mut threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--json" => json = true,
             "--out" => out = args.next().ok_or("--out needs a directory")?,
+            "--csv" => csv = Some(args.next().ok_or("--csv needs a file")?),
+            "--threads" => threads = args.next().ok_or("--threads needs a number")?.parse()?,
             other => data = other.to_owned(),
         }
     }
@@ -43,6 +58,32 @@ fn main() -> Result<(), Box<dyn Error>> {
     let (assessor, policy) = (config.assessor()?, config.policy()?);
     // The sample's assessment period is 2025; it is assessed two weeks after.
     let as_of = NaiveDate::from_ymd_opt(2026, 1, 15).ok_or("bad date")?;
+
+    if let Some(path) = csv {
+        let started = Instant::now();
+        let file = flat::ShardedCsv::new(std::path::Path::new(&path), threads)?;
+        let progress = Ticker::default();
+        let report = analyzer.analyze_shards(
+            file.shards(),
+            |i| file.open(i),
+            as_of,
+            &|_, _, _| Ok(()),
+            Some(&progress),
+        )?;
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!(
+            "\r{} records in {secs:.2} s on {threads} threads: {:.0} customers/s      ",
+            group_thousands(report.records),
+            report.records as f64 / secs
+        );
+        if json {
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            return Ok(());
+        }
+        println!("custfit: portfolio assessment of {path}, as of {as_of}");
+        print_portfolio(&report);
+        return charts(&report, lines, &out);
+    }
 
     // Parse record by record: a record that cannot be read is refused and counted in the
     // report like any other; the rest are assessed.
@@ -116,15 +157,39 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
 
     print_portfolio(&report);
-    fs::create_dir_all(&out)?;
+    charts(&report, lines, &out)
+}
+
+fn charts(report: &PortfolioReport, lines: (f64, f64), out: &str) -> Result<(), Box<dyn Error>> {
+    fs::create_dir_all(out)?;
     let whale = format!("{out}/whale_curve.svg");
     let matrix = format!("{out}/matrix.svg");
-    draw_whale_curve(&report, &whale)?;
-    draw_matrix(&report, lines, &matrix)?;
+    draw_whale_curve(report, &whale)?;
+    draw_matrix(report, lines, &matrix)?;
     println!();
     println!("charts               {whale}");
     println!("                     {matrix}");
     Ok(())
+}
+
+/// A progress line on stderr, every 100,000 records of each phase.
+#[derive(Default)]
+struct Ticker {
+    summarized: AtomicU64,
+    assessed: AtomicU64,
+}
+
+impl Progress for Ticker {
+    fn advanced(&self, phase: Phase, done: u64) {
+        let (counter, name) = match phase {
+            Phase::Summarize => (&self.summarized, "priced and summarized"),
+            _ => (&self.assessed, "assessed and recommended"),
+        };
+        let now = counter.fetch_add(done, Ordering::Relaxed) + done;
+        if now % 100_000 < done {
+            eprint!("\r{} records {name}   ", group_thousands(now));
+        }
+    }
 }
 
 fn print_recommendation(r: &Recommendation) {
@@ -477,23 +542,34 @@ fn draw_matrix(
     Ok(())
 }
 
-/// Whole currency units, rounded half to even, for a compact table.
-/// A whole amount with thousands separators, for reading: 1,234,567 or -12,345.
+/// Whole currency units, rounded half to even, with thousands separators, for a compact
+/// table: 1,234,567 or -12,345.
 fn whole(m: Money) -> String {
     let digits = m
         .amount()
         .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointNearestEven)
         .abs()
         .to_string();
+    let grouped = group_digits(&digits);
+    if m.is_negative() && grouped != "0" {
+        format!("-{grouped}")
+    } else {
+        grouped
+    }
+}
+
+/// A count with thousands separators: 1,000,000.
+fn group_thousands(n: u64) -> String {
+    group_digits(&n.to_string())
+}
+
+fn group_digits(digits: &str) -> String {
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 + 1);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
             grouped.push(',');
         }
         grouped.push(c);
-    }
-    if m.is_negative() && grouped != "0" {
-        grouped.insert(0, '-');
     }
     grouped
 }

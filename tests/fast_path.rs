@@ -1,0 +1,109 @@
+//! The fast path — a CSV file cut into byte ranges, both phases streaming over them on threads
+//! (`analyze_shards`) — gives the same report, byte for byte as JSON, as the straightforward
+//! path: every row read into a customer, then `analyze_records` over the vector.
+
+#[path = "../examples/flat/mod.rs"]
+mod flat;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use custfit::source::CustomerSource;
+use custfit::Config;
+
+fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 1, 15).unwrap()
+}
+
+fn config() -> Config {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/config.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The report of the straightforward path, as JSON.
+fn straightforward(path: &Path) -> String {
+    let mut source = flat::CsvSource::new(std::fs::File::open(path).unwrap()).unwrap();
+    let records: Vec<_> = std::iter::from_fn(|| source.next_customer()).collect();
+    let report = config()
+        .analyzer()
+        .unwrap()
+        .analyze_records(&records, as_of(), 2, &|_, _, _| Ok(()))
+        .unwrap();
+    assert!(report.counts_add_up());
+    serde_json::to_string(&report).unwrap()
+}
+
+fn fast(path: &Path, shards: usize) -> String {
+    let file = flat::ShardedCsv::new(path, shards).unwrap();
+    let report = config()
+        .analyzer()
+        .unwrap()
+        .analyze_shards(
+            file.shards(),
+            |i| file.open(i),
+            as_of(),
+            &|_, _, _| Ok(()),
+            None,
+        )
+        .unwrap();
+    serde_json::to_string(&report).unwrap()
+}
+
+/// A generated file in the temporary directory, named by its content.
+fn generated(rows: usize, seed: u64, edit: impl Fn(String) -> String) -> PathBuf {
+    let mut text = Vec::new();
+    flat::generate::write_csv(rows, seed, &mut text).unwrap();
+    let text = edit(String::from_utf8(text).unwrap());
+    let path = std::env::temp_dir().join(format!(
+        "custfit-fast-path-{rows}-{seed}-{}-{}.csv",
+        text.len(),
+        std::process::id()
+    ));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn the_shipped_sample_gives_the_same_report_in_any_number_of_shards() {
+    let path = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/data/customers.csv"
+    ));
+    let expected = straightforward(path);
+    for shards in [1, 2, 3, 7, 64] {
+        assert_eq!(fast(path, shards), expected, "{shards} shards");
+    }
+}
+
+#[test]
+fn a_seeded_10k_portfolio_gives_the_same_report() {
+    let path = generated(10_000, 7, |t| t);
+    let expected = straightforward(&path);
+    assert!(expected.contains("\"records\":10000"));
+    for shards in [1, 2, 5] {
+        assert_eq!(fast(&path, shards), expected, "{shards} shards");
+    }
+    std::fs::remove_file(path).ok();
+}
+
+#[test]
+fn bad_and_repeated_rows_are_refused_the_same_way() {
+    // A row with a negative hour count, a row repeating an id, a row of the wrong width.
+    let path = generated(300, 9, |t| {
+        let mut lines: Vec<String> = t.lines().map(str::to_owned).collect();
+        let mut fields: Vec<&str> = lines[10].split(',').collect();
+        fields[16] = "-5"; // engineering_hours
+        lines[10] = fields.join(",");
+        lines[200] = lines[20].clone();
+        lines[250] = "G-X,too,few,columns".into();
+        lines.join("\n") + "\n"
+    });
+    let expected = straightforward(&path);
+    assert!(expected.contains("duplicate_customer"));
+    assert!(expected.contains("activity.engineering_hours"));
+    assert!(expected.contains("the row has 4 fields, the header 40"));
+    for shards in [1, 2, 4, 9] {
+        assert_eq!(fast(&path, shards), expected, "{shards} shards");
+    }
+    std::fs::remove_file(path).ok();
+}
