@@ -423,3 +423,24 @@ fn time_driven_rates_are_exact_so_used_and_unused_cost_add_up() {
     let used = rate.rate().checked_mul(dec("1")).unwrap().round();
     assert_eq!(used.checked_add(usage.unused_cost).unwrap(), usd("1000"));
 }
+
+#[test]
+fn a_cost_model_gives_back_its_configuration_and_serializes_as_it() {
+    // Not the default: a time-driven support rate, other shares and amounts.
+    let mut config = CostModelConfig::default();
+    let rate = CapacityCostRate::new(usd("91000"), Hours::new(dec("1400")).unwrap()).unwrap();
+    assert_eq!(rate.practical_capacity(), Hours::new(dec("1400")).unwrap());
+    assert_eq!(rate.resource_cost(), usd("91000"));
+    assert_eq!(rate.rate(), usd("65"));
+    config.rates.support = HourlyRate::TimeDriven(rate);
+    config.cost_per_escalation = usd("1234.5");
+    config.implementation_amortization_months = 18;
+    let model = CostModel::new(config.clone()).unwrap();
+    assert_eq!(CostModelConfig::from(model.clone()), config);
+    // On the wire the model is its configuration, and it reads back to the same model.
+    let json = serde_json::to_value(&model).unwrap();
+    assert_eq!(json, serde_json::to_value(&config).unwrap());
+    assert_eq!(json["rates"]["support"]["time_driven"]["practical_capacity"], "1400");
+    let back: CostModel = serde_json::from_value(json).unwrap();
+    assert_eq!(back, model);
+}
