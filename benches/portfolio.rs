@@ -1,14 +1,21 @@
-//! One assessment with its recommendation, and a 10,000-customer portfolio run.
+//! Decisions per action, and portfolio runs: 10,000 synthetic customers in memory, and
+//! 100,000 customers end to end from a CSV text in memory (parse, build, both phases).
 
 #[path = "../examples/synthetic/mod.rs"]
 mod synthetic;
+
+#[path = "../examples/flat/mod.rs"]
+mod flat;
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use custfit::policy::PolicyConfig;
 use custfit::portfolio::{PortfolioAnalyzer, PortfolioConfig};
-use custfit::{Assessor, DefaultPolicy, PolicyContext, RecommendationPolicy};
+use custfit::{
+    Action, AssessmentContext, Assessor, Config, Customer, DefaultPolicy, PolicyContext,
+    RecommendationPolicy,
+};
 
 fn bench(c: &mut Criterion) {
     let (model, config) = synthetic::setup();
@@ -23,12 +30,63 @@ fn bench(c: &mut Criterion) {
             policy.recommend(one, &a, &PolicyContext::default())
         })
     });
+
+    // One customer of the shipped sample per action: the policy alone, given its assessment.
+    let sample = Config::default();
+    let (sample_assessor, sample_policy) = (
+        sample.assessor().expect("valid"),
+        sample.policy().expect("valid"),
+    );
+    let records: Vec<Customer> =
+        serde_json::from_str(include_str!("../examples/data/customers.json"))
+            .expect("the sample reads");
+    let ctx = AssessmentContext::new(as_of);
+    let pctx = PolicyContext::default();
+    let mut group = c.benchmark_group("recommend");
+    for action in [
+        Action::Invest,
+        Action::Retain,
+        Action::Restructure,
+        Action::Offboard,
+        Action::Decline,
+        Action::LookBack,
+    ] {
+        let found = records.iter().find_map(|c| {
+            let a = sample_assessor.assess_with(c, &ctx).ok()?;
+            let r = sample_policy.recommend(c, &a, &pctx).ok()?;
+            (r.action == action).then_some((c, a))
+        });
+        if let Some((customer, assessment)) = found {
+            group.bench_function(action.to_string().replace(' ', "_"), |b| {
+                b.iter(|| sample_policy.recommend(customer, black_box(&assessment), &pctx))
+            });
+        }
+    }
+    group.finish();
+
     let analyzer =
         PortfolioAnalyzer::new(assessor, policy, PortfolioConfig::default()).expect("valid");
     let mut group = c.benchmark_group("portfolio");
     group.sample_size(10);
     group.bench_function("10k/2-threads", |b| {
         b.iter(|| analyzer.analyze_slice(black_box(&customers), as_of, 2, &|_, _, _| Ok(())))
+    });
+
+    // End to end from CSV text: the fast path of the main example, without the disk.
+    let mut text = Vec::new();
+    flat::generate::write_csv(100_000, 42, &mut text).expect("generated");
+    let config: Config = serde_json::from_str(include_str!("../examples/data/config.json"))
+        .expect("the shipped configuration reads");
+    let analyzer = config.analyzer().expect("valid");
+    let (header, runs) = flat::split_lines(&text, 2);
+    group.bench_function("100k-csv/2-threads", |b| {
+        b.iter(|| {
+            let open = |i: usize| {
+                let (base, run) = runs[i];
+                Ok(flat::CsvSource::headerless(header.clone(), run, base))
+            };
+            analyzer.analyze_shards(runs.len(), open, as_of, &|_, _, _| Ok(()), None)
+        })
     });
     group.finish();
 }

@@ -440,7 +440,10 @@ fn a_cost_model_gives_back_its_configuration_and_serializes_as_it() {
     // On the wire the model is its configuration, and it reads back to the same model.
     let json = serde_json::to_value(&model).unwrap();
     assert_eq!(json, serde_json::to_value(&config).unwrap());
-    assert_eq!(json["rates"]["support"]["time_driven"]["practical_capacity"], "1400");
+    assert_eq!(
+        json["rates"]["support"]["time_driven"]["practical_capacity"],
+        "1400"
+    );
     let back: CostModel = serde_json::from_value(json).unwrap();
     assert_eq!(back, model);
 }

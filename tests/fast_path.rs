@@ -83,6 +83,22 @@ fn a_seeded_10k_portfolio_gives_the_same_report() {
     for shards in [1, 2, 5] {
         assert_eq!(fast(&path, shards), expected, "{shards} shards");
     }
+    // The same text cut in memory, as the end-to-end benchmark reads it.
+    let text = std::fs::read(&path).unwrap();
+    for shards in [1, 3] {
+        let (header, runs) = flat::split_lines(&text, shards);
+        assert_eq!(runs.len(), shards);
+        let open = |i: usize| {
+            let (base, run) = runs[i];
+            Ok(flat::CsvSource::headerless(header.clone(), run, base))
+        };
+        let report = config()
+            .analyzer()
+            .unwrap()
+            .analyze_shards(runs.len(), open, as_of(), &|_, _, _| Ok(()), None)
+            .unwrap();
+        assert_eq!(serde_json::to_string(&report).unwrap(), expected);
+    }
     std::fs::remove_file(path).ok();
 }
 

@@ -210,6 +210,21 @@ pub struct CsvSource<R> {
 }
 
 impl<R: Read> CsvSource<R> {
+    /// Rows without a header line, named by `header`; `base` is where `input` starts in the
+    /// file (for the name of a row without an id).
+    pub fn headerless(header: csv::StringRecord, input: R, base: u64) -> Self {
+        CsvSource {
+            reader: csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(input),
+            header,
+            record: csv::StringRecord::new(),
+            end: u64::MAX,
+            base,
+        }
+    }
+
     /// All the rows of a CSV text with its header line.
     pub fn new(input: R) -> csv::Result<Self> {
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
@@ -325,16 +340,37 @@ impl ShardedCsv {
         } else {
             file.seek(SeekFrom::Start(begin)).map_err(failed)?;
         }
-        let reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(file);
-        Ok(CsvSource {
-            reader,
-            header: self.header.clone(),
-            record: csv::StringRecord::new(),
-            end: end.saturating_sub(begin),
-            base: begin,
-        })
+        let mut source = CsvSource::headerless(self.header.clone(), file, begin);
+        source.end = end.saturating_sub(begin);
+        Ok(source)
     }
+}
+
+/// A CSV text in memory cut into `shards` runs of whole lines after its header: the header,
+/// and each run with its offset in the text.
+pub fn split_lines(text: &[u8], shards: usize) -> (csv::StringRecord, Vec<(u64, &[u8])>) {
+    let body = text
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(text.len(), |i| i + 1);
+    let header = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&text[..body])
+        .records()
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    let span = (text.len() - body).div_ceil(shards.max(1)).max(1);
+    let mut runs = Vec::new();
+    let mut start = body;
+    while start < text.len() {
+        let cut = (start + span).min(text.len());
+        let end = text[cut..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |i| cut + i + 1);
+        runs.push((start as u64, &text[start..end]));
+        start = end;
+    }
+    (header, runs)
 }
