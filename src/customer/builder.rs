@@ -41,6 +41,13 @@ impl Amount {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct CustomerBuilder {
+    // Boxed, so that the by-value setters move a pointer, not the whole record.
+    pub(super) parts: Box<Parts>,
+}
+
+/// The values a [`CustomerBuilder`] has been given.
+#[derive(Debug, Clone)]
+pub(super) struct Parts {
     pub(super) id: String,
     pub(super) name: String,
     pub(super) currency: Option<String>,
@@ -100,45 +107,47 @@ fn at_field(e: Error, field: &str) -> Error {
 impl CustomerBuilder {
     pub(super) fn new(id: String, name: String) -> Self {
         CustomerBuilder {
-            id,
-            name,
-            currency: None,
-            period: None,
-            industry: None,
-            use_cases: Vec::new(),
-            roadmap_interests: Vec::new(),
-            region: None,
-            segment: None,
-            employees: None,
-            parent: None,
-            account_owner: None,
-            acquisition_channel: None,
-            plan: None,
-            product_version: None,
-            stage: LifecycleStage::Active,
-            customer_since: None,
-            recurring_revenue: Amount::Plain(Decimal::ZERO),
-            one_time_revenue: Amount::Plain(Decimal::ZERO),
-            acquisition_cost: None,
-            contract: None,
-            activity: None,
-            activity_parts: false,
-            tickets: Vec::new(),
-            support_hours: Hours::ZERO,
-            engineering_hours: Hours::ZERO,
-            success_hours: Hours::ZERO,
-            executive_hours: Hours::ZERO,
-            escalations: 0,
-            implementation: None,
-            custom_features: Vec::new(),
-            usage_units: Quantity::ZERO,
-            logo: LogoValue::default(),
-            whitespace: [None; 3],
-            growth: GrowthFacts::default(),
-            behavior: Behavior::default(),
-            last_expectation_reset: None,
-            feature_requests: Vec::new(),
-            first_error: None,
+            parts: Box::new(Parts {
+                id,
+                name,
+                currency: None,
+                period: None,
+                industry: None,
+                use_cases: Vec::new(),
+                roadmap_interests: Vec::new(),
+                region: None,
+                segment: None,
+                employees: None,
+                parent: None,
+                account_owner: None,
+                acquisition_channel: None,
+                plan: None,
+                product_version: None,
+                stage: LifecycleStage::Active,
+                customer_since: None,
+                recurring_revenue: Amount::Plain(Decimal::ZERO),
+                one_time_revenue: Amount::Plain(Decimal::ZERO),
+                acquisition_cost: None,
+                contract: None,
+                activity: None,
+                activity_parts: false,
+                tickets: Vec::new(),
+                support_hours: Hours::ZERO,
+                engineering_hours: Hours::ZERO,
+                success_hours: Hours::ZERO,
+                executive_hours: Hours::ZERO,
+                escalations: 0,
+                implementation: None,
+                custom_features: Vec::new(),
+                usage_units: Quantity::ZERO,
+                logo: LogoValue::default(),
+                whitespace: [None; 3],
+                growth: GrowthFacts::default(),
+                behavior: Behavior::default(),
+                last_expectation_reset: None,
+                feature_requests: Vec::new(),
+                first_error: None,
+            }),
         }
     }
 
@@ -147,8 +156,8 @@ impl CustomerBuilder {
         match value {
             Ok(v) => Some(v),
             Err(e) => {
-                if self.first_error.is_none() {
-                    self.first_error = Some(at_field(e, field));
+                if self.parts.first_error.is_none() {
+                    self.parts.first_error = Some(at_field(e, field));
                 }
                 None
             }
@@ -156,7 +165,7 @@ impl CustomerBuilder {
     }
 
     fn hours(mut self, field: &str, value: Decimal, set: fn(&mut Self, Hours)) -> Self {
-        self.activity_parts = true;
+        self.parts.activity_parts = true;
         if let Some(h) = self.check(field, Hours::new(value)) {
             set(&mut self, h);
         }
@@ -165,119 +174,119 @@ impl CustomerBuilder {
 
     fn share(mut self, field: &str, value: Decimal, set: fn(&mut Behavior, Share)) -> Self {
         if let Some(s) = self.check(field, Share::new(value)) {
-            set(&mut self.behavior, s);
+            set(&mut self.parts.behavior, s);
         }
         self
     }
 
     /// ISO 4217 code of every amount (required).
     pub fn currency(mut self, code: &str) -> Self {
-        self.currency = Some(code.to_owned());
+        self.parts.currency = Some(code.to_owned());
         self
     }
     /// The assessment period, both ends inclusive (required).
     pub fn period(mut self, start: NaiveDate, end: NaiveDate) -> Self {
-        self.period = Some((start, end));
+        self.parts.period = Some((start, end));
         self
     }
     /// Industry tag.
     pub fn industry(mut self, industry: impl Into<String>) -> Self {
-        self.industry = Some(industry.into());
+        self.parts.industry = Some(industry.into());
         self
     }
     /// Add a use-case tag.
     pub fn use_case(mut self, use_case: impl Into<String>) -> Self {
-        self.use_cases.push(use_case.into());
+        self.parts.use_cases.push(use_case.into());
         self
     }
     /// Add a roadmap theme the customer wants or would benefit from.
     pub fn roadmap_interest(mut self, theme: impl Into<String>) -> Self {
-        self.roadmap_interests.push(theme.into());
+        self.parts.roadmap_interests.push(theme.into());
         self
     }
     /// Region tag.
     pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
+        self.parts.region = Some(region.into());
         self
     }
     /// Size or segment tag.
     pub fn segment(mut self, segment: impl Into<String>) -> Self {
-        self.segment = Some(segment.into());
+        self.parts.segment = Some(segment.into());
         self
     }
     /// Number of employees.
     pub fn employees(mut self, employees: u32) -> Self {
-        self.employees = Some(employees);
+        self.parts.employees = Some(employees);
         self
     }
     /// Parent account id.
     pub fn parent(mut self, parent: impl Into<String>) -> Self {
-        self.parent = Some(parent.into());
+        self.parts.parent = Some(parent.into());
         self
     }
     /// Account owner.
     pub fn account_owner(mut self, owner: impl Into<String>) -> Self {
-        self.account_owner = Some(owner.into());
+        self.parts.account_owner = Some(owner.into());
         self
     }
     /// Acquisition channel.
     pub fn acquisition_channel(mut self, channel: impl Into<String>) -> Self {
-        self.acquisition_channel = Some(channel.into());
+        self.parts.acquisition_channel = Some(channel.into());
         self
     }
     /// Plan name.
     pub fn plan(mut self, plan: impl Into<String>) -> Self {
-        self.plan = Some(plan.into());
+        self.parts.plan = Some(plan.into());
         self
     }
     /// Product version.
     pub fn product_version(mut self, version: impl Into<String>) -> Self {
-        self.product_version = Some(version.into());
+        self.parts.product_version = Some(version.into());
         self
     }
     /// Lifecycle stage (default: active).
     pub fn stage(mut self, stage: LifecycleStage) -> Self {
-        self.stage = stage;
+        self.parts.stage = stage;
         self
     }
     /// Date the customer signed (required unless a prospect).
     pub fn customer_since(mut self, date: NaiveDate) -> Self {
-        self.customer_since = Some(date);
+        self.parts.customer_since = Some(date);
         self
     }
     /// Recurring revenue over the period.
     pub fn recurring_revenue(mut self, amount: Decimal) -> Self {
-        self.recurring_revenue = Amount::Plain(amount);
+        self.parts.recurring_revenue = Amount::Plain(amount);
         self
     }
     /// One-time revenue over the period.
     pub fn one_time_revenue(mut self, amount: Decimal) -> Self {
-        self.one_time_revenue = Amount::Plain(amount);
+        self.parts.one_time_revenue = Amount::Plain(amount);
         self
     }
     /// Customer acquisition cost.
     pub fn acquisition_cost(mut self, amount: Decimal) -> Self {
-        self.acquisition_cost = Some(Amount::Plain(amount));
+        self.parts.acquisition_cost = Some(Amount::Plain(amount));
         self
     }
     /// The contract; validated with the customer so that errors name it.
     pub fn contract(mut self, contract: ContractBuilder) -> Self {
-        self.contract = Some(contract);
+        self.parts.contract = Some(contract);
         self
     }
     /// The whole activity record at once; building fails if the period or any other activity
     /// setter is used as well, rather than dropping either silently.
     pub fn activity(mut self, activity: Activity) -> Self {
-        self.activity = Some(activity);
+        self.parts.activity = Some(activity);
         self
     }
     /// Add tickets of one severity, with their total handling hours if measured.
     pub fn tickets(mut self, severity: Severity, count: u32, hours: Option<Decimal>) -> Self {
-        self.activity_parts = true;
+        self.parts.activity_parts = true;
         let handling_hours = match hours {
             Some(h) => {
                 // The index this group gets: one naming scheme with the record's other checks.
-                let i = self.tickets.len();
+                let i = self.parts.tickets.len();
                 let field = format!("activity.tickets[{i}].handling_hours");
                 match self.check(&field, Hours::new(h)) {
                     Some(h) => Some(h),
@@ -286,7 +295,7 @@ impl CustomerBuilder {
             }
             None => None,
         };
-        self.tickets.push(TicketGroup {
+        self.parts.tickets.push(TicketGroup {
             severity,
             count,
             handling_hours,
@@ -296,28 +305,32 @@ impl CustomerBuilder {
     /// Engineering hours on customer-specific work.
     /// Support hours not tied to tickets (chat, calls), priced at the support rate.
     pub fn support_hours(self, hours: Decimal) -> Self {
-        self.hours("activity.support_hours", hours, |b, h| b.support_hours = h)
+        self.hours("activity.support_hours", hours, |b, h| {
+            b.parts.support_hours = h
+        })
     }
     /// Engineering hours on work for this customer alone.
     pub fn engineering_hours(self, hours: Decimal) -> Self {
         self.hours("activity.engineering_hours", hours, |b, h| {
-            b.engineering_hours = h
+            b.parts.engineering_hours = h
         })
     }
     /// Customer-success hours.
     pub fn success_hours(self, hours: Decimal) -> Self {
-        self.hours("activity.success_hours", hours, |b, h| b.success_hours = h)
+        self.hours("activity.success_hours", hours, |b, h| {
+            b.parts.success_hours = h
+        })
     }
     /// Executive hours.
     pub fn executive_hours(self, hours: Decimal) -> Self {
         self.hours("activity.executive_hours", hours, |b, h| {
-            b.executive_hours = h
+            b.parts.executive_hours = h
         })
     }
     /// Escalations to management.
     pub fn escalations(mut self, count: u32) -> Self {
-        self.activity_parts = true;
-        self.escalations = count;
+        self.parts.activity_parts = true;
+        self.parts.escalations = count;
         self
     }
     /// An implementation project of `hours`, live on `go_live`, with an optional external cost.
@@ -327,76 +340,76 @@ impl CustomerBuilder {
         go_live: NaiveDate,
         external_cost: Option<Decimal>,
     ) -> Self {
-        self.activity_parts = true;
+        self.parts.activity_parts = true;
         if let Some(h) = self.check("activity.implementation.hours", Hours::new(hours)) {
-            self.implementation = Some((h, go_live, external_cost.map(Amount::Plain)));
+            self.parts.implementation = Some((h, go_live, external_cost.map(Amount::Plain)));
         }
         self
     }
     /// Add a custom feature kept alive for this customer.
     pub fn custom_feature(mut self, name: impl Into<String>) -> Self {
-        self.activity_parts = true;
-        self.custom_features.push(name.into());
+        self.parts.activity_parts = true;
+        self.parts.custom_features.push(name.into());
         self
     }
     /// Usage units for per-unit COGS.
     pub fn usage_units(mut self, units: Decimal) -> Self {
-        self.activity_parts = true;
+        self.parts.activity_parts = true;
         if let Some(q) = self.check("activity.usage_units", Quantity::new(units)) {
-            self.usage_units = q;
+            self.parts.usage_units = q;
         }
         self
     }
     /// Willing to be a reference.
     pub fn referenceable(mut self, yes: bool) -> Self {
-        self.logo.referenceable = Some(yes);
+        self.parts.logo.referenceable = Some(yes);
         self
     }
     /// Agreed to a case study.
     pub fn case_study(mut self, yes: bool) -> Self {
-        self.logo.case_study = Some(yes);
+        self.parts.logo.case_study = Some(yes);
         self
     }
     /// Brand tier.
     pub fn brand_tier(mut self, tier: BrandTier) -> Self {
-        self.logo.brand_tier = Some(tier);
+        self.parts.logo.brand_tier = Some(tier);
         self
     }
     /// Strategic positioning value.
     pub fn strategic_positioning(mut self, level: Level) -> Self {
-        self.logo.strategic_positioning = Some(level);
+        self.parts.logo.strategic_positioning = Some(level);
         self
     }
     /// Quality of product feedback.
     pub fn feedback_quality(mut self, level: Level) -> Self {
-        self.logo.feedback_quality = Some(level);
+        self.parts.logo.feedback_quality = Some(level);
         self
     }
     /// Expansion whitespace per year.
     pub fn expansion_whitespace(mut self, amount: Decimal) -> Self {
-        self.whitespace[0] = Some(Amount::Plain(amount));
+        self.parts.whitespace[0] = Some(Amount::Plain(amount));
         self
     }
     /// Up-sell whitespace per year.
     pub fn upsell_whitespace(mut self, amount: Decimal) -> Self {
-        self.whitespace[1] = Some(Amount::Plain(amount));
+        self.parts.whitespace[1] = Some(Amount::Plain(amount));
         self
     }
     /// Cross-sell whitespace per year.
     pub fn cross_sell_whitespace(mut self, amount: Decimal) -> Self {
-        self.whitespace[2] = Some(Amount::Plain(amount));
+        self.parts.whitespace[2] = Some(Amount::Plain(amount));
         self
     }
     /// Likelihood of seizing the whitespace (0 to 1).
     pub fn growth_likelihood(mut self, p: f64) -> Self {
         if let Some(p) = self.check("growth.likelihood", Probability::new(p)) {
-            self.growth.likelihood = Some(p);
+            self.parts.growth.likelihood = Some(p);
         }
         self
     }
     /// Revenue growth over the last year (0.2 for +20 %).
     pub fn historical_growth(mut self, ratio: Decimal) -> Self {
-        self.growth.historical_growth = Some(Ratio::new(ratio));
+        self.parts.growth.historical_growth = Some(Ratio::new(ratio));
         self
     }
     /// Share of meetings attended (0 to 1).
@@ -413,7 +426,7 @@ impl CustomerBuilder {
     }
     /// Goal changes over the period.
     pub fn goal_changes(mut self, count: u32) -> Self {
-        self.behavior.goal_changes = Some(count);
+        self.parts.behavior.goal_changes = Some(count);
         self
     }
     /// Share of requests answered in time (0 to 1).
@@ -437,25 +450,25 @@ impl CustomerBuilder {
     /// Stated intent to renew (0 to 1).
     pub fn renewal_intent(mut self, p: f64) -> Self {
         if let Some(p) = self.check("behavior.renewal_intent", Probability::new(p)) {
-            self.behavior.renewal_intent = Some(p);
+            self.parts.behavior.renewal_intent = Some(p);
         }
         self
     }
     /// Net Promoter Score (-100 to 100).
     pub fn nps(mut self, score: i16) -> Self {
         if let Some(n) = self.check("behavior.nps", Nps::new(score)) {
-            self.behavior.nps = Some(n);
+            self.parts.behavior.nps = Some(n);
         }
         self
     }
     /// Date of the last expectation reset.
     pub fn last_expectation_reset(mut self, date: NaiveDate) -> Self {
-        self.last_expectation_reset = Some(date);
+        self.parts.last_expectation_reset = Some(date);
         self
     }
     /// Add a feature request.
     pub fn feature_request(mut self, title: impl Into<String>, scope: RequestScope) -> Self {
-        self.feature_requests.push(FeatureRequest {
+        self.parts.feature_requests.push(FeatureRequest {
             title: title.into(),
             scope,
         });
@@ -473,18 +486,18 @@ impl CustomerBuilder {
     /// before it starts or whose notice is longer than its term; a missing signing date for a
     /// customer that is not a prospect, or one after the assessment period.
     pub fn build(self) -> Result<Customer> {
-        let id = CustomerId::new(&self.id)?;
+        let id = CustomerId::new(&self.parts.id)?;
         let fail = |e: Error| e.for_customer(&id);
-        if let Some(e) = self.first_error {
+        if let Some(e) = self.parts.first_error {
             return Err(fail(e));
         }
-        let currency = match &self.currency {
+        let currency = match &self.parts.currency {
             Some(code) => Currency::new(code).map_err(fail)?,
             None => return Err(fail(Error::invalid(None, "currency", Problem::Missing))),
         };
         let money = |amount: Amount| amount.in_currency(currency);
-        let activity = match self.activity {
-            Some(_) if self.period.is_some() || self.activity_parts => {
+        let activity = match self.parts.activity {
+            Some(_) if self.parts.period.is_some() || self.parts.activity_parts => {
                 return Err(fail(Error::invalid(
                     None,
                     "activity",
@@ -495,70 +508,70 @@ impl CustomerBuilder {
             }
             Some(activity) => activity,
             None => {
-                let (start, end) = self.period.ok_or_else(|| {
+                let (start, end) = self.parts.period.ok_or_else(|| {
                     fail(Error::invalid(None, "activity.period", Problem::Missing))
                 })?;
                 Activity {
                     period: AssessmentPeriod::new(start, end)
                         .map_err(|e| fail(e.within("activity")))?,
-                    tickets: self.tickets,
-                    support_hours: self.support_hours,
-                    engineering_hours: self.engineering_hours,
-                    success_hours: self.success_hours,
-                    executive_hours: self.executive_hours,
-                    escalations: self.escalations,
-                    implementation: self.implementation.map(|(hours, go_live, external)| {
+                    tickets: self.parts.tickets,
+                    support_hours: self.parts.support_hours,
+                    engineering_hours: self.parts.engineering_hours,
+                    success_hours: self.parts.success_hours,
+                    executive_hours: self.parts.executive_hours,
+                    escalations: self.parts.escalations,
+                    implementation: self.parts.implementation.map(|(hours, go_live, external)| {
                         Implementation {
                             hours,
                             go_live,
                             external_cost: external.map(money),
                         }
                     }),
-                    custom_features: self.custom_features,
-                    usage_units: self.usage_units,
+                    custom_features: self.parts.custom_features,
+                    usage_units: self.parts.usage_units,
                 }
             }
         };
-        let contract = match self.contract {
+        let contract = match self.parts.contract {
             Some(b) => Some(b.build().map_err(|e| fail(e.within("contract")))?),
             None => None,
         };
-        let parent = match self.parent {
+        let parent = match self.parts.parent {
             Some(p) => Some(CustomerId::new(p).map_err(|e| fail(at_field(e, "parent")))?),
             None => None,
         };
-        let [expansion, upsell, cross] = self.whitespace;
-        let mut growth = self.growth;
+        let [expansion, upsell, cross] = self.parts.whitespace;
+        let mut growth = self.parts.growth;
         growth.expansion_whitespace = expansion.map(money).or(growth.expansion_whitespace);
         growth.upsell_whitespace = upsell.map(money).or(growth.upsell_whitespace);
         growth.cross_sell_whitespace = cross.map(money).or(growth.cross_sell_whitespace);
         Customer {
             id: id.clone(),
-            name: self.name,
+            name: self.parts.name,
             currency,
-            industry: self.industry,
-            use_cases: self.use_cases,
-            roadmap_interests: self.roadmap_interests,
-            region: self.region,
-            segment: self.segment,
-            employees: self.employees,
+            industry: self.parts.industry,
+            use_cases: self.parts.use_cases,
+            roadmap_interests: self.parts.roadmap_interests,
+            region: self.parts.region,
+            segment: self.parts.segment,
+            employees: self.parts.employees,
             parent,
-            account_owner: self.account_owner,
-            acquisition_channel: self.acquisition_channel,
-            plan: self.plan,
-            product_version: self.product_version,
-            stage: self.stage,
-            customer_since: self.customer_since,
-            recurring_revenue: money(self.recurring_revenue),
-            one_time_revenue: money(self.one_time_revenue),
-            acquisition_cost: self.acquisition_cost.map(money),
+            account_owner: self.parts.account_owner,
+            acquisition_channel: self.parts.acquisition_channel,
+            plan: self.parts.plan,
+            product_version: self.parts.product_version,
+            stage: self.parts.stage,
+            customer_since: self.parts.customer_since,
+            recurring_revenue: money(self.parts.recurring_revenue),
+            one_time_revenue: money(self.parts.one_time_revenue),
+            acquisition_cost: self.parts.acquisition_cost.map(money),
             contract,
             activity,
-            logo: self.logo,
+            logo: self.parts.logo,
             growth,
-            behavior: self.behavior,
-            last_expectation_reset: self.last_expectation_reset,
-            feature_requests: self.feature_requests,
+            behavior: self.parts.behavior,
+            last_expectation_reset: self.parts.last_expectation_reset,
+            feature_requests: self.parts.feature_requests,
             revenue: Money::zero(currency),
         }
         .validated()

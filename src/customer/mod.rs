@@ -491,6 +491,13 @@ pub const MAX_DECIMALS: u32 = 4;
 /// `value` within `-max..=max` with at most [`MAX_DECIMALS`] decimal places (trailing zeros
 /// do not count).
 fn check_bounded(value: Decimal, max: Decimal) -> std::result::Result<(), Problem> {
+    // The usual value has few decimals and a small mantissa: decide it without normalizing
+    // or aligning scales (both bounds are whole numbers, so |m| / 10^s <= max when |m| <= max).
+    let small = value.mantissa().unsigned_abs() <= max.mantissa().unsigned_abs();
+    let few_decimals = value.scale() <= MAX_DECIMALS;
+    if small && few_decimals && max.scale() == 0 {
+        return Ok(());
+    }
     if value.abs() > max || value.normalize().scale() > MAX_DECIMALS {
         return Err(Problem::OutOfRange {
             value: value.to_string(),

@@ -151,32 +151,34 @@ impl TryFrom<CustomerRepr> for Customer {
         }
         if let Some(i) = a.implementation {
             b = b.implementation(i.hours, i.go_live, None);
-            if let (Some((_, _, external)), Some(cost)) = (&mut b.implementation, i.external_cost) {
+            if let (Some((_, _, external)), Some(cost)) =
+                (&mut b.parts.implementation, i.external_cost)
+            {
                 *external = Some(Amount::In(cost));
             }
         }
-        b.custom_features = a.custom_features;
-        b.industry = r.industry;
-        b.use_cases = r.use_cases;
-        b.roadmap_interests = r.roadmap_interests;
-        b.region = r.region;
-        b.segment = r.segment;
-        b.employees = r.employees;
-        b.parent = r.parent;
-        b.account_owner = r.account_owner;
-        b.acquisition_channel = r.acquisition_channel;
-        b.plan = r.plan;
-        b.product_version = r.product_version;
-        b.customer_since = r.customer_since;
-        b.recurring_revenue = Amount::In(r.recurring_revenue);
-        b.one_time_revenue = r
+        b.parts.custom_features = a.custom_features;
+        b.parts.industry = r.industry;
+        b.parts.use_cases = r.use_cases;
+        b.parts.roadmap_interests = r.roadmap_interests;
+        b.parts.region = r.region;
+        b.parts.segment = r.segment;
+        b.parts.employees = r.employees;
+        b.parts.parent = r.parent;
+        b.parts.account_owner = r.account_owner;
+        b.parts.acquisition_channel = r.acquisition_channel;
+        b.parts.plan = r.plan;
+        b.parts.product_version = r.product_version;
+        b.parts.customer_since = r.customer_since;
+        b.parts.recurring_revenue = Amount::In(r.recurring_revenue);
+        b.parts.one_time_revenue = r
             .one_time_revenue
             .map_or(Amount::Plain(Decimal::ZERO), Amount::In);
-        b.acquisition_cost = r.acquisition_cost.map(Amount::In);
-        b.contract = r.contract;
-        b.logo = r.logo;
+        b.parts.acquisition_cost = r.acquisition_cost.map(Amount::In);
+        b.parts.contract = r.contract;
+        b.parts.logo = r.logo;
         let g = r.growth;
-        b.whitespace = [
+        b.parts.whitespace = [
             g.expansion_whitespace.map(Amount::In),
             g.upsell_whitespace.map(Amount::In),
             g.cross_sell_whitespace.map(Amount::In),
@@ -212,8 +214,8 @@ impl TryFrom<CustomerRepr> for Customer {
         if let Some(n) = v.nps {
             b = b.nps(n);
         }
-        b.last_expectation_reset = r.last_expectation_reset;
-        b.feature_requests = r.feature_requests;
+        b.parts.last_expectation_reset = r.last_expectation_reset;
+        b.parts.feature_requests = r.feature_requests;
         b.build()
     }
 }
