@@ -27,6 +27,7 @@
 //! | [`policy`] | invest, retain, restructure with quantified levers, offboard with an exit plan, decline a prospect, look back on a churned customer; the facts that would change a decision | [`RecommendationPolicy`], [`DefaultPolicy`], [`PolicyContext`], [`Recommendation`], [`Action`], [`LeverPlan`], [`ExitPlan`], [`what_to_collect`] |
 //! | [`portfolio`] | the two-phase, mergeable portfolio analysis and its report | |
 //! | [`retention`] | the shifted-beta-geometric model and lifetime value | |
+//! | [`history`] | back-testing the assessments of one date against what customers did next | |
 //! | [`source`] | data-source traits and in-memory sources | |
 //!
 //! [`Config`] is the whole configuration as one serde document; [`Error`] is the one error
@@ -112,6 +113,8 @@ pub mod policy;
 pub mod portfolio;
 
 pub mod retention;
+
+pub mod history;
 
 pub mod source;
 

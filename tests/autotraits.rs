@@ -12,6 +12,8 @@ fn public_types_are_send_and_sync() {
     use custfit::*;
     assert_send_sync::<Activity>();
     assert_send_sync::<custfit::source::SourceCause>();
+    assert_send_sync::<custfit::history::BackTest>();
+    assert_send_sync::<custfit::history::Observation>();
     assert_send_sync::<AssessmentPeriod>();
     assert_send_sync::<Behavior>();
     assert_send_sync::<BrandTier>();
