@@ -14,6 +14,7 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<custfit::source::SourceCause>();
     assert_send_sync::<custfit::history::BackTest>();
     assert_send_sync::<custfit::history::Observation>();
+    assert_send_sync::<custfit::history::PeriodChange>();
     assert_send_sync::<AssessmentPeriod>();
     assert_send_sync::<Behavior>();
     assert_send_sync::<BrandTier>();

@@ -1,5 +1,10 @@
-//! Customers over time: back-testing the assessments of one date against what customers did
-//! next.
+//! Customers over time: the portfolio from one period to the next, and back-testing the
+//! assessments of one date against what customers did next.
+//!
+//! [`PeriodChange::between`] two portfolio reports gives the transition matrices between
+//! quadrants, classes and actions (customers and revenue), the customers gained, lost and
+//! churned, and a [`MarginBridge`] from one period's total margin to the next's — price and
+//! volume (volume and mix), cost to serve, churn and new customers — exact to the cent.
 //!
 //! Health scores are often said not to predict churn, and nobody can show whether they do.
 //! [`back_test`] measures it for this crate's scores and recommendations: given the
@@ -13,8 +18,10 @@
 //! period's, never on the same customers they were fitted to.
 
 mod backtest;
+mod periods;
 
 pub use backtest::{
     auc, back_test, BackTest, CalibrationBin, ChurnedWhileGreen, Decile, Discrimination,
     Observation, Outcome,
 };
+pub use periods::{MarginBridge, PeriodChange, Transition};

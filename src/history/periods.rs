@@ -1,0 +1,397 @@
+//! The portfolio from one period to the next: transitions between quadrants, classes and
+//! actions, customers gained and lost, and the bridge from one period's margin to the next.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::assessment::{FitClass, Quadrant};
+use crate::customer::CustomerId;
+use crate::error::{Error, Problem, Result};
+use crate::money::{Currency, Money, MoneyError};
+use crate::policy::Action;
+use crate::portfolio::{CustomerRow, PortfolioReport};
+
+/// Customers moving from one value to another between two periods, and their revenue.
+///
+/// `from` is `None` for a customer not in the earlier period (gained), `to` is `None` for one
+/// not in the later period (lost): the cells of one `from` add up to the customers of the
+/// earlier period with that value.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Transition<K> {
+    /// The value in the earlier period.
+    pub from: Option<K>,
+    /// The value in the later period.
+    pub to: Option<K>,
+    /// Customers that moved so.
+    pub customers: u64,
+    /// Their revenue in the earlier period.
+    pub revenue_before: Money,
+    /// Their revenue in the later period.
+    pub revenue_after: Money,
+}
+
+/// From one period's total margin to the next's, exactly: `before + price_volume +
+/// cost_to_serve + churn + new_customers = after`, with `price_volume = volume + mix`.
+///
+/// For the customers live in both periods, a customer's margin change is split at its earlier
+/// margin rate: the revenue change at that rate is *price and volume*, the rest (the rate's
+/// own change) is *cost to serve*. Price and volume splits into *volume* — the revenue change
+/// at the portfolio's earlier margin rate — and *mix*, what the customers' differing rates
+/// add. *Churn* is the margin
+/// change of the customers live before and not after (lost, or churned); *new customers* that
+/// of the customers live after and not before (gained, or won back), and of those without
+/// revenue before (no rate to compare with). Each line is rounded to the minor unit; cost to
+/// serve takes the rounding, so the bridge adds up to the cent, and bridges of shards merge to
+/// the bridge of the whole.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MarginBridge {
+    /// The earlier period's total margin (the sum of its rows' profit).
+    pub before: Money,
+    /// Revenue change of continuing customers at their own earlier margin rates.
+    pub price_volume: Money,
+    /// Of it, the continuing customers' revenue change at the portfolio's earlier margin rate.
+    pub volume: Money,
+    /// Of it, the rest: revenue moving between customers of higher and lower margin rates.
+    pub mix: Money,
+    /// Continuing customers' margin change beyond price and volume: their cost to serve
+    /// growing or shrinking against their revenue.
+    pub cost_to_serve: Money,
+    /// Margin change of customers live before and not after.
+    pub churn: Money,
+    /// Margin change of customers live after and not before.
+    pub new_customers: Money,
+    /// The later period's total margin.
+    pub after: Money,
+    /// Continuing customers' revenue before, their margin before and their revenue change:
+    /// the sums `volume` is computed from, kept so that bridges merge exactly.
+    pub continuing: [Money; 3],
+}
+
+/// What changed in a portfolio from one period's report to the next's.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeriodChange {
+    /// The portfolio's currency.
+    pub currency: Currency,
+    /// The earlier report's assessment date.
+    pub before: NaiveDate,
+    /// The later report's.
+    pub after: NaiveDate,
+    /// Transitions between quadrants.
+    pub quadrants: Vec<Transition<Quadrant>>,
+    /// Transitions between classes.
+    pub classes: Vec<Transition<FitClass>>,
+    /// Transitions between recommended actions.
+    pub actions: Vec<Transition<Action>>,
+    /// Customers in the later period only.
+    pub gained: Vec<CustomerId>,
+    /// Customers in the earlier period only.
+    pub lost: Vec<CustomerId>,
+    /// Customers live in the earlier period and churned in the later.
+    pub churned: Vec<CustomerId>,
+    /// The margin bridge.
+    pub bridge: MarginBridge,
+}
+
+fn overflow(field: &str) -> impl Fn(MoneyError) -> Error + '_ {
+    move |e| Error::arithmetic(None, format!("period_change.{field}"), e)
+}
+
+fn live(row: Option<&CustomerRow>) -> bool {
+    row.is_some_and(|r| r.action != Action::LookBack)
+}
+
+type Cells<K> = BTreeMap<(Option<K>, Option<K>), (u64, Money, Money)>;
+
+fn add_cell<K: Ord>(
+    cells: &mut Cells<K>,
+    key: (Option<K>, Option<K>),
+    before: Money,
+    after: Money,
+) -> Result<()> {
+    let zero = Money::zero(before.currency());
+    let cell = cells.entry(key).or_insert((0, zero, zero));
+    cell.0 += 1;
+    cell.1 = cell
+        .1
+        .checked_add(before)
+        .map_err(overflow("revenue_before"))?;
+    cell.2 = cell
+        .2
+        .checked_add(after)
+        .map_err(overflow("revenue_after"))?;
+    Ok(())
+}
+
+fn cells<K: Ord>(cells: Cells<K>) -> Vec<Transition<K>> {
+    cells
+        .into_iter()
+        .map(
+            |((from, to), (customers, revenue_before, revenue_after))| Transition {
+                from,
+                to,
+                customers,
+                revenue_before,
+                revenue_after,
+            },
+        )
+        .collect()
+}
+
+impl PeriodChange {
+    /// Compare two reports of the same portfolio, one period apart (or two shards of them
+    /// that hold the same customers; [`merge`](Self::merge) the results).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use custfit::history::PeriodChange;
+    /// use custfit::{Config, Customer};
+    /// use rust_decimal::Decimal;
+    /// # fn main() -> custfit::Result<()> {
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// let year = |id: &str, y: i32, revenue: i64| {
+    ///     Customer::builder(id, id).currency("USD").period(d(y, 1, 1), d(y, 12, 31))
+    ///         .customer_since(d(2020, 1, 1)).recurring_revenue(Decimal::from(revenue))
+    ///         .success_hours(Decimal::from(100)).build()
+    /// };
+    /// let analyzer = Config::default().analyzer()?;
+    /// let run = |customers: &[Customer], as_of| analyzer.analyze_slice(customers, as_of, 1, &|_, _, _| Ok(()));
+    /// let before = run(&[year("a", 2024, 50_000)?, year("b", 2024, 20_000)?], d(2025, 1, 15))?;
+    /// let after = run(&[year("a", 2025, 60_000)?, year("c", 2025, 30_000)?], d(2026, 1, 15))?;
+    /// let change = PeriodChange::between(&before, &after)?;
+    /// assert_eq!((change.gained.len(), change.lost.len()), (1, 1));
+    /// let b = &change.bridge;
+    /// let total = [b.price_volume, b.cost_to_serve, b.churn, b.new_customers]
+    ///     .into_iter()
+    ///     .try_fold(b.before, |sum, part| sum.checked_add(part))?;
+    /// assert_eq!(total, b.after); // to the cent
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidField`] when the reports are in different currencies;
+    /// [`Error::Arithmetic`] when a total overflows.
+    pub fn between(earlier: &PortfolioReport, later: &PortfolioReport) -> Result<Self> {
+        let currency = earlier.currency;
+        if later.currency != currency {
+            return Err(Error::invalid(
+                None,
+                "period_change.currency",
+                Problem::CurrencyMismatch {
+                    expected: currency,
+                    found: later.currency,
+                },
+            ));
+        }
+        let zero = Money::zero(currency);
+        let by_id = |report: &PortfolioReport| -> BTreeMap<CustomerId, CustomerRow> {
+            report
+                .rows
+                .iter()
+                .map(|r| (r.id.clone(), r.clone()))
+                .collect()
+        };
+        let (before, after) = (by_id(earlier), by_id(later));
+        let mut ids: Vec<&CustomerId> = before.keys().chain(after.keys()).collect();
+        ids.sort();
+        ids.dedup();
+
+        let (mut quadrants, mut classes, mut actions) = (Cells::new(), Cells::new(), Cells::new());
+        let mut change = PeriodChange {
+            currency,
+            before: earlier.as_of,
+            after: later.as_of,
+            quadrants: Vec::new(),
+            classes: Vec::new(),
+            actions: Vec::new(),
+            gained: Vec::new(),
+            lost: Vec::new(),
+            churned: Vec::new(),
+            bridge: MarginBridge {
+                before: zero,
+                price_volume: zero,
+                volume: zero,
+                mix: zero,
+                cost_to_serve: zero,
+                churn: zero,
+                new_customers: zero,
+                after: zero,
+                continuing: [zero; 3],
+            },
+        };
+        for id in ids {
+            let (b, a) = (before.get(id), after.get(id));
+            let revenue = |r: Option<&CustomerRow>| r.map_or(zero, |r| r.revenue);
+            let profit = |r: Option<&CustomerRow>| r.map_or(zero, |r| r.profit);
+            let (rb, ra) = (revenue(b), revenue(a));
+            add_cell(
+                &mut quadrants,
+                (b.map(|r| r.quadrant), a.map(|r| r.quadrant)),
+                rb,
+                ra,
+            )?;
+            add_cell(
+                &mut classes,
+                (b.map(|r| r.class), a.map(|r| r.class)),
+                rb,
+                ra,
+            )?;
+            add_cell(
+                &mut actions,
+                (b.map(|r| r.action), a.map(|r| r.action)),
+                rb,
+                ra,
+            )?;
+            match (b, a) {
+                (None, Some(_)) => change.gained.push(id.clone()),
+                (Some(_), None) => change.lost.push(id.clone()),
+                (Some(_), Some(r)) if live(b) && r.action == Action::LookBack => {
+                    change.churned.push(id.clone())
+                }
+                _ => {}
+            }
+            let bridge = &mut change.bridge;
+            let (mb, ma) = (profit(b), profit(a));
+            bridge.before = bridge.before.checked_add(mb).map_err(overflow("before"))?;
+            bridge.after = bridge.after.checked_add(ma).map_err(overflow("after"))?;
+            let delta = ma.checked_sub(mb).map_err(overflow("margin"))?;
+            // Without revenue before there is no rate to compare: such a customer counts as new.
+            match (live(b), live(a)) {
+                (true, true) if !rb.is_zero() => {
+                    let [rev, margin, growth] = &mut bridge.continuing;
+                    *rev = rev.checked_add(rb).map_err(overflow("revenue_before"))?;
+                    *margin = margin.checked_add(mb).map_err(overflow("margin_before"))?;
+                    let dr = ra.checked_sub(rb).map_err(overflow("revenue_change"))?;
+                    *growth = growth.checked_add(dr).map_err(overflow("revenue_change"))?;
+                    // At the customer's own earlier rate (it has revenue: see the match).
+                    let rate = mb
+                        .ratio_to(rb)
+                        .map_err(overflow("margin_rate"))?
+                        .unwrap_or(Decimal::ZERO);
+                    let pv = dr
+                        .checked_mul(rate)
+                        .map_err(overflow("price_volume"))?
+                        .round();
+                    bridge.price_volume = bridge
+                        .price_volume
+                        .checked_add(pv)
+                        .map_err(overflow("price_volume"))?;
+                    let rest = delta.checked_sub(pv).map_err(overflow("cost_to_serve"))?;
+                    bridge.cost_to_serve = bridge
+                        .cost_to_serve
+                        .checked_add(rest)
+                        .map_err(overflow("cost_to_serve"))?;
+                }
+                (true, false) => {
+                    bridge.churn = bridge.churn.checked_add(delta).map_err(overflow("churn"))?
+                }
+                _ => {
+                    bridge.new_customers = bridge
+                        .new_customers
+                        .checked_add(delta)
+                        .map_err(overflow("new_customers"))?
+                }
+            }
+        }
+        change.quadrants = cells(quadrants);
+        change.classes = cells(classes);
+        change.actions = cells(actions);
+        split_price_volume(&mut change.bridge)?;
+        Ok(change)
+    }
+
+    /// Add the change of another shard of the same two reports (other customers, the same
+    /// dates and currency): the result equals that of the whole.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] for changes of other dates or currencies;
+    /// [`Error::Arithmetic`] when a total overflows.
+    pub fn merge(&mut self, other: PeriodChange) -> Result<()> {
+        if (other.currency, other.before, other.after) != (self.currency, self.before, self.after) {
+            return Err(Error::config(
+                "period_change.merge",
+                Problem::Rule {
+                    rule: "only changes between the same two dates, in one currency, merge".into(),
+                },
+            ));
+        }
+        merge_cells(&mut self.quadrants, other.quadrants)?;
+        merge_cells(&mut self.classes, other.classes)?;
+        merge_cells(&mut self.actions, other.actions)?;
+        for (mine, theirs) in [
+            (&mut self.gained, other.gained),
+            (&mut self.lost, other.lost),
+            (&mut self.churned, other.churned),
+        ] {
+            mine.extend(theirs);
+            mine.sort();
+        }
+        let (b, o) = (&mut self.bridge, other.bridge);
+        let add = |x: &mut Money, y: Money, field: &str| -> Result<()> {
+            *x = x.checked_add(y).map_err(overflow(field))?;
+            Ok(())
+        };
+        add(&mut b.before, o.before, "before")?;
+        add(&mut b.after, o.after, "after")?;
+        add(&mut b.price_volume, o.price_volume, "price_volume")?;
+        add(&mut b.cost_to_serve, o.cost_to_serve, "cost_to_serve")?;
+        add(&mut b.churn, o.churn, "churn")?;
+        add(&mut b.new_customers, o.new_customers, "new_customers")?;
+        for (x, y) in b.continuing.iter_mut().zip(o.continuing) {
+            add(x, y, "continuing")?;
+        }
+        split_price_volume(b)
+    }
+}
+
+fn merge_cells<K: Ord + Clone>(
+    mine: &mut Vec<Transition<K>>,
+    theirs: Vec<Transition<K>>,
+) -> Result<()> {
+    let mut all = Cells::new();
+    for t in mine.drain(..).chain(theirs) {
+        let zero = Money::zero(t.revenue_before.currency());
+        let cell = all.entry((t.from, t.to)).or_insert((0, zero, zero));
+        cell.0 += t.customers;
+        cell.1 = cell
+            .1
+            .checked_add(t.revenue_before)
+            .map_err(overflow("revenue_before"))?;
+        cell.2 = cell
+            .2
+            .checked_add(t.revenue_after)
+            .map_err(overflow("revenue_after"))?;
+    }
+    *mine = cells(all);
+    Ok(())
+}
+
+/// The continuing customers' margin rate before (zero without revenue).
+fn portfolio_rate(b: &MarginBridge) -> Result<Decimal> {
+    let [revenue, margin, _] = b.continuing;
+    Ok(margin
+        .ratio_to(revenue)
+        .map_err(overflow("margin_rate"))?
+        .unwrap_or(Decimal::ZERO))
+}
+
+fn split_price_volume(b: &mut MarginBridge) -> Result<()> {
+    let rate = portfolio_rate(b)?;
+    b.volume = b.continuing[2]
+        .checked_mul(rate)
+        .map_err(overflow("volume"))?
+        .round();
+    b.mix = b
+        .price_volume
+        .checked_sub(b.volume)
+        .map_err(overflow("mix"))?;
+    Ok(())
+}
