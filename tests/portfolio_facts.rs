@@ -128,3 +128,189 @@ fn an_invalid_portfolio_configuration_is_refused_naming_the_field() {
         assert_eq!(refused(config).as_deref(), Some(field));
     }
 }
+
+#[test]
+fn a_share_exactly_at_the_threshold_is_not_systemic() {
+    let customers = [served("a", "100"), served("b", "200"), served("c", "400")];
+    let f = facts(
+        &customers,
+        PortfolioConfig {
+            systemic_share_threshold: 1.0 / 3.0,
+            ..PortfolioConfig::default()
+        },
+    );
+    assert_eq!(f.systemic.share, 1.0 / 3.0);
+    assert!(
+        !f.systemic.flagged,
+        "the signal needs more than the threshold"
+    );
+}
+
+#[test]
+fn phase_two_measures_resource_use_against_the_portfolio_median() {
+    // The configured benchmark is 25 % of revenue; this portfolio's median is 8 %.
+    let customers = [served("a", "100"), served("b", "100"), served("c", "100")];
+    let analyzer =
+        PortfolioAnalyzer::new(assessor(), policy(), PortfolioConfig::default()).unwrap();
+    let seen = std::sync::Mutex::new(Vec::new());
+    analyzer
+        .analyze_slice(&customers, as_of(), 1, &|_, a, _| {
+            seen.lock().unwrap().push(a.clone());
+            Ok(())
+        })
+        .unwrap();
+    let seen = seen.into_inner().unwrap();
+    let ctx = |typical| custfit::AssessmentContext {
+        typical_service_cost_ratio: typical,
+        ..custfit::AssessmentContext::new(as_of())
+    };
+    let intensity = |a: &custfit::FitAssessment| {
+        a.effective_score(custfit::assessment::Dimension::ResourceIntensity)
+    };
+    let median = assessor()
+        .assess_with(&customers[0], &ctx(Some(0.08)))
+        .unwrap();
+    let benchmark = assessor().assess_with(&customers[0], &ctx(None)).unwrap();
+    assert_ne!(intensity(&median), intensity(&benchmark));
+    assert_eq!(intensity(&seen[0]), intensity(&median));
+}
+
+/// A parent account `p` that is a customer itself, with two subsidiaries.
+fn group() -> Vec<Customer> {
+    let member = |id: &str| {
+        base(id)
+            .recurring_revenue(dec("10000"))
+            .parent("p")
+            .build()
+            .unwrap()
+    };
+    vec![
+        base("p").recurring_revenue(dec("50000")).build().unwrap(),
+        member("s1"),
+        member("s2"),
+    ]
+}
+
+#[test]
+fn a_parent_is_added_to_its_own_group_once_in_every_kind_of_run() {
+    let customers = group();
+    let analyzer =
+        PortfolioAnalyzer::new(assessor(), policy(), PortfolioConfig::default()).unwrap();
+    let summary = analyzer.summarize(customers.iter().map(Ok), None);
+    let mut f = analyzer.facts(&summary);
+    assert_eq!(f.groups[&"p".parse().unwrap()].members, 2);
+    analyzer
+        .include_parents(&mut f, customers.iter().map(Ok))
+        .unwrap();
+    analyzer
+        .include_parents(&mut f, customers.iter().map(Ok))
+        .unwrap();
+    let g = &f.groups[&"p".parse().unwrap()];
+    assert_eq!((g.members, g.revenue), (3, usd("70000")));
+    // The sequential run over a source opened per phase includes it too.
+    let report = analyzer
+        .analyze(
+            || custfit::source::SliceSource::new(&customers),
+            as_of(),
+            &|_, _, _| Ok(()),
+            None,
+        )
+        .unwrap();
+    assert_eq!(report.facts.groups[&"p".parse().unwrap()].members, 3);
+    assert_eq!(report.groups[&"p".parse().unwrap()].tally.customers, 3);
+}
+
+#[test]
+fn a_repeated_parent_is_refused_and_not_added_to_its_group() {
+    let mut customers = group();
+    customers.push(customers[0].clone());
+    let analyzer =
+        PortfolioAnalyzer::new(assessor(), policy(), PortfolioConfig::default()).unwrap();
+    let mut f = analyzer.facts(&analyzer.summarize(customers.iter().map(Ok), None));
+    analyzer
+        .include_parents(&mut f, customers.iter().map(Ok))
+        .unwrap();
+    let g = &f.groups[&"p".parse().unwrap()];
+    assert_eq!((g.members, g.revenue), (2, usd("20000")));
+    assert!(f.parents_included.is_empty());
+}
+
+#[test]
+fn report_rows_and_tallies_count_what_each_customer_is() {
+    let report = {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/customers.json");
+        let customers: Vec<Customer> =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let config = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/config.json");
+        let config: custfit::Config =
+            serde_json::from_str(&std::fs::read_to_string(config).unwrap()).unwrap();
+        config
+            .analyzer()
+            .unwrap()
+            .analyze_slice(&customers, as_of(), 2, &|_, _, _| Ok(()))
+            .unwrap()
+    };
+    use custfit::assessment::FitClass;
+    let count = |p: &dyn Fn(&custfit::portfolio::CustomerRow) -> bool| {
+        report.rows.iter().filter(|r| p(r)).count() as u64
+    };
+    let t = &report.totals;
+    assert_eq!(t.bad_fit, count(&|r| r.class == FitClass::BadFit));
+    assert_eq!(t.bad, count(&|r| r.class == FitClass::Bad));
+    assert_eq!(
+        t.offboard,
+        count(&|r| r.action == custfit::Action::Offboard)
+    );
+    assert!(t.bad_fit > 0 && t.bad > 0 && t.offboard > 0, "{t:?}");
+    assert!(t.bad_fit < t.customers && t.offboard < t.customers);
+    for row in &report.rows {
+        assert_eq!(row.score, (row.score * 10.0).round() / 10.0);
+    }
+}
+
+#[test]
+fn a_row_states_the_attention_a_customer_takes_per_unit_of_revenue() {
+    let c = base("att")
+        .recurring_revenue(dec("40000"))
+        .success_hours(dec("30"))
+        .executive_hours(dec("10"))
+        .build()
+        .unwrap();
+    let free = base("free").success_hours(dec("30")).build().unwrap();
+    let analyzer =
+        PortfolioAnalyzer::new(assessor(), policy(), PortfolioConfig::default()).unwrap();
+    let report = analyzer
+        .analyze_slice(&[c, free], as_of(), 1, &|_, _, _| Ok(()))
+        .unwrap();
+    // 40 success and executive hours over 40,000 of revenue.
+    assert_eq!(report.rows[0].id.as_str(), "att");
+    assert_eq!(report.rows[0].attention, Some(0.001));
+    assert_eq!(report.rows[1].attention, None, "no revenue, no ratio");
+    let score = report.rows[0].score;
+    assert_eq!(score, (score * 10.0).round() / 10.0);
+    assert!(score > 1.0);
+}
+
+#[test]
+fn reports_of_other_dates_currencies_or_facts_do_not_merge() {
+    let analyzer =
+        PortfolioAnalyzer::new(assessor(), policy(), PortfolioConfig::default()).unwrap();
+    let run = |customers: &[Customer]| {
+        analyzer
+            .analyze_slice(customers, as_of(), 1, &|_, _, _| Ok(()))
+            .unwrap()
+    };
+    let one = run(&[served("a", "100")]);
+    let mut date = one.clone();
+    date.as_of = d(2027, 1, 1);
+    let mut currency = one.clone();
+    currency.currency = custfit::units::Currency::EUR;
+    let other_facts = run(&[served("b", "300")]);
+    for other in [date, currency, other_facts] {
+        let mut mine = one.clone();
+        assert_eq!(
+            mine.merge(other).unwrap_err().field(),
+            Some("portfolio.merge")
+        );
+    }
+}
