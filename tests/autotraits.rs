@@ -15,6 +15,8 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<custfit::history::BackTest>();
     assert_send_sync::<custfit::history::Observation>();
     assert_send_sync::<custfit::history::PeriodChange>();
+    assert_send_sync::<custfit::history::CustomerHistory>();
+    assert_send_sync::<custfit::history::Warning>();
     assert_send_sync::<AssessmentPeriod>();
     assert_send_sync::<Behavior>();
     assert_send_sync::<BrandTier>();

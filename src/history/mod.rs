@@ -1,5 +1,12 @@
-//! Customers over time: the portfolio from one period to the next, and back-testing the
-//! assessments of one date against what customers did next.
+//! Customers over time: one customer's trends and early warnings, the portfolio from one
+//! period to the next, and back-testing the assessments of one date against what customers did
+//! next.
+//!
+//! A [`CustomerHistory`] holds a customer's assessments of consecutive periods (of any length;
+//! gaps are allowed and shown by [`CustomerHistory::gaps`]) and gives the [`Trend`] of the
+//! overall score and of each dimension over a window of periods, and the early [`Warning`]s of
+//! the articles' logic: a star whose margin erodes, growth potential falling, behavior slipping
+//! after an expectation reset, cost to serve rising faster than revenue.
 //!
 //! [`PeriodChange::between`] two portfolio reports gives the transition matrices between
 //! quadrants, classes and actions (customers and revenue), the customers gained, lost and
@@ -18,10 +25,14 @@
 //! period's, never on the same customers they were fitted to.
 
 mod backtest;
+mod customer;
 mod periods;
 
 pub use backtest::{
     auc, back_test, BackTest, CalibrationBin, ChurnedWhileGreen, Decile, Discrimination,
     Observation, Outcome,
+};
+pub use customer::{
+    CustomerHistory, Direction, Gap, HistoryConfig, PeriodAssessment, Trend, Trends, Warning,
 };
 pub use periods::{MarginBridge, PeriodChange, Transition};

@@ -1,0 +1,419 @@
+//! One customer over consecutive periods: trends of its scores and the early warnings of the
+//! articles' logic.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::assessment::{Dimension, FitAssessment, PerDimension, Quadrant};
+use crate::customer::activity::AssessmentPeriod;
+use crate::customer::{Customer, CustomerId};
+use crate::error::{Error, Problem, Result};
+use crate::policy::Recommendation;
+use crate::units::decimal_to_f64;
+
+/// One period of a customer's history: the period, its assessment and its recommendation.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeriodAssessment {
+    /// The assessment period of the customer's activity.
+    pub period: AssessmentPeriod,
+    /// The customer's last expectation reset, as its record stated it then.
+    pub last_expectation_reset: Option<NaiveDate>,
+    /// The assessment.
+    pub assessment: FitAssessment,
+    /// The recommendation.
+    pub recommendation: Recommendation,
+}
+
+impl PeriodAssessment {
+    /// The period of `customer`'s record, with its assessment and recommendation.
+    pub fn new(
+        customer: &Customer,
+        assessment: FitAssessment,
+        recommendation: Recommendation,
+    ) -> Self {
+        PeriodAssessment {
+            period: customer.period(),
+            last_expectation_reset: customer.last_expectation_reset(),
+            assessment,
+            recommendation,
+        }
+    }
+}
+
+/// Which way a score moves.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Up by more than the flat band per period.
+    Rising,
+    /// Within the flat band.
+    Flat,
+    /// Down by more than the flat band per period.
+    Falling,
+}
+
+display_names!(Direction { Rising => "rising", Flat => "flat", Falling => "falling" });
+
+/// The trend of one score over the last periods where it was known.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Trend {
+    /// Which way it moves.
+    pub direction: Direction,
+    /// The least-squares slope, in points per period (periods counted in order, gaps not
+    /// counted: see [`CustomerHistory::gaps`]).
+    pub slope: f64,
+    /// Periods the trend is fitted on.
+    pub periods: usize,
+    /// The score in the first of them.
+    pub first: f64,
+    /// The score in the last.
+    pub last: f64,
+}
+
+impl fmt::Display for Trend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} ({:+.1} points per period over {} periods: {:.1} to {:.1})",
+            self.direction, self.slope, self.periods, self.first, self.last
+        )
+    }
+}
+
+/// Trends of the overall score and of each dimension.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trends {
+    /// The overall score's, `None` with fewer than two periods.
+    pub overall: Option<Trend>,
+    /// Each dimension's, over the periods where it was known (`None` with fewer than two).
+    pub dimensions: PerDimension<Option<Trend>>,
+}
+
+/// Days between two periods that no assessment covers.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gap {
+    /// The last day of the period before.
+    pub after: NaiveDate,
+    /// The first day of the period after.
+    pub before: NaiveDate,
+    /// Days in between.
+    pub days: i64,
+}
+
+/// Settings of trends and warnings; plain serde data with documented defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HistoryConfig {
+    /// Periods a trend is fitted on: the last ones (default 4, at least 2).
+    pub window: usize,
+    /// A slope within ± this many points per period is flat (default 1.0).
+    pub flat_band: f64,
+    /// Consecutive periods of falling margin that make a star's margin erode (default 2).
+    pub eroding_periods: usize,
+}
+
+impl Default for HistoryConfig {
+    fn default() -> Self {
+        HistoryConfig {
+            window: 4,
+            flat_band: 1.0,
+            eroding_periods: 2,
+        }
+    }
+}
+
+/// An early warning, from the articles' logic, with the figures it rests on.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "warning")]
+pub enum Warning {
+    /// A star whose margin has fallen period after period (seed 002: today's star is
+    /// tomorrow's question mark).
+    StarMarginEroding {
+        /// Periods of falling margin.
+        periods: usize,
+        /// The margin % at their start.
+        from: f64,
+        /// The margin % now.
+        to: f64,
+    },
+    /// Growth potential is falling (seed 002: the odds of seizing it are judged from
+    /// behavior).
+    GrowthFalling {
+        /// Its trend.
+        trend: Trend,
+    },
+    /// Behavior and success slipped after an expectation reset (seed 001: a reset is the
+    /// last try before a breakup).
+    BehaviorSlippingAfterReset {
+        /// The reset.
+        reset_on: NaiveDate,
+        /// The score in the first period after it.
+        after_reset: f64,
+        /// The score now.
+        now: f64,
+    },
+    /// The cost to serve grew faster than revenue over the window (seed 001: margins that
+    /// "generated minimal" hide the cost of serving).
+    CostRisingFasterThanRevenue {
+        /// Growth of the cost to serve, as a ratio (0.3 is +30 %).
+        cost_growth: f64,
+        /// Growth of revenue.
+        revenue_growth: f64,
+    },
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::StarMarginEroding { periods, from, to } => write!(
+                f,
+                "a star whose margin eroded over {periods} periods: {:.1}% to {:.1}%",
+                from * 100.0,
+                to * 100.0
+            ),
+            Warning::GrowthFalling { trend } => write!(f, "growth potential {trend}"),
+            Warning::BehaviorSlippingAfterReset {
+                reset_on,
+                after_reset,
+                now,
+            } => write!(
+                f,
+                "behavior and success slipped after the expectation reset of {reset_on}: \
+                 score {after_reset:.1} then, {now:.1} now"
+            ),
+            Warning::CostRisingFasterThanRevenue {
+                cost_growth,
+                revenue_growth,
+            } => write!(
+                f,
+                "cost to serve grew {:+.1}% against revenue {:+.1}%",
+                cost_growth * 100.0,
+                revenue_growth * 100.0
+            ),
+        }
+    }
+}
+
+/// A customer's assessments over consecutive periods (any length; gaps allowed and shown).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerHistory {
+    customer: CustomerId,
+    periods: Vec<PeriodAssessment>,
+}
+
+impl CustomerHistory {
+    /// A history of one customer, its periods put in order.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidField`] naming the customer: no periods, periods of another customer,
+    /// or periods that overlap.
+    pub fn new(mut periods: Vec<PeriodAssessment>) -> Result<Self> {
+        let Some(first) = periods.first() else {
+            return Err(Error::invalid(None, "history", Problem::Empty));
+        };
+        let customer = first.assessment.customer.clone();
+        if let Some((i, other)) = periods
+            .iter()
+            .enumerate()
+            .find(|(_, p)| p.assessment.customer != customer)
+        {
+            return Err(Error::invalid(
+                Some(&customer),
+                format!("history[{i}].customer"),
+                Problem::Rule {
+                    rule: format!(
+                        "a history holds one customer, got `{}` too",
+                        other.assessment.customer
+                    ),
+                },
+            ));
+        }
+        periods.sort_by_key(|p| (p.period.start(), p.period.end()));
+        for (i, w) in periods.windows(2).enumerate() {
+            if w[1].period.start() <= w[0].period.end() {
+                return Err(Error::invalid(
+                    Some(&customer),
+                    format!("history[{}].period.start", i + 1),
+                    Problem::Before {
+                        date: w[1].period.start(),
+                        other_field: format!("history[{i}].period.end"),
+                        other: w[0].period.end(),
+                    },
+                ));
+            }
+        }
+        Ok(CustomerHistory { customer, periods })
+    }
+
+    /// The customer.
+    pub fn customer(&self) -> &CustomerId {
+        &self.customer
+    }
+
+    /// The periods, oldest first.
+    pub fn periods(&self) -> &[PeriodAssessment] {
+        &self.periods
+    }
+
+    /// The stretches between periods that no assessment covers.
+    pub fn gaps(&self) -> Vec<Gap> {
+        self.periods
+            .windows(2)
+            .filter_map(|w| {
+                let (after, before) = (w[0].period.end(), w[1].period.start());
+                let days = (before - after).num_days() - 1;
+                (days > 0).then_some(Gap {
+                    after,
+                    before,
+                    days,
+                })
+            })
+            .collect()
+    }
+
+    /// Trends over the last `config.window` periods.
+    pub fn trends(&self, config: &HistoryConfig) -> Trends {
+        let recent = self.recent(config);
+        Trends {
+            overall: trend(
+                recent
+                    .iter()
+                    .map(|p| Some(p.assessment.effective_overall())),
+                config,
+            ),
+            dimensions: PerDimension::from_fn(|d| {
+                trend(
+                    recent.iter().map(|p| p.assessment.effective_score(d)),
+                    config,
+                )
+            }),
+        }
+    }
+
+    /// The early warnings of the last periods, most recent facts first considered.
+    pub fn warnings(&self, config: &HistoryConfig) -> Vec<Warning> {
+        let mut out = Vec::new();
+        if let Some(w) = self.star_margin_eroding(config) {
+            out.push(w);
+        }
+        let trends = self.trends(config);
+        if let Some(t) = trends
+            .dimensions
+            .get(Dimension::GrowthPotential)
+            .filter(|t| t.direction == Direction::Falling)
+        {
+            out.push(Warning::GrowthFalling { trend: t });
+        }
+        if let Some(w) = self.behavior_after_reset() {
+            out.push(w);
+        }
+        if let Some(w) = self.cost_outgrowing_revenue(config) {
+            out.push(w);
+        }
+        out
+    }
+
+    fn recent(&self, config: &HistoryConfig) -> &[PeriodAssessment] {
+        let n = config.window.max(2).min(self.periods.len());
+        &self.periods[self.periods.len() - n..]
+    }
+
+    fn star_margin_eroding(&self, config: &HistoryConfig) -> Option<Warning> {
+        let last = self.periods.last()?;
+        if last.assessment.quadrant != Quadrant::Star {
+            return None;
+        }
+        let margins: Vec<f64> = self
+            .periods
+            .iter()
+            .rev()
+            .map_while(|p| p.assessment.cost.margin.map(|m| m.to_f64()))
+            .collect();
+        // Consecutive falls, counted back from now.
+        let falls = margins.windows(2).take_while(|w| w[0] < w[1]).count();
+        (falls >= config.eroding_periods.max(1)).then(|| Warning::StarMarginEroding {
+            periods: falls,
+            from: margins[falls],
+            to: margins[0],
+        })
+    }
+
+    fn behavior_after_reset(&self) -> Option<Warning> {
+        let last = self.periods.last()?;
+        let reset_on = last.last_expectation_reset?;
+        let score = |p: &PeriodAssessment| p.assessment.effective_score(Dimension::BehaviorSuccess);
+        let after = self.periods.iter().find(|p| p.period.start() > reset_on)?;
+        let (after_reset, now) = (score(after)?, score(last)?);
+        (!std::ptr::eq(after, last) && now < after_reset).then_some(
+            Warning::BehaviorSlippingAfterReset {
+                reset_on,
+                after_reset,
+                now,
+            },
+        )
+    }
+
+    fn cost_outgrowing_revenue(&self, config: &HistoryConfig) -> Option<Warning> {
+        let recent = self.recent(config);
+        let (first, last) = (recent.first()?, recent.last()?);
+        if recent.len() < 2 {
+            return None;
+        }
+        let growth = |a: rust_decimal::Decimal, b: rust_decimal::Decimal| {
+            let a = decimal_to_f64(a);
+            (a > 0.0).then(|| decimal_to_f64(b) / a - 1.0)
+        };
+        let cost_growth = growth(
+            first.assessment.cost.total.amount(),
+            last.assessment.cost.total.amount(),
+        )?;
+        let revenue_growth = growth(
+            first.assessment.cost.revenue.amount(),
+            last.assessment.cost.revenue.amount(),
+        )?;
+        (cost_growth > revenue_growth).then_some(Warning::CostRisingFasterThanRevenue {
+            cost_growth,
+            revenue_growth,
+        })
+    }
+}
+
+/// The least-squares trend of the known scores, in period order.
+fn trend(scores: impl Iterator<Item = Option<f64>>, config: &HistoryConfig) -> Option<Trend> {
+    let points: Vec<(f64, f64)> = scores
+        .enumerate()
+        .filter_map(|(i, s)| Some((i as f64, s?)))
+        .collect();
+    if points.len() < 2 {
+        return None;
+    }
+    let n = points.len() as f64;
+    let mean_x = points.iter().map(|p| p.0).sum::<f64>() / n;
+    let mean_y = points.iter().map(|p| p.1).sum::<f64>() / n;
+    let sxy: f64 = points.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum();
+    let sxx: f64 = points.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
+    let slope = sxy / sxx;
+    let direction = if slope > config.flat_band {
+        Direction::Rising
+    } else if slope < -config.flat_band {
+        Direction::Falling
+    } else {
+        Direction::Flat
+    };
+    Some(Trend {
+        direction,
+        slope,
+        periods: points.len(),
+        first: points[0].1,
+        last: points[points.len() - 1].1,
+    })
+}

@@ -1,0 +1,242 @@
+//! One customer over consecutive periods: trends, gaps and the early warnings of the articles.
+
+mod common;
+
+use common::*;
+use custfit::assessment::{Dimension, Quadrant};
+use custfit::history::{CustomerHistory, Direction, HistoryConfig, PeriodAssessment, Warning};
+use custfit::{AssessmentContext, Customer, RecommendationPolicy};
+
+#[derive(Clone, Copy)]
+struct Year {
+    year: i32,
+    revenue: u32,
+    success_hours: u32,
+    whitespace: u32,
+    adherence: &'static str,
+}
+
+fn record(id: &str, y: Year, reset: Option<chrono::NaiveDate>) -> Customer {
+    let mut b = identity(id)
+        .period(d(y.year, 1, 1), d(y.year, 12, 31))
+        .customer_since(d(2019, 1, 1))
+        .industry("logistics")
+        .use_case("fleet-tracking")
+        .segment("mid-market")
+        .recurring_revenue(y.revenue.into())
+        .success_hours(y.success_hours.into())
+        .expansion_whitespace(y.whitespace.into())
+        .growth_likelihood(0.6)
+        .meeting_attendance(dec("0.9"))
+        .plan_adherence(dec(y.adherence))
+        .goal_changes(0)
+        .outcomes_achieved(dec("0.7"))
+        .renewal_intent(0.8);
+    if let Some(r) = reset {
+        b = b.last_expectation_reset(r);
+    }
+    b.build().unwrap()
+}
+
+fn period(c: &Customer) -> PeriodAssessment {
+    let as_of = c.period().end().succ_opt().unwrap();
+    let a = assessor()
+        .assess_with(c, &AssessmentContext::new(as_of))
+        .unwrap();
+    let r = policy()
+        .recommend(c, &a, &custfit::PolicyContext::default())
+        .unwrap();
+    PeriodAssessment::new(c, a, r)
+}
+
+fn history(id: &str, years: &[Year], reset: Option<chrono::NaiveDate>) -> CustomerHistory {
+    CustomerHistory::new(
+        years
+            .iter()
+            .map(|y| period(&record(id, *y, reset)))
+            .collect(),
+    )
+    .unwrap()
+}
+
+const fn year(
+    year: i32,
+    revenue: u32,
+    success_hours: u32,
+    whitespace: u32,
+    adherence: &'static str,
+) -> Year {
+    Year {
+        year,
+        revenue,
+        success_hours,
+        whitespace,
+        adherence,
+    }
+}
+
+#[test]
+fn a_star_whose_margin_erodes_and_whose_growth_falls_is_warned_of() {
+    // Service grows each year against flat revenue; the whitespace shrinks.
+    let h = history(
+        "s",
+        &[
+            year(2022, 200_000, 100, 200_000, "0.9"),
+            year(2023, 200_000, 300, 150_000, "0.9"),
+            year(2024, 200_000, 500, 100_000, "0.9"),
+            year(2025, 200_000, 700, 60_000, "0.9"),
+        ],
+        None,
+    );
+    let last = &h.periods().last().unwrap().assessment;
+    assert_eq!(last.quadrant, Quadrant::Star, "{}", last.quadrant);
+    let warnings = h.warnings(&HistoryConfig::default());
+    let eroding = warnings
+        .iter()
+        .find_map(|w| match w {
+            Warning::StarMarginEroding { periods, from, to } => Some((*periods, *from, *to)),
+            _ => None,
+        })
+        .expect("margin erodes");
+    assert_eq!(eroding.0, 3);
+    assert!(eroding.1 > eroding.2);
+    assert!(warnings
+        .iter()
+        .any(|w| matches!(w, Warning::GrowthFalling { .. })));
+    assert!(warnings
+        .iter()
+        .any(|w| matches!(w, Warning::CostRisingFasterThanRevenue { .. })));
+    let trends = h.trends(&HistoryConfig::default());
+    // The margin score is capped at these margins; the time taken shows in resource
+    // intensity.
+    let intensity = trends.dimensions.get(Dimension::ResourceIntensity).unwrap();
+    assert_eq!(intensity.direction, Direction::Falling, "{intensity}");
+    assert_eq!(intensity.periods, 4);
+    assert!(intensity.first > intensity.last);
+    assert_eq!(trends.overall.unwrap().direction, Direction::Falling);
+    // A longer run needed: no erosion warning at four falling periods.
+    let strict = HistoryConfig {
+        eroding_periods: 4,
+        ..HistoryConfig::default()
+    };
+    assert!(!h
+        .warnings(&strict)
+        .iter()
+        .any(|w| matches!(w, Warning::StarMarginEroding { .. })));
+}
+
+#[test]
+fn a_steady_customer_has_flat_trends_and_no_warnings() {
+    let steady = year(2022, 150_000, 200, 100_000, "0.9");
+    let h = history(
+        "flat",
+        &[
+            steady,
+            Year {
+                year: 2023,
+                ..steady
+            },
+            Year {
+                year: 2024,
+                ..steady
+            },
+        ],
+        None,
+    );
+    assert!(h.warnings(&HistoryConfig::default()).is_empty());
+    let t = h.trends(&HistoryConfig::default());
+    let overall = t.overall.unwrap();
+    assert_eq!(overall.direction, Direction::Flat, "{overall}");
+    assert!(overall.slope.abs() < 0.1);
+    assert!(h.gaps().is_empty());
+}
+
+#[test]
+fn behavior_slipping_after_an_expectation_reset_is_warned_of() {
+    let reset = Some(d(2023, 6, 1));
+    let h = history(
+        "r",
+        &[
+            year(2023, 150_000, 200, 100_000, "0.9"),
+            year(2024, 150_000, 200, 100_000, "0.8"),
+            year(2025, 150_000, 200, 100_000, "0.3"),
+        ],
+        reset,
+    );
+    let w = h.warnings(&HistoryConfig::default());
+    let slip = w
+        .iter()
+        .find_map(|w| match w {
+            Warning::BehaviorSlippingAfterReset {
+                reset_on,
+                after_reset,
+                now,
+            } => Some((*reset_on, *after_reset, *now)),
+            _ => None,
+        })
+        .expect("behavior slipped");
+    assert_eq!(slip.0, d(2023, 6, 1));
+    assert!(slip.1 > slip.2);
+    assert!(w
+        .iter()
+        .find(|w| matches!(w, Warning::BehaviorSlippingAfterReset { .. }))
+        .unwrap()
+        .to_string()
+        .starts_with("behavior and success slipped after the expectation reset of 2023-06-01"));
+}
+
+#[test]
+fn a_window_and_gaps() {
+    let y = |year| Year {
+        year,
+        ..self::year(0, 150_000, 200, 100_000, "0.9")
+    };
+    // 2021 and 2022 are missing: one gap of two years.
+    let h = history("g", &[y(2020), y(2023), y(2024), y(2025), y(2026)], None);
+    let gaps = h.gaps();
+    assert_eq!(gaps.len(), 1);
+    assert_eq!(
+        (gaps[0].after, gaps[0].before),
+        (d(2020, 12, 31), d(2023, 1, 1))
+    );
+    assert_eq!(gaps[0].days, 730);
+    let window = HistoryConfig {
+        window: 3,
+        ..HistoryConfig::default()
+    };
+    assert_eq!(h.trends(&window).overall.unwrap().periods, 3);
+    assert_eq!(
+        h.trends(&HistoryConfig::default()).overall.unwrap().periods,
+        4
+    );
+}
+
+#[test]
+fn a_history_is_of_one_customer_in_periods_that_do_not_overlap() {
+    let y = year(2024, 100_000, 100, 50_000, "0.9");
+    assert_eq!(
+        CustomerHistory::new(Vec::new()).unwrap_err().field(),
+        Some("history")
+    );
+    let mixed = vec![period(&record("a", y, None)), period(&record("b", y, None))];
+    assert_eq!(
+        CustomerHistory::new(mixed).unwrap_err().to_string(),
+        "customer `a`: field `history[1].customer`: a history holds one customer, got `b` too"
+    );
+    let twice = vec![period(&record("a", y, None)), period(&record("a", y, None))];
+    assert_eq!(
+        CustomerHistory::new(twice).unwrap_err().field(),
+        Some("history[1].period.start")
+    );
+    // Given in any order, kept oldest first; one period has no trend.
+    let later = Year { year: 2025, ..y };
+    let h = CustomerHistory::new(vec![
+        period(&record("a", later, None)),
+        period(&record("a", y, None)),
+    ])
+    .unwrap();
+    assert_eq!(h.periods()[0].period.start(), d(2024, 1, 1));
+    let one = CustomerHistory::new(vec![period(&record("a", y, None))]).unwrap();
+    assert!(one.trends(&HistoryConfig::default()).overall.is_none());
+    assert!(one.warnings(&HistoryConfig::default()).is_empty());
+}
