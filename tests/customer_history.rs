@@ -240,3 +240,119 @@ fn a_history_is_of_one_customer_in_periods_that_do_not_overlap() {
     assert!(one.trends(&HistoryConfig::default()).overall.is_none());
     assert!(one.warnings(&HistoryConfig::default()).is_empty());
 }
+
+#[test]
+fn what_changed_from_one_period_to_the_next_names_each_cause() {
+    use custfit::cost::CostItem;
+    use custfit::history::CostCause;
+    let before = record("w", year(2024, 150_000, 100, 100_000, "0.9"), None);
+    let mut after_builder = identity("w")
+        .period(d(2025, 1, 1), d(2025, 12, 31))
+        .customer_since(d(2019, 1, 1))
+        .industry("logistics")
+        .use_case("fleet-tracking")
+        .segment("mid-market")
+        .recurring_revenue(150_000.into())
+        .success_hours(300.into())
+        .expansion_whitespace(100_000.into())
+        .growth_likelihood(0.6)
+        .meeting_attendance(dec("0.9"))
+        .plan_adherence(dec("0.3"))
+        .goal_changes(0)
+        .outcomes_achieved(dec("0.7"))
+        .renewal_intent(0.8);
+    after_builder = after_builder.custom_feature("EDI bridge");
+    let after = after_builder.build().unwrap();
+    let h = CustomerHistory::new(vec![period(&before), period(&after)]).unwrap();
+    let changes = h.changes();
+    assert_eq!(changes.len(), 1);
+    let c = &changes[0];
+    let line = |item: CostItem| c.cost_lines.iter().find(|l| l.item == item);
+    let success = line(CostItem::CustomerSuccess).expect("success hours tripled");
+    assert_eq!(success.cause, CostCause::Quantity);
+    assert_eq!(success.quantity, (Some(dec("100")), Some(dec("300"))));
+    assert_eq!(
+        success.amount,
+        (Some(usd("8000.00")), Some(usd("24000.00")))
+    );
+    assert_eq!(
+        line(CostItem::CustomFeatureUpkeep).unwrap().cause,
+        CostCause::Added
+    );
+    assert!(
+        line(CostItem::CogsShareOfRevenue).is_none(),
+        "same revenue, same COGS"
+    );
+    // The largest change first: 16,000 more for success against 3,650 of upkeep.
+    assert_eq!(c.cost_lines[0].item, CostItem::CustomerSuccess);
+    // Inputs print in their units.
+    let text = c.to_string();
+    assert!(text.contains("plan adherence 90% -> 30%"), "{text}");
+    assert!(
+        text.contains("customer success 8000.00 USD -> 24000.00 USD (quantity)"),
+        "{text}"
+    );
+    assert!(
+        text.starts_with("2024-01-01 to 2025-12-31: overall "),
+        "{text}"
+    );
+
+    // The same activity at a new rate: the cause is the rate.
+    let mut config = simple_model().config().clone();
+    config.rates.success = custfit::cost::HourlyRate::PerHour(usd("100"));
+    let pricier = custfit::Assessor::new(
+        custfit::CostModel::new(config).unwrap(),
+        assessment_config(),
+    )
+    .unwrap();
+    let again = record("w", year(2025, 150_000, 100, 100_000, "0.9"), None);
+    let a = pricier
+        .assess_with(&again, &AssessmentContext::new(d(2026, 1, 1)))
+        .unwrap();
+    let r = policy()
+        .recommend(&again, &a, &custfit::PolicyContext::default())
+        .unwrap();
+    let diff = custfit::history::PeriodDiff::between(
+        &period(&before),
+        &PeriodAssessment::new(&again, a, r),
+    )
+    .unwrap();
+    let success = diff
+        .cost_lines
+        .iter()
+        .find(|l| l.item == CostItem::CustomerSuccess)
+        .unwrap();
+    assert_eq!(success.cause, CostCause::Rate);
+    assert_eq!(success.amount.1, Some(usd("10000.00")));
+}
+
+#[test]
+fn what_changed_includes_the_recommendation_and_its_levers() {
+    // Profitable and retained, then loss-making and restructured with levers.
+    let fine = record("l", year(2024, 150_000, 100, 100_000, "0.9"), None);
+    let losing = record("l", year(2025, 30_000, 600, 100_000, "0.9"), None);
+    let (p1, p2) = (period(&fine), period(&losing));
+    assert_ne!(p1.recommendation.action, p2.recommendation.action);
+    let diff = custfit::history::PeriodDiff::between(&p1, &p2).unwrap();
+    assert_eq!(
+        diff.action,
+        Some((p1.recommendation.action, p2.recommendation.action))
+    );
+    assert!(diff.rule.is_some());
+    let proposed = p2
+        .recommendation
+        .levers
+        .as_ref()
+        .map_or(0, |p| p.levers.len());
+    assert!(proposed > 0, "{:?}", p2.recommendation.action);
+    assert_eq!(diff.levers.len(), proposed);
+    assert!(diff
+        .levers
+        .iter()
+        .all(|l| l.margin_gain.0.is_none() && l.margin_gain.1.is_some()));
+    assert!(diff.to_string().contains("; action "));
+    // Nothing changed: nothing listed.
+    let same = custfit::history::PeriodDiff::between(&p1, &p1).unwrap();
+    assert!(same.action.is_none() && same.rule.is_none() && same.cost_lines.is_empty());
+    assert!(same.levers.is_empty());
+}

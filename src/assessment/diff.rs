@@ -75,7 +75,7 @@ impl fmt::Display for AssessmentDiff {
                 d.effect
             )?;
             for (i, c) in d.inputs.iter().enumerate() {
-                let show = |v: Option<f64>| v.map_or("n/a".to_owned(), |v| format!("{v:.3}"));
+                let show = |v: Option<f64>| v.map_or("unknown".to_owned(), |v| c.input.show(v));
                 let sep = if i == 0 { ": " } else { ", " };
                 write!(f, "{sep}{} {} -> {}", c.input, show(c.from), show(c.to))?;
             }

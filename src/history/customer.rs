@@ -280,6 +280,15 @@ impl CustomerHistory {
             .collect()
     }
 
+    /// What changed from each period to the next, oldest first.
+    pub fn changes(&self) -> Vec<crate::history::PeriodDiff> {
+        self.periods
+            .windows(2)
+            // One customer throughout (checked by `new`), so the comparison cannot fail.
+            .filter_map(|w| crate::history::PeriodDiff::between(&w[0], &w[1]).ok())
+            .collect()
+    }
+
     /// Trends over the last `config.window` periods.
     pub fn trends(&self, config: &HistoryConfig) -> Trends {
         let recent = self.recent(config);

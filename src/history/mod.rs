@@ -26,6 +26,7 @@
 
 mod backtest;
 mod customer;
+mod diff;
 mod periods;
 
 pub use backtest::{
@@ -35,4 +36,5 @@ pub use backtest::{
 pub use customer::{
     CustomerHistory, Direction, Gap, HistoryConfig, PeriodAssessment, Trend, Trends, Warning,
 };
+pub use diff::{CostCause, CostLineChange, LeverChange, PeriodDiff};
 pub use periods::{MarginBridge, PeriodChange, Transition};
