@@ -45,6 +45,7 @@ fn a_bridge_from_one_year_to_the_next() {
         customer("costlier", 2024, 50_000, 100, false), // its cost to serve doubles
         customer("leaves", 2024, 30_000, 50, false),
         customer("churns", 2024, 40_000, 50, false),
+        customer("gone", 2024, 5_000, 5, true), // churned already: a look back
     ];
     let after = [
         customer("grows", 2025, 120_000, 100, false),
@@ -55,7 +56,10 @@ fn a_bridge_from_one_year_to_the_next() {
     let (r1, r2) = (report(&before, 2024), report(&after, 2025));
     let change = PeriodChange::between(&r1, &r2).unwrap();
     assert_eq!(change.gained, ["joins".parse().unwrap()]);
-    assert_eq!(change.lost, ["leaves".parse().unwrap()]);
+    assert_eq!(
+        change.lost,
+        ["gone".parse().unwrap(), "leaves".parse().unwrap()]
+    );
     assert_eq!(change.churned, ["churns".parse().unwrap()]);
 
     let b = &change.bridge;
@@ -79,13 +83,16 @@ fn a_bridge_from_one_year_to_the_next() {
             .unwrap()
     );
     assert_eq!(delta("costlier"), usd("-8000"));
-    // Churn: "leaves" loses its whole margin, "churns" the difference.
+    // Churn: "leaves" and the already churned "gone" lose their whole margin, "churns" the
+    // difference.
     assert_eq!(
         b.churn,
         profit(&r2, "churns")
             .checked_sub(profit(&r1, "churns"))
             .unwrap()
             .checked_sub(profit(&r1, "leaves"))
+            .unwrap()
+            .checked_sub(profit(&r1, "gone"))
             .unwrap()
     );
     assert_eq!(b.new_customers, profit(&r2, "joins"));

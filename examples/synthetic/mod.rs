@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod history;
+
 use chrono::NaiveDate;
 use custfit::assessment::{AssessmentConfig, IdealCustomerProfile};
 use custfit::customer::{LifecycleStage, RequestScope, Severity};

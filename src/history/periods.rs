@@ -41,12 +41,11 @@ pub struct Transition<K> {
 /// margin rate: the revenue change at that rate is *price and volume*, the rest (the rate's
 /// own change) is *cost to serve*. Price and volume splits into *volume* — the revenue change
 /// at the portfolio's earlier margin rate — and *mix*, what the customers' differing rates
-/// add. *Churn* is the margin
-/// change of the customers live before and not after (lost, or churned); *new customers* that
-/// of the customers live after and not before (gained, or won back), and of those without
-/// revenue before (no rate to compare with). Each line is rounded to the minor unit; cost to
-/// serve takes the rounding, so the bridge adds up to the cent, and bridges of shards merge to
-/// the bridge of the whole.
+/// add. *Churn* is the margin change of the customers not live after (lost, churned, or
+/// churned before and leaving the books); *new customers* that of the customers live after
+/// and not before (gained, or won back), and of those without revenue before (no rate to
+/// compare with). Each line is rounded to the minor unit; cost to serve takes the rounding,
+/// so the bridge adds up to the cent, and bridges of shards merge to the bridge of the whole.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MarginBridge {
@@ -61,9 +60,9 @@ pub struct MarginBridge {
     /// Continuing customers' margin change beyond price and volume: their cost to serve
     /// growing or shrinking against their revenue.
     pub cost_to_serve: Money,
-    /// Margin change of customers live before and not after.
+    /// Margin change of customers not live after.
     pub churn: Money,
-    /// Margin change of customers live after and not before.
+    /// Margin change of customers live after and not before, or without revenue before.
     pub new_customers: Money,
     /// The later period's total margin.
     pub after: Money,
@@ -289,10 +288,11 @@ impl PeriodChange {
                         .checked_add(rest)
                         .map_err(overflow("cost_to_serve"))?;
                 }
-                (true, false) => {
+                // Not live after: lost, churned, or an earlier churn's row leaving the books.
+                (_, false) => {
                     bridge.churn = bridge.churn.checked_add(delta).map_err(overflow("churn"))?
                 }
-                _ => {
+                (_, true) => {
                     bridge.new_customers = bridge
                         .new_customers
                         .checked_add(delta)
