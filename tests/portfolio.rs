@@ -431,3 +431,92 @@ fn the_json_report_carries_what_a_ui_renders() {
     let back: PortfolioReport = serde_json::from_value(json).unwrap();
     assert_eq!(back, report);
 }
+
+#[test]
+fn whale_curve_points_peak_and_shares_by_hand() {
+    // Profits 300, 100, 0 and -200: cumulative 300, 400, 400, 200 of a total of 200.
+    let c = |id: &str, revenue: &str, hours: &str| {
+        base(id)
+            .recurring_revenue(dec(revenue))
+            .engineering_hours(dec(hours))
+            .build()
+            .unwrap()
+    };
+    let report = run(&[
+        c("a", "400", "0.6"),
+        c("b", "400", "2.6"),
+        c("z", "0", "0"),
+        c("c", "200", "3.8"),
+    ]);
+    let w = report.whale_curve(100);
+    // The peak is where the curve first reaches its highest point: after two customers.
+    assert_eq!((w.peak_rank, w.peak_customer_share), (2, 0.5));
+    assert_eq!(w.peak_profit, usd("400"));
+    let points: Vec<(f64, Option<String>)> = w
+        .points
+        .iter()
+        .map(|(x, y)| (*x, y.map(|r| r.get().to_string())))
+        .collect();
+    let expected = [
+        (0.0, "0"),
+        (0.25, "1.5"),
+        (0.5, "2"),
+        (0.75, "2"),
+        (1.0, "1"),
+    ];
+    assert_eq!(
+        points,
+        expected.map(|(x, y)| (x, Some(y.to_owned()))).to_vec()
+    );
+    // At most every second customer with two points asked for, and always the last.
+    let coarse: Vec<f64> = report.whale_curve(2).points.iter().map(|p| p.0).collect();
+    assert_eq!(coarse, [0.0, 0.5, 1.0]);
+    let three: Vec<f64> = report.whale_curve(3).points.iter().map(|p| p.0).collect();
+    assert_eq!(three, [0.0, 0.25, 0.5, 0.75, 1.0]);
+    // The top 20 % of four customers is the first one.
+    assert_eq!(w.top_20_share.unwrap().get(), dec("1.5"));
+    // The portfolio's margin: 200 of 1,000 of revenue.
+    assert_eq!(report.margin_before().unwrap().get(), dec("0.2"));
+    // Without revenue, no concentration.
+    let none = run(&[c("z", "0", "0")]);
+    let conc = none.revenue_concentration(3);
+    assert_eq!((conc.top_share, conc.herfindahl), (None, None));
+    assert_eq!(none.margin_before(), None);
+    let empty = run(&[]).whale_curve(10);
+    assert_eq!((empty.peak_rank, empty.peak_customer_share), (0, 0.0));
+    assert_eq!(empty.peak_profit, usd("0"));
+    assert_eq!(empty.top_20_share, None);
+}
+
+#[test]
+fn counts_that_do_not_add_up_are_seen() {
+    let mut report = run(&[base("a").recurring_revenue(dec("100")).build().unwrap()]);
+    assert!(report.counts_add_up());
+    report.records += 1;
+    assert!(
+        !report.counts_add_up(),
+        "a record neither assessed nor refused"
+    );
+    report.records -= 1;
+    report.rows.clear();
+    assert!(
+        !report.counts_add_up(),
+        "a customer assessed without its row"
+    );
+}
+
+#[test]
+fn the_systemic_signal_reads_as_a_sentence() {
+    let report = run(&[base("a").recurring_revenue(dec("100")).build().unwrap()]);
+    let mut s = report.facts.systemic.clone();
+    s.customers = vec!["a".parse().unwrap(), "b".parse().unwrap()];
+    (s.share, s.threshold, s.flagged) = (0.125, 0.1, true);
+    assert_eq!(
+        s.to_string(),
+        "2 customers (12.5%) need heavy help although they consume the recommended content; \
+         above 10.0%: likely a product or onboarding problem, not the customers"
+    );
+    let mut quiet = s.clone();
+    quiet.flagged = false;
+    assert!(quiet.to_string().ends_with("; below the 10.0% threshold"));
+}
