@@ -57,6 +57,13 @@ impl fmt::Debug for CustomerId {
     }
 }
 
+/// Ids compare, order and hash as their text, so maps keyed by id can be looked up by `&str`.
+impl std::borrow::Borrow<str> for CustomerId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl AsRef<str> for CustomerId {
     fn as_ref(&self) -> &str {
         &self.0

@@ -198,14 +198,14 @@ fn a_parent_is_added_to_its_own_group_once_in_every_kind_of_run() {
         PortfolioAnalyzer::new(assessor(), policy(), PortfolioConfig::default()).unwrap();
     let summary = analyzer.summarize(customers.iter().map(Ok), None);
     let mut f = analyzer.facts(&summary);
-    assert_eq!(f.groups[&"p".parse().unwrap()].members, 2);
+    assert_eq!(f.groups["p"].members, 2);
     analyzer
         .include_parents(&mut f, customers.iter().map(Ok))
         .unwrap();
     analyzer
         .include_parents(&mut f, customers.iter().map(Ok))
         .unwrap();
-    let g = &f.groups[&"p".parse().unwrap()];
+    let g = &f.groups["p"];
     assert_eq!((g.members, g.revenue), (3, usd("70000")));
     // The sequential run over a source opened per phase includes it too.
     let report = analyzer
@@ -216,8 +216,8 @@ fn a_parent_is_added_to_its_own_group_once_in_every_kind_of_run() {
             None,
         )
         .unwrap();
-    assert_eq!(report.facts.groups[&"p".parse().unwrap()].members, 3);
-    assert_eq!(report.groups[&"p".parse().unwrap()].tally.customers, 3);
+    assert_eq!(report.facts.groups["p"].members, 3);
+    assert_eq!(report.groups["p"].tally.customers, 3);
 }
 
 #[test]
@@ -230,7 +230,7 @@ fn a_repeated_parent_is_refused_and_not_added_to_its_group() {
     analyzer
         .include_parents(&mut f, customers.iter().map(Ok))
         .unwrap();
-    let g = &f.groups[&"p".parse().unwrap()];
+    let g = &f.groups["p"];
     assert_eq!((g.members, g.revenue), (2, usd("20000")));
     assert!(f.parents_included.is_empty());
 }

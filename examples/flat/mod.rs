@@ -240,6 +240,22 @@ impl<R: Read> CsvSource<R> {
 }
 
 impl<R: Read> CustomerSource for CsvSource<R> {
+    // Rows whose id is not wanted are only split into fields, not parsed into customers.
+    fn next_wanted(&mut self, wanted: &dyn Fn(&str) -> bool) -> Option<custfit::Result<Customer>> {
+        loop {
+            if self.reader.position().byte() >= self.end {
+                return None;
+            }
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => return None,
+                Ok(true) if self.record.get(0).is_some_and(wanted) => {
+                    return Some(self.customer(None));
+                }
+                _ => continue,
+            }
+        }
+    }
+
     fn next_customer(&mut self) -> Option<custfit::Result<Customer>> {
         let at = self.reader.position().byte();
         if at >= self.end {
@@ -250,26 +266,7 @@ impl<R: Read> CustomerSource for CsvSource<R> {
         let byte = self.base + at;
         match self.reader.read_record(&mut self.record) {
             Ok(false) => None,
-            Ok(true) => {
-                let id = self.record.get(0).filter(|id| !id.is_empty());
-                let name = id.map_or_else(|| format!("byte {byte}"), str::to_owned);
-                if self.record.len() != self.header.len() {
-                    return Some(Err(custfit::Error::source_message(
-                        Some(name),
-                        format!(
-                            "the row has {} fields, the header {}",
-                            self.record.len(),
-                            self.header.len()
-                        ),
-                    )));
-                }
-                Some(
-                    match self.record.deserialize::<Row<'_>>(Some(&self.header)) {
-                        Ok(row) => row.into_customer(),
-                        Err(e) => Err(custfit::Error::from_source(Some(name), e)),
-                    },
-                )
-            }
+            Ok(true) => Some(self.customer(Some(byte))),
             Err(e) => Some(Err(custfit::Error::source_message(
                 Some(format!("byte {byte}")),
                 match e.kind() {
@@ -277,6 +274,33 @@ impl<R: Read> CustomerSource for CsvSource<R> {
                     _ => e.to_string(),
                 },
             ))),
+        }
+    }
+}
+
+impl<R: Read> CsvSource<R> {
+    /// The customer of the record just read, which started at `byte` of the file (for the
+    /// name of a row without an id).
+    fn customer(&self, byte: Option<u64>) -> custfit::Result<Customer> {
+        let id = self.record.get(0).filter(|id| !id.is_empty());
+        let name = || match (id, byte) {
+            (Some(id), _) => id.to_owned(),
+            (None, Some(byte)) => format!("byte {byte}"),
+            (None, None) => "(no id)".to_owned(),
+        };
+        if self.record.len() != self.header.len() {
+            return Err(custfit::Error::source_message(
+                Some(name()),
+                format!(
+                    "the row has {} fields, the header {}",
+                    self.record.len(),
+                    self.header.len()
+                ),
+            ));
+        }
+        match self.record.deserialize::<Row<'_>>(Some(&self.header)) {
+            Ok(row) => row.into_customer(),
+            Err(e) => Err(custfit::Error::from_source(Some(name()), e)),
         }
     }
 }

@@ -341,7 +341,8 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         let mut facts = self.facts(&summary);
         if !facts.groups.is_empty() {
             let mut parents = open();
-            self.include_parents(&mut facts, std::iter::from_fn(|| parents.next_customer()))?;
+            let found = self.parent_totals(&facts, parents_of(&mut parents, &facts));
+            add_parents(&mut facts, found)?;
         }
         let mut second = open();
         let report = self.report(
@@ -485,7 +486,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         if !facts.groups.is_empty() {
             let found = fan_out(&indices, |&i| {
                 let mut src = open(i)?;
-                Ok(self.parent_totals(&facts, drain(&mut src)))
+                Ok(self.parent_totals(&facts, parents_of(&mut src, &facts)))
             })?;
             add_parents(&mut facts, found.into_iter().flatten())?;
         }
@@ -539,6 +540,15 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
 /// The records of a source, as an iterator.
 fn drain<Src: CustomerSource>(src: &mut Src) -> impl Iterator<Item = Result<Customer>> + '_ {
     std::iter::from_fn(move || src.next_customer())
+}
+
+/// The records of a source that head an account group, the others passed over.
+fn parents_of<'a, Src: CustomerSource>(
+    src: &'a mut Src,
+    facts: &'a PortfolioFacts,
+) -> impl Iterator<Item = Result<Customer>> + 'a {
+    let wanted = move |id: &str| facts.groups.contains_key(id);
+    std::iter::from_fn(move || src.next_wanted(&wanted))
 }
 
 /// Add the parents' own totals to their groups, each parent once.
