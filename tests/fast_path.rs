@@ -123,3 +123,28 @@ fn bad_and_repeated_rows_are_refused_the_same_way() {
     }
     std::fs::remove_file(path).ok();
 }
+
+#[test]
+fn columns_in_another_order_are_read_by_name() {
+    let path = generated(200, 5, |t| t);
+    let expected = straightforward(&path);
+    // Move the id to the end and swap two amounts' columns, in the header and every row.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let moved: String = text
+        .lines()
+        .map(|line| {
+            let mut f: Vec<&str> = line.split(',').collect();
+            f.swap(16, 17);
+            let id = f.remove(0);
+            f.push(id);
+            f.join(",") + "\n"
+        })
+        .collect();
+    let reordered =
+        std::env::temp_dir().join(format!("custfit-reordered-{}.csv", std::process::id()));
+    std::fs::write(&reordered, moved).unwrap();
+    assert_eq!(straightforward(&reordered), expected);
+    assert_eq!(fast(&reordered, 3), expected);
+    std::fs::remove_file(reordered).ok();
+    std::fs::remove_file(path).ok();
+}

@@ -202,6 +202,10 @@ impl Row<'_> {
 pub struct CsvSource<R> {
     reader: csv::Reader<R>,
     header: csv::StringRecord,
+    /// Whether the header lists the columns in the order of [`COLUMNS`].
+    in_order: bool,
+    /// Where the id is.
+    id_column: usize,
     record: csv::StringRecord,
     /// Stop before a record that starts at or after this byte of the reader.
     end: u64,
@@ -218,6 +222,8 @@ impl<R: Read> CsvSource<R> {
                 .has_headers(false)
                 .flexible(true)
                 .from_reader(input),
+            in_order: in_order(&header),
+            id_column: header.iter().position(|h| h == "id").unwrap_or(0),
             header,
             record: csv::StringRecord::new(),
             end: u64::MAX,
@@ -231,6 +237,8 @@ impl<R: Read> CsvSource<R> {
         let header = reader.headers()?.clone();
         Ok(CsvSource {
             reader,
+            in_order: in_order(&header),
+            id_column: header.iter().position(|h| h == "id").unwrap_or(0),
             header,
             record: csv::StringRecord::new(),
             end: u64::MAX,
@@ -248,7 +256,7 @@ impl<R: Read> CustomerSource for CsvSource<R> {
             }
             match self.reader.read_record(&mut self.record) {
                 Ok(false) => return None,
-                Ok(true) if self.record.get(0).is_some_and(wanted) => {
+                Ok(true) if self.record.get(self.id_column).is_some_and(wanted) => {
                     return Some(self.customer(None));
                 }
                 _ => continue,
@@ -282,7 +290,7 @@ impl<R: Read> CsvSource<R> {
     /// The customer of the record just read, which started at `byte` of the file (for the
     /// name of a row without an id).
     fn customer(&self, byte: Option<u64>) -> custfit::Result<Customer> {
-        let id = self.record.get(0).filter(|id| !id.is_empty());
+        let id = self.record.get(self.id_column).filter(|id| !id.is_empty());
         let name = || match (id, byte) {
             (Some(id), _) => id.to_owned(),
             (None, Some(byte)) => format!("byte {byte}"),
@@ -298,11 +306,18 @@ impl<R: Read> CsvSource<R> {
                 ),
             ));
         }
-        match self.record.deserialize::<Row<'_>>(Some(&self.header)) {
+        // Columns in the generator's order are read by position, others by name.
+        let by_name = (!self.in_order).then_some(&self.header);
+        match self.record.deserialize::<Row<'_>>(by_name) {
             Ok(row) => row.into_customer(),
             Err(e) => Err(custfit::Error::from_source(Some(name()), e)),
         }
     }
+}
+
+/// Whether `header` is a prefix of [`COLUMNS`] (the later columns may be left out).
+fn in_order(header: &csv::StringRecord) -> bool {
+    header.len() <= COLUMNS.len() && header.iter().zip(COLUMNS).all(|(h, c)| h == c)
 }
 
 /// A CSV file cut into byte ranges at line ends, one per thread.
