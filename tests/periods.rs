@@ -142,7 +142,7 @@ fn portfolios(cases: &[Case], keep: impl Fn(usize) -> bool) -> (PortfolioReport,
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(common::cases().min(128)))]
+    #![proptest_config(ProptestConfig::with_cases(common::cases()))]
 
     #[test]
     fn transitions_and_the_bridge_add_up_and_shards_merge_to_the_whole(cases in cases()) {
