@@ -165,6 +165,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         ("cost to serve", b.cost_to_serve),
         ("churn", b.churn),
         ("new customers", b.new_customers),
+        ("unassessed", b.unassessed),
         ("margin after", b.after),
     ] {
         println!("  {name:<18} {m:>22}");

@@ -346,6 +346,7 @@ impl Error {
             Error::InvalidField { customer, .. } | Error::Arithmetic { customer, .. } => {
                 customer.as_ref()
             }
+            Error::DuplicateCustomer { customer } => Some(customer),
             _ => None,
         }
     }

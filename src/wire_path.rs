@@ -114,7 +114,7 @@ pub(crate) fn locate(path: &str, message: &str) -> (String, String) {
         return (field.to_owned(), rest.to_owned());
     }
     // A value type names itself (`hours`, `money`) for want of a field: the path is the field.
-    if VALUE_TYPE_NAMES.contains(&field) && !path.ends_with(field) {
+    if VALUE_TYPE_NAMES.contains(&field) {
         return (path.to_owned(), rest.to_owned());
     }
     let outer: Vec<&str> = path.split('.').collect();
@@ -271,7 +271,23 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Tracked<'_, V> {
     }
 
     fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
+        let data = self.wrap(data);
         self.inner.visit_enum(data)
+    }
+}
+
+// The variant's name is read through the adapter, so that an enum used as a map key (a
+// lifecycle stage) names its entry; the variant's contents are not entered.
+impl<'de, A: de::EnumAccess<'de>> de::EnumAccess<'de> for Tracked<'_, A> {
+    type Error = A::Error;
+    type Variant = A::Variant;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<(V::Value, A::Variant), A::Error> {
+        let seed = self.wrap(seed);
+        self.inner.variant_seed(seed)
     }
 }
 
@@ -407,6 +423,10 @@ mod tests {
         assert_eq!(
             locate("activity.implementation.hours", "field `hours`: x").0,
             "activity.implementation.hours".to_owned()
+        );
+        assert_eq!(
+            locate("contract.sla.first_response_hours", "field `hours`: x").0,
+            "contract.sla.first_response_hours".to_owned()
         );
         // A field that is not a continuation of the path is appended whole.
         assert_eq!(locate("a.b", "field `c.d`: x").0, "a.b.c.d".to_owned());

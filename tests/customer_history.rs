@@ -356,3 +356,131 @@ fn what_changed_includes_the_recommendation_and_its_levers() {
     assert!(same.action.is_none() && same.rule.is_none() && same.cost_lines.is_empty());
     assert!(same.levers.is_empty());
 }
+
+#[test]
+fn a_history_read_from_json_is_checked_like_a_built_one() {
+    let y = year(2024, 100_000, 100, 50_000, "0.9");
+    let h = history("j", &[y, Year { year: 2025, ..y }], None);
+    let json = serde_json::to_value(&h).unwrap();
+    assert!(json.is_array(), "a history is its list of periods");
+    let back: CustomerHistory = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(back, h);
+    // Two customers in one history are refused on the way in too.
+    let mut mixed = json;
+    let other = serde_json::to_value(period(&record("k", y, None))).unwrap();
+    mixed.as_array_mut().unwrap().push(other);
+    let err = serde_json::from_value::<CustomerHistory>(mixed).unwrap_err();
+    assert!(
+        err.to_string().contains("a history holds one customer"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_overlap_is_named_by_the_index_it_was_given_at() {
+    let y = year(2024, 100_000, 100, 50_000, "0.9");
+    let periods = vec![
+        period(&record("o", Year { year: 2025, ..y }, None)),
+        period(&record("o", y, None)),
+        period(&record("o", y, None)),
+    ];
+    let err = CustomerHistory::new(periods).unwrap_err();
+    assert_eq!(err.field(), Some("history[2].period.start"));
+    assert!(err.to_string().contains("`history[1].period.end`"), "{err}");
+}
+
+#[test]
+fn history_settings_are_checked() {
+    assert!(HistoryConfig::default().validate().is_ok());
+    let field = |c: HistoryConfig| c.validate().unwrap_err().field().map(str::to_owned);
+    let d = HistoryConfig::default;
+    assert_eq!(
+        field(HistoryConfig { window: 1, ..d() }).as_deref(),
+        Some("history.window")
+    );
+    assert_eq!(
+        field(HistoryConfig {
+            eroding_periods: 0,
+            ..d()
+        })
+        .as_deref(),
+        Some("history.eroding_periods")
+    );
+    assert_eq!(
+        field(HistoryConfig {
+            flat_band: f64::NAN,
+            ..d()
+        })
+        .as_deref(),
+        Some("history.flat_band")
+    );
+    assert_eq!(
+        field(HistoryConfig {
+            flat_band: -1.0,
+            ..d()
+        })
+        .as_deref(),
+        Some("history.flat_band")
+    );
+}
+
+#[test]
+fn falling_costs_and_small_slips_are_no_warnings() {
+    // Service falls faster than revenue: costs shrink, no warning.
+    let h = history(
+        "f",
+        &[
+            year(2023, 200_000, 600, 100_000, "0.9"),
+            year(2024, 150_000, 300, 100_000, "0.9"),
+        ],
+        None,
+    );
+    assert!(!h
+        .warnings(&HistoryConfig::default())
+        .iter()
+        .any(|w| matches!(w, Warning::CostRisingFasterThanRevenue { .. })));
+    // Behavior within the flat band after a reset: no warning; a wider slip: a warning.
+    let reset = Some(d(2023, 6, 1));
+    let years = [
+        year(2023, 150_000, 200, 100_000, "0.9"),
+        year(2024, 150_000, 200, 100_000, "0.9"),
+        year(2025, 150_000, 200, 100_000, "0.88"),
+    ];
+    let h = history("b", &years, reset);
+    let slipped = |h: &CustomerHistory, band: f64| {
+        h.warnings(&HistoryConfig {
+            flat_band: band,
+            ..HistoryConfig::default()
+        })
+        .iter()
+        .any(|w| matches!(w, Warning::BehaviorSlippingAfterReset { .. }))
+    };
+    assert!(!slipped(&h, 5.0));
+    assert!(slipped(&h, 0.0));
+}
+
+#[test]
+fn a_lever_proposed_in_both_periods_is_one_change_not_two() {
+    // Loss-making in both years, more so in the second: the same levers, other figures.
+    let (p1, p2) = (
+        period(&record("v", year(2024, 30_000, 500, 100_000, "0.9"), None)),
+        period(&record("v", year(2025, 30_000, 650, 100_000, "0.9"), None)),
+    );
+    let kinds = |p: &PeriodAssessment| -> Vec<std::mem::Discriminant<custfit::policy::LeverKind>> {
+        p.recommendation
+            .levers
+            .iter()
+            .flat_map(|plan| plan.levers.iter().map(|l| std::mem::discriminant(&l.kind)))
+            .collect()
+    };
+    assert!(!kinds(&p1).is_empty());
+    assert_eq!(kinds(&p1), kinds(&p2), "the same levers both years");
+    let diff = custfit::history::PeriodDiff::between(&p1, &p2).unwrap();
+    assert!(!diff.levers.is_empty(), "their figures changed");
+    for change in &diff.levers {
+        assert!(
+            change.margin_gain.0.is_some() && change.margin_gain.1.is_some(),
+            "{change:?}"
+        );
+    }
+}

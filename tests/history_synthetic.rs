@@ -85,10 +85,16 @@ fn the_synthetic_history_is_seeded_and_its_churn_is_predicted_by_behavior() {
     // Periods bridge exactly.
     let change = PeriodChange::between(&years[1].0, &years[2].0).unwrap();
     let b = &change.bridge;
-    let total = [b.price_volume, b.cost_to_serve, b.churn, b.new_customers]
-        .into_iter()
-        .try_fold(b.before, |s, m| s.checked_add(m))
-        .unwrap();
+    let total = [
+        b.price_volume,
+        b.cost_to_serve,
+        b.churn,
+        b.new_customers,
+        b.unassessed,
+    ]
+    .into_iter()
+    .try_fold(b.before, |s, m| s.checked_add(m))
+    .unwrap();
     assert_eq!(total, b.after);
     assert!(!change.churned.is_empty() && !change.gained.is_empty());
 }

@@ -98,7 +98,13 @@ fn a_bridge_from_one_year_to_the_next() {
     assert_eq!(b.new_customers, profit(&r2, "joins"));
     // Volume at the continuing customers' rate, mix the rest of price and volume.
     assert_eq!(b.volume.checked_add(b.mix).unwrap(), b.price_volume);
-    let parts = [b.price_volume, b.cost_to_serve, b.churn, b.new_customers];
+    let parts = [
+        b.price_volume,
+        b.cost_to_serve,
+        b.churn,
+        b.new_customers,
+        b.unassessed,
+    ];
     assert_eq!(
         sum(parts.into_iter()).checked_add(b.before).unwrap(),
         b.after
@@ -168,7 +174,7 @@ proptest! {
         prop_assert_eq!(b.before, r1.totals.margin);
         prop_assert_eq!(b.after, r2.totals.margin);
         prop_assert_eq!(b.volume.checked_add(b.mix).unwrap(), b.price_volume);
-        let parts = [b.before, b.price_volume, b.cost_to_serve, b.churn, b.new_customers];
+        let parts = [b.before, b.price_volume, b.cost_to_serve, b.churn, b.new_customers, b.unassessed];
         prop_assert_eq!(sum(parts.into_iter()), b.after);
 
         // Shards of the same customers in both periods merge to the whole.
@@ -210,14 +216,76 @@ fn a_quadrant_transition_counts_customers_and_revenue() {
 }
 
 #[test]
-fn reports_in_two_currencies_do_not_compare() {
-    let usd_report = report(&[customer("a", 2024, 1000, 0, false)], 2024);
-    let mut eur_report = usd_report.clone();
-    eur_report.currency = custfit::units::Currency::EUR;
-    let err = PeriodChange::between(&usd_report, &eur_report).unwrap_err();
+fn reports_that_do_not_compare_are_refused() {
+    let r1 = report(&[customer("a", 2024, 1000, 0, false)], 2024);
+    let r2 = report(&[customer("a", 2025, 1000, 0, false)], 2025);
+    let mut eur = r2.clone();
+    eur.currency = custfit::units::Currency::EUR;
+    let err = PeriodChange::between(&r1, &eur).unwrap_err();
     assert_eq!(err.field(), Some("period_change.currency"));
-    let mut change = PeriodChange::between(&usd_report, &usd_report).unwrap();
+    // The later report first.
+    let err = PeriodChange::between(&r2, &r1).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "field `period_change.after`: the later report must be of a later date than the \
+         earlier (2025-01-15 and 2026-01-15)"
+    );
+    // Two rows of one customer (an edited report).
+    let mut twice = r2.clone();
+    twice.rows.push(twice.rows[0].clone());
+    assert!(matches!(
+        PeriodChange::between(&r1, &twice),
+        Err(custfit::Error::DuplicateCustomer { .. })
+    ));
+    // Changes of other dates do not merge; nor do shards holding one customer twice.
+    let mut change = PeriodChange::between(&r1, &r2).unwrap();
     let mut other = change.clone();
     other.after = d(2030, 1, 1);
     assert!(change.merge(other).is_err());
+    let gained = PeriodChange::between(&report(&[], 2024), &r2).unwrap();
+    let mut again = gained.clone();
+    assert!(matches!(
+        again.merge(gained),
+        Err(custfit::Error::DuplicateCustomer { .. })
+    ));
+}
+
+#[test]
+fn a_customer_refused_in_one_report_is_unassessed_not_lost() {
+    let before = [
+        customer("ok", 2024, 50_000, 50, false),
+        customer("bad", 2024, 40_000, 50, false),
+    ];
+    let r1 = report(&before, 2024);
+    // The later record of "bad" is repeated: both copies are refused.
+    let later = [
+        customer("ok", 2025, 50_000, 50, false),
+        customer("bad", 2025, 40_000, 50, false),
+        customer("bad", 2025, 40_000, 50, false),
+    ];
+    let r2 = report(&later, 2025);
+    assert_eq!(r2.bad_records.len(), 2);
+    let change = PeriodChange::between(&r1, &r2).unwrap();
+    assert!(change.lost.is_empty() && change.gained.is_empty());
+    assert_eq!(change.unassessed, ["bad".parse().unwrap()]);
+    let b = &change.bridge;
+    let bad_before = r1
+        .rows
+        .iter()
+        .find(|r| r.id.as_str() == "bad")
+        .unwrap()
+        .profit;
+    assert_eq!(b.unassessed, bad_before.negate());
+    assert_eq!(b.churn, usd("0"));
+    let parts = [
+        b.before,
+        b.price_volume,
+        b.cost_to_serve,
+        b.churn,
+        b.new_customers,
+        b.unassessed,
+    ];
+    assert_eq!(sum(parts.into_iter()), b.after);
+    let in_cells: u64 = change.quadrants.iter().map(|t| t.customers).sum();
+    assert_eq!(in_cells, 1);
 }

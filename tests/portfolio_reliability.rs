@@ -283,3 +283,68 @@ fn a_shard_that_cannot_be_opened_stops_the_sharded_run_with_its_error() {
         .unwrap();
     assert!(report.counts_add_up() && report.records == 0);
 }
+
+#[test]
+fn a_failing_sink_stops_every_shard_and_its_error_is_returned() {
+    use custfit::source::SliceSource;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let customers: Vec<Customer> = (0..400)
+        .map(|i| {
+            base(&format!("c{i:03}"))
+                .recurring_revenue(dec("1000"))
+                .build()
+                .unwrap()
+        })
+        .collect();
+    let chunks: Vec<&[Customer]> = customers.chunks(25).collect();
+    let analyzer = custfit::Config::default().analyzer().unwrap();
+    let calls = AtomicUsize::new(0);
+    let sink = |c: &Customer, _: &custfit::FitAssessment, _: &custfit::Recommendation| {
+        calls.fetch_add(1, Ordering::Relaxed);
+        if c.id().as_str() == "c010" {
+            Err(Error::source_message(Some("sink".into()), "disk full"))
+        } else {
+            Ok(())
+        }
+    };
+    let open = |i: usize| Ok(SliceSource::new(chunks[i]));
+    let err = analyzer
+        .analyze_shards(chunks.len(), open, as_of(), &sink, None)
+        .unwrap_err();
+    assert_eq!(err.to_string(), "data source, record sink: disk full");
+    // The other shards stopped at their next customer: far fewer calls than customers.
+    assert!(
+        calls.load(Ordering::Relaxed) < 200,
+        "{}",
+        calls.load(Ordering::Relaxed)
+    );
+    // The same for the in-memory run.
+    calls.store(0, Ordering::Relaxed);
+    let err = analyzer
+        .analyze_slice(&customers, as_of(), 8, &sink)
+        .unwrap_err();
+    assert_eq!(err.to_string(), "data source, record sink: disk full");
+}
+
+#[test]
+fn many_shards_run_on_a_few_threads() {
+    use custfit::source::SliceSource;
+    let customers: Vec<Customer> = (0..50)
+        .map(|i| {
+            base(&format!("c{i:02}"))
+                .recurring_revenue(dec("1000"))
+                .build()
+                .unwrap()
+        })
+        .collect();
+    let analyzer = custfit::Config::default().analyzer().unwrap();
+    // Ten thousand shards, most of them empty: one OS thread each would be refused.
+    let open = |i: usize| Ok(SliceSource::new(customers.get(i..i + 1).unwrap_or(&[])));
+    let report = analyzer
+        .analyze_shards(10_000, open, as_of(), &|_, _, _| Ok(()), None)
+        .unwrap();
+    let whole = analyzer
+        .analyze_slice(&customers, as_of(), 1, &|_, _, _| Ok(()))
+        .unwrap();
+    assert_eq!(report, whole);
+}

@@ -117,6 +117,10 @@ fn configuration_wire_errors_name_the_full_path() {
             r#"{ "assessment": { "segmentation": { "growth_line": "high" } } }"#,
             "configuration field `assessment.segmentation.growth_line`: invalid type",
         ),
+        (
+            r#"{ "scorecard": { "weights_by_stage": { "onboarding": { "margin": "x" } } } }"#,
+            "configuration field `scorecard.weights_by_stage.onboarding.margin`: invalid type",
+        ),
     ];
     for (json, start) in cases {
         let err = serde_json::from_str::<Config>(json)

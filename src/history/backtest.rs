@@ -57,7 +57,8 @@ pub struct Observation {
     pub overall: f64,
     /// The effective score of each dimension, where it was known.
     pub dimensions: PerDimension<Option<f64>>,
-    /// The traffic light of the overall score.
+    /// The traffic light the scorecard gave: the grade of the computed overall score, before
+    /// any override of it (from [`Observation::new`]).
     pub rag: Rag,
     /// The recommended action.
     pub action: Action,
@@ -157,7 +158,8 @@ impl fmt::Display for Discrimination {
 /// (favorable, other) pairs in which the favorable one scored higher, ties counted half.
 ///
 /// Computed from counts, not from a curve: it depends only on the order of the scores, so any
-/// strictly increasing transform of them gives the same value.
+/// strictly increasing transform of them gives the same value. A NaN score ranks above every
+/// number and ties with other NaNs ([`back_test`] refuses them).
 ///
 /// ```
 /// use custfit::history::auc;
@@ -176,7 +178,9 @@ pub fn auc(scores: impl IntoIterator<Item = (f64, bool)>) -> Discrimination {
     let (mut twice_u, mut others_below, mut i) = (0u128, 0u128, 0);
     while i < pairs.len() {
         let score = pairs[i].0;
-        let group = pairs[i..].iter().take_while(|p| p.0 == score).count();
+        // NaN is tied with NaN (it sorts last), so every group has a member.
+        let tied = |p: &&(f64, bool)| p.0 == score || (p.0.is_nan() && score.is_nan());
+        let group = pairs[i..].iter().take_while(tied).count();
         let fav = pairs[i..i + group].iter().filter(|p| p.1).count() as u128;
         let oth = group as u128 - fav;
         twice_u += fav * (2 * others_below + oth);
@@ -192,6 +196,10 @@ pub fn auc(scores: impl IntoIterator<Item = (f64, bool)>) -> Discrimination {
 }
 
 /// Churn by score decile: decile 1 holds the lowest scores.
+///
+/// Customers are ranked by overall score, ties by id, and position `i` of `n` falls in decile
+/// `floor(10 i / n) + 1`, so deciles differ in size by at most one and a run of equal scores
+/// may straddle two; with fewer than ten customers some decile numbers are skipped.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Decile {

@@ -58,7 +58,8 @@ pub enum Direction {
 
 display_names!(Direction { Rising => "rising", Flat => "flat", Falling => "falling" });
 
-/// The trend of one score over the last periods where it was known.
+/// The trend of one score over the last periods of a window (see [`HistoryConfig::window`]),
+/// fitted on those of them where the score was known.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Trend {
@@ -107,7 +108,9 @@ pub struct Gap {
     pub days: i64,
 }
 
-/// Settings of trends and warnings; plain serde data with documented defaults.
+/// Settings of trends and warnings; plain serde data with documented defaults, checked by
+/// [`HistoryConfig::validate`]. Used as they are, a window below 2 counts as 2, fewer than one
+/// eroding period as one, and a flat band that is negative or not a number as 0.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct HistoryConfig {
@@ -117,6 +120,44 @@ pub struct HistoryConfig {
     pub flat_band: f64,
     /// Consecutive periods of falling margin that make a star's margin erode (default 2).
     pub eroding_periods: usize,
+}
+
+impl HistoryConfig {
+    /// Check the settings.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] naming the field: a window below 2, no eroding periods, or a
+    /// flat band that is negative or not finite.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |field: &str, value: String, allowed: &str| {
+            Err(Error::config(
+                format!("history.{field}"),
+                Problem::OutOfRange {
+                    value,
+                    allowed: allowed.into(),
+                },
+            ))
+        };
+        if self.window < 2 {
+            return bad("window", self.window.to_string(), "2..");
+        }
+        if self.eroding_periods < 1 {
+            return bad("eroding_periods", self.eroding_periods.to_string(), "1..");
+        }
+        if !(self.flat_band.is_finite() && self.flat_band >= 0.0) {
+            return bad("flat_band", self.flat_band.to_string(), "0.. (finite)");
+        }
+        Ok(())
+    }
+
+    fn band(&self) -> f64 {
+        if self.flat_band.is_finite() && self.flat_band > 0.0 {
+            self.flat_band
+        } else {
+            0.0
+        }
+    }
 }
 
 impl Default for HistoryConfig {
@@ -160,12 +201,12 @@ pub enum Warning {
         /// The score now.
         now: f64,
     },
-    /// The cost to serve grew faster than revenue over the window (seed 001: margins that
-    /// "generated minimal" hide the cost of serving).
+    /// The cost to serve grew, and faster than revenue, over the window (seed 001: the true
+    /// cost of serving hides behind revenue). Both per day of the periods.
     CostRisingFasterThanRevenue {
-        /// Growth of the cost to serve, as a ratio (0.3 is +30 %).
+        /// Growth of the cost to serve per day, as a ratio (0.3 is +30 %).
         cost_growth: f64,
-        /// Growth of revenue.
+        /// Growth of revenue per day.
         revenue_growth: f64,
     },
 }
@@ -203,10 +244,26 @@ impl fmt::Display for Warning {
 }
 
 /// A customer's assessments over consecutive periods (any length; gaps allowed and shown).
+///
+/// On the wire it is the list of its periods, checked like [`CustomerHistory::new`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Vec<PeriodAssessment>", into = "Vec<PeriodAssessment>")]
 pub struct CustomerHistory {
     customer: CustomerId,
     periods: Vec<PeriodAssessment>,
+}
+
+impl TryFrom<Vec<PeriodAssessment>> for CustomerHistory {
+    type Error = Error;
+    fn try_from(periods: Vec<PeriodAssessment>) -> Result<Self> {
+        CustomerHistory::new(periods)
+    }
+}
+
+impl From<CustomerHistory> for Vec<PeriodAssessment> {
+    fn from(h: CustomerHistory) -> Self {
+        h.periods
+    }
 }
 
 impl CustomerHistory {
@@ -216,7 +273,7 @@ impl CustomerHistory {
     ///
     /// [`Error::InvalidField`] naming the customer: no periods, periods of another customer,
     /// or periods that overlap.
-    pub fn new(mut periods: Vec<PeriodAssessment>) -> Result<Self> {
+    pub fn new(periods: Vec<PeriodAssessment>) -> Result<Self> {
         let Some(first) = periods.first() else {
             return Err(Error::invalid(None, "history", Problem::Empty));
         };
@@ -237,20 +294,25 @@ impl CustomerHistory {
                 },
             ));
         }
-        periods.sort_by_key(|p| (p.period.start(), p.period.end()));
-        for (i, w) in periods.windows(2).enumerate() {
-            if w[1].period.start() <= w[0].period.end() {
+        // Sorted with their places as given, so that an error names the caller's index.
+        let mut order: Vec<usize> = (0..periods.len()).collect();
+        order.sort_by_key(|&i| (periods[i].period.start(), periods[i].period.end()));
+        for w in order.windows(2) {
+            let (a, b) = (&periods[w[0]], &periods[w[1]]);
+            if b.period.start() <= a.period.end() {
                 return Err(Error::invalid(
                     Some(&customer),
-                    format!("history[{}].period.start", i + 1),
+                    format!("history[{}].period.start", w[1]),
                     Problem::Before {
-                        date: w[1].period.start(),
-                        other_field: format!("history[{i}].period.end"),
-                        other: w[0].period.end(),
+                        date: b.period.start(),
+                        other_field: format!("history[{}].period.end", w[0]),
+                        other: a.period.end(),
                     },
                 ));
             }
         }
+        let mut slots: Vec<Option<PeriodAssessment>> = periods.into_iter().map(Some).collect();
+        let periods = order.iter().filter_map(|&i| slots[i].take()).collect();
         Ok(CustomerHistory { customer, periods })
     }
 
@@ -322,7 +384,7 @@ impl CustomerHistory {
         {
             out.push(Warning::GrowthFalling { trend: t });
         }
-        if let Some(w) = self.behavior_after_reset() {
+        if let Some(w) = self.behavior_after_reset(config) {
             out.push(w);
         }
         if let Some(w) = self.cost_outgrowing_revenue(config) {
@@ -356,19 +418,21 @@ impl CustomerHistory {
         })
     }
 
-    fn behavior_after_reset(&self) -> Option<Warning> {
-        let last = self.periods.last()?;
+    fn behavior_after_reset(&self, config: &HistoryConfig) -> Option<Warning> {
+        let (last, before_last) = self.periods.split_last()?;
         let reset_on = last.last_expectation_reset?;
         let score = |p: &PeriodAssessment| p.assessment.effective_score(Dimension::BehaviorSuccess);
-        let after = self.periods.iter().find(|p| p.period.start() > reset_on)?;
-        let (after_reset, now) = (score(after)?, score(last)?);
-        (!std::ptr::eq(after, last) && now < after_reset).then_some(
-            Warning::BehaviorSlippingAfterReset {
-                reset_on,
-                after_reset,
-                now,
-            },
-        )
+        // The first period after the reset whose score is known, before the last one.
+        let after_reset = before_last
+            .iter()
+            .filter(|p| p.period.start() > reset_on)
+            .find_map(score)?;
+        let now = score(last)?;
+        (now < after_reset - config.band()).then_some(Warning::BehaviorSlippingAfterReset {
+            reset_on,
+            after_reset,
+            now,
+        })
     }
 
     fn cost_outgrowing_revenue(&self, config: &HistoryConfig) -> Option<Warning> {
@@ -377,22 +441,22 @@ impl CustomerHistory {
         if recent.len() < 2 {
             return None;
         }
-        let growth = |a: rust_decimal::Decimal, b: rust_decimal::Decimal| {
-            let a = decimal_to_f64(a);
-            (a > 0.0).then(|| decimal_to_f64(b) / a - 1.0)
+        // Per day, so that periods of different lengths compare.
+        let per_day = |p: &PeriodAssessment, amount: rust_decimal::Decimal| {
+            decimal_to_f64(amount) / p.period.days() as f64
         };
-        let cost_growth = growth(
-            first.assessment.cost.total.amount(),
-            last.assessment.cost.total.amount(),
-        )?;
-        let revenue_growth = growth(
-            first.assessment.cost.revenue.amount(),
-            last.assessment.cost.revenue.amount(),
-        )?;
-        (cost_growth > revenue_growth).then_some(Warning::CostRisingFasterThanRevenue {
-            cost_growth,
-            revenue_growth,
-        })
+        let growth = |of: fn(&PeriodAssessment) -> rust_decimal::Decimal| {
+            let (a, b) = (per_day(first, of(first)), per_day(last, of(last)));
+            (a > 0.0).then(|| b / a - 1.0)
+        };
+        let cost_growth = growth(|p| p.assessment.cost.total.amount())?;
+        let revenue_growth = growth(|p| p.assessment.cost.revenue.amount())?;
+        (cost_growth > 0.0 && cost_growth > revenue_growth).then_some(
+            Warning::CostRisingFasterThanRevenue {
+                cost_growth,
+                revenue_growth,
+            },
+        )
     }
 }
 
@@ -411,9 +475,9 @@ fn trend(scores: impl Iterator<Item = Option<f64>>, config: &HistoryConfig) -> O
     let sxy: f64 = points.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum();
     let sxx: f64 = points.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
     let slope = sxy / sxx;
-    let direction = if slope > config.flat_band {
+    let direction = if slope > config.band() {
         Direction::Rising
-    } else if slope < -config.flat_band {
+    } else if slope < -config.band() {
         Direction::Falling
     } else {
         Direction::Flat

@@ -58,7 +58,7 @@ pub struct CostLineChange {
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LeverChange {
-    /// The lever.
+    /// The lever, with its figures of the later period when it is proposed then.
     pub kind: LeverKind,
     /// Its margin gain before and after (`None` where it was not proposed).
     pub margin_gain: (Option<Money>, Option<Money>),
@@ -101,18 +101,36 @@ impl PeriodDiff {
                 .collect()
         };
         let (la, lb) = (lever_list(ra), lever_list(rb));
+        // A lever is the same lever in both periods when it is of the same kind (its figures,
+        // such as a reprice's proposed change, may differ): the n-th of a kind pairs with the
+        // n-th.
+        let same =
+            |a: &LeverKind, b: &LeverKind| std::mem::discriminant(a) == std::mem::discriminant(b);
+        let nth = |list: &[(LeverKind, Money)], i: usize| {
+            list[..i]
+                .iter()
+                .filter(|(k, _)| same(k, &list[i].0))
+                .count()
+        };
+        let partner = |list: &[(LeverKind, Money)], kind: &LeverKind, n: usize| {
+            list.iter().filter(|(k, _)| same(k, kind)).nth(n).cloned()
+        };
         let mut levers: Vec<LeverChange> = Vec::new();
-        for (kind, gain) in &la {
-            let after = lb.iter().find(|(k, _)| k == kind).map(|(_, g)| *g);
-            if after != Some(*gain) {
-                levers.push(LeverChange {
+        for (i, (kind, gain)) in la.iter().enumerate() {
+            match partner(&lb, kind, nth(&la, i)) {
+                Some((later, after)) if later == *kind && after == *gain => {}
+                Some((later, after)) => levers.push(LeverChange {
+                    kind: later,
+                    margin_gain: (Some(*gain), Some(after)),
+                }),
+                None => levers.push(LeverChange {
                     kind: kind.clone(),
-                    margin_gain: (Some(*gain), after),
-                });
+                    margin_gain: (Some(*gain), None),
+                }),
             }
         }
-        for (kind, gain) in &lb {
-            if !la.iter().any(|(k, _)| k == kind) {
+        for (i, (kind, gain)) in lb.iter().enumerate() {
+            if partner(&la, kind, nth(&lb, i)).is_none() {
                 levers.push(LeverChange {
                     kind: kind.clone(),
                     margin_gain: (None, Some(*gain)),

@@ -37,4 +37,4 @@ pub use customer::{
     CustomerHistory, Direction, Gap, HistoryConfig, PeriodAssessment, Trend, Trends, Warning,
 };
 pub use diff::{CostCause, CostLineChange, LeverChange, PeriodDiff};
-pub use periods::{MarginBridge, PeriodChange, Transition};
+pub use periods::{ContinuingTotals, MarginBridge, PeriodChange, Transition};

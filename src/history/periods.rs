@@ -18,7 +18,8 @@ use crate::portfolio::{CustomerRow, PortfolioReport};
 ///
 /// `from` is `None` for a customer not in the earlier period (gained), `to` is `None` for one
 /// not in the later period (lost): the cells of one `from` add up to the customers of the
-/// earlier period with that value.
+/// earlier period with that value, but for those refused in the later report
+/// ([`PeriodChange::unassessed`]).
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Transition<K> {
@@ -35,13 +36,14 @@ pub struct Transition<K> {
 }
 
 /// From one period's total margin to the next's, exactly: `before + price_volume +
-/// cost_to_serve + churn + new_customers = after`, with `price_volume = volume + mix`.
+/// cost_to_serve + churn + new_customers + unassessed = after`, with `price_volume = volume +
+/// mix`.
 ///
-/// For the customers live in both periods, a customer's margin change is split at its earlier
-/// margin rate: the revenue change at that rate is *price and volume*, the rest (the rate's
-/// own change) is *cost to serve*. Price and volume splits into *volume* — the revenue change
-/// at the portfolio's earlier margin rate — and *mix*, what the customers' differing rates
-/// add. *Churn* is the margin change of the customers not live after (lost, churned, or
+/// For the customers live in both periods with revenue before, a customer's margin change is
+/// split at its earlier margin rate: the revenue change at that rate is *price and volume*,
+/// the rest (the rate's own change) is *cost to serve*. Price and volume splits into *volume*
+/// — their revenue change at their joint earlier margin rate — and *mix*, what their differing
+/// rates add. *Churn* is the margin change of the customers not live after (lost, churned, or
 /// churned before and leaving the books); *new customers* that of the customers live after
 /// and not before (gained, or won back), and of those without revenue before (no rate to
 /// compare with). Each line is rounded to the minor unit; cost to serve takes the rounding,
@@ -53,7 +55,7 @@ pub struct MarginBridge {
     pub before: Money,
     /// Revenue change of continuing customers at their own earlier margin rates.
     pub price_volume: Money,
-    /// Of it, the continuing customers' revenue change at the portfolio's earlier margin rate.
+    /// Of it, the continuing customers' revenue change at their joint earlier margin rate.
     pub volume: Money,
     /// Of it, the rest: revenue moving between customers of higher and lower margin rates.
     pub mix: Money,
@@ -66,9 +68,24 @@ pub struct MarginBridge {
     pub new_customers: Money,
     /// The later period's total margin.
     pub after: Money,
-    /// Continuing customers' revenue before, their margin before and their revenue change:
-    /// the sums `volume` is computed from, kept so that bridges merge exactly.
-    pub continuing: [Money; 3],
+    /// Margin change of customers assessed in one report and refused in the other (an invalid
+    /// or repeated record): not comparable, so kept apart.
+    pub unassessed: Money,
+    /// The sums `volume` is computed from, kept so that bridges merge exactly.
+    pub continuing: ContinuingTotals,
+}
+
+/// The customers live in both periods with revenue before: the sums a bridge's volume is
+/// computed from.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ContinuingTotals {
+    /// Their revenue before.
+    pub revenue_before: Money,
+    /// Their margin before.
+    pub margin_before: Money,
+    /// Their revenue change.
+    pub revenue_change: Money,
 }
 
 /// What changed in a portfolio from one period's report to the next's.
@@ -93,6 +110,9 @@ pub struct PeriodChange {
     pub lost: Vec<CustomerId>,
     /// Customers live in the earlier period and churned in the later.
     pub churned: Vec<CustomerId>,
+    /// Customers assessed in one report and refused in the other: in no transition, and their
+    /// margin change is the bridge's `unassessed`.
+    pub unassessed: Vec<CustomerId>,
     /// The margin bridge.
     pub bridge: MarginBridge,
 }
@@ -165,7 +185,7 @@ impl PeriodChange {
     /// let change = PeriodChange::between(&before, &after)?;
     /// assert_eq!((change.gained.len(), change.lost.len()), (1, 1));
     /// let b = &change.bridge;
-    /// let total = [b.price_volume, b.cost_to_serve, b.churn, b.new_customers]
+    /// let total = [b.price_volume, b.cost_to_serve, b.churn, b.new_customers, b.unassessed]
     ///     .into_iter()
     ///     .try_fold(b.before, |sum, part| sum.checked_add(part))?;
     /// assert_eq!(total, b.after); // to the cent
@@ -175,8 +195,9 @@ impl PeriodChange {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidField`] when the reports are in different currencies;
-    /// [`Error::Arithmetic`] when a total overflows.
+    /// [`Error::InvalidField`] when the reports are in different currencies or the later one
+    /// is not of a later date; [`Error::DuplicateCustomer`] for a report with two rows of one
+    /// customer; [`Error::Arithmetic`] when a total overflows.
     pub fn between(earlier: &PortfolioReport, later: &PortfolioReport) -> Result<Self> {
         let currency = earlier.currency;
         if later.currency != currency {
@@ -189,15 +210,40 @@ impl PeriodChange {
                 },
             ));
         }
+        if later.as_of <= earlier.as_of {
+            return Err(Error::invalid(
+                None,
+                "period_change.after",
+                Problem::Rule {
+                    rule: format!(
+                        "the later report must be of a later date than the earlier ({} and {})",
+                        later.as_of, earlier.as_of
+                    ),
+                },
+            ));
+        }
         let zero = Money::zero(currency);
-        let by_id = |report: &PortfolioReport| -> BTreeMap<CustomerId, CustomerRow> {
+        let by_id = |report: &PortfolioReport| -> Result<BTreeMap<CustomerId, CustomerRow>> {
+            let mut rows = BTreeMap::new();
+            for r in &report.rows {
+                if rows.insert(r.id.clone(), r.clone()).is_some() {
+                    return Err(Error::DuplicateCustomer {
+                        customer: r.id.clone(),
+                    });
+                }
+            }
+            Ok(rows)
+        };
+        let (before, after) = (by_id(earlier)?, by_id(later)?);
+        let refused = |report: &PortfolioReport| -> Vec<CustomerId> {
             report
-                .rows
+                .bad_records
                 .iter()
-                .map(|r| (r.id.clone(), r.clone()))
+                .filter_map(|b| b.error.customer().cloned())
                 .collect()
         };
-        let (before, after) = (by_id(earlier), by_id(later));
+        let refused: std::collections::BTreeSet<CustomerId> =
+            refused(earlier).into_iter().chain(refused(later)).collect();
         let mut ids: Vec<&CustomerId> = before.keys().chain(after.keys()).collect();
         ids.sort();
         ids.dedup();
@@ -213,6 +259,7 @@ impl PeriodChange {
             gained: Vec::new(),
             lost: Vec::new(),
             churned: Vec::new(),
+            unassessed: Vec::new(),
             bridge: MarginBridge {
                 before: zero,
                 price_volume: zero,
@@ -222,11 +269,36 @@ impl PeriodChange {
                 churn: zero,
                 new_customers: zero,
                 after: zero,
-                continuing: [zero; 3],
+                unassessed: zero,
+                continuing: ContinuingTotals {
+                    revenue_before: zero,
+                    margin_before: zero,
+                    revenue_change: zero,
+                },
             },
         };
         for id in ids {
             let (b, a) = (before.get(id), after.get(id));
+            // In one report and refused in the other: not comparable.
+            if (b.is_none() || a.is_none()) && refused.contains(id) {
+                let profit = b.or(a).map_or(zero, |r| r.profit);
+                let delta = if b.is_some() { profit.negate() } else { profit };
+                let bridge = &mut change.bridge;
+                bridge.before = bridge
+                    .before
+                    .checked_add(b.map_or(zero, |r| r.profit))
+                    .map_err(overflow("before"))?;
+                bridge.after = bridge
+                    .after
+                    .checked_add(a.map_or(zero, |r| r.profit))
+                    .map_err(overflow("after"))?;
+                bridge.unassessed = bridge
+                    .unassessed
+                    .checked_add(delta)
+                    .map_err(overflow("unassessed"))?;
+                change.unassessed.push(id.clone());
+                continue;
+            }
             let revenue = |r: Option<&CustomerRow>| r.map_or(zero, |r| r.revenue);
             let profit = |r: Option<&CustomerRow>| r.map_or(zero, |r| r.profit);
             let (rb, ra) = (revenue(b), revenue(a));
@@ -264,11 +336,20 @@ impl PeriodChange {
             // Without revenue before there is no rate to compare: such a customer counts as new.
             match (live(b), live(a)) {
                 (true, true) if !rb.is_zero() => {
-                    let [rev, margin, growth] = &mut bridge.continuing;
-                    *rev = rev.checked_add(rb).map_err(overflow("revenue_before"))?;
-                    *margin = margin.checked_add(mb).map_err(overflow("margin_before"))?;
+                    let c = &mut bridge.continuing;
+                    c.revenue_before = c
+                        .revenue_before
+                        .checked_add(rb)
+                        .map_err(overflow("revenue_before"))?;
+                    c.margin_before = c
+                        .margin_before
+                        .checked_add(mb)
+                        .map_err(overflow("margin_before"))?;
                     let dr = ra.checked_sub(rb).map_err(overflow("revenue_change"))?;
-                    *growth = growth.checked_add(dr).map_err(overflow("revenue_change"))?;
+                    c.revenue_change = c
+                        .revenue_change
+                        .checked_add(dr)
+                        .map_err(overflow("revenue_change"))?;
                     // At the customer's own earlier rate (it has revenue: see the match).
                     let rate = mb
                         .ratio_to(rb)
@@ -313,7 +394,8 @@ impl PeriodChange {
     /// # Errors
     ///
     /// [`Error::InvalidConfig`] for changes of other dates or currencies;
-    /// [`Error::Arithmetic`] when a total overflows.
+    /// [`Error::DuplicateCustomer`] when a customer is in both (the shards must hold other
+    /// customers); [`Error::Arithmetic`] when a total overflows.
     pub fn merge(&mut self, other: PeriodChange) -> Result<()> {
         if (other.currency, other.before, other.after) != (self.currency, self.before, self.after) {
             return Err(Error::config(
@@ -323,6 +405,16 @@ impl PeriodChange {
                 },
             ));
         }
+        // Shards must hold other customers: one customer in two shards would be counted
+        // twice, or as lost in one and gained in the other.
+        let mine = |id: &CustomerId| {
+            self.gained.binary_search(id).is_ok() || self.lost.binary_search(id).is_ok()
+        };
+        if let Some(id) = other.gained.iter().chain(&other.lost).find(|id| mine(id)) {
+            return Err(Error::DuplicateCustomer {
+                customer: id.clone(),
+            });
+        }
         merge_cells(&mut self.quadrants, other.quadrants)?;
         merge_cells(&mut self.classes, other.classes)?;
         merge_cells(&mut self.actions, other.actions)?;
@@ -330,6 +422,7 @@ impl PeriodChange {
             (&mut self.gained, other.gained),
             (&mut self.lost, other.lost),
             (&mut self.churned, other.churned),
+            (&mut self.unassessed, other.unassessed),
         ] {
             mine.extend(theirs);
             mine.sort();
@@ -345,9 +438,11 @@ impl PeriodChange {
         add(&mut b.cost_to_serve, o.cost_to_serve, "cost_to_serve")?;
         add(&mut b.churn, o.churn, "churn")?;
         add(&mut b.new_customers, o.new_customers, "new_customers")?;
-        for (x, y) in b.continuing.iter_mut().zip(o.continuing) {
-            add(x, y, "continuing")?;
-        }
+        add(&mut b.unassessed, o.unassessed, "unassessed")?;
+        let (c, oc) = (&mut b.continuing, o.continuing);
+        add(&mut c.revenue_before, oc.revenue_before, "revenue_before")?;
+        add(&mut c.margin_before, oc.margin_before, "margin_before")?;
+        add(&mut c.revenue_change, oc.revenue_change, "revenue_change")?;
         split_price_volume(b)
     }
 }
@@ -376,16 +471,18 @@ fn merge_cells<K: Ord + Clone>(
 
 /// The continuing customers' margin rate before (zero without revenue).
 fn portfolio_rate(b: &MarginBridge) -> Result<Decimal> {
-    let [revenue, margin, _] = b.continuing;
-    Ok(margin
-        .ratio_to(revenue)
+    let c = b.continuing;
+    Ok(c.margin_before
+        .ratio_to(c.revenue_before)
         .map_err(overflow("margin_rate"))?
         .unwrap_or(Decimal::ZERO))
 }
 
 fn split_price_volume(b: &mut MarginBridge) -> Result<()> {
     let rate = portfolio_rate(b)?;
-    b.volume = b.continuing[2]
+    b.volume = b
+        .continuing
+        .revenue_change
         .checked_mul(rate)
         .map_err(overflow("volume"))?
         .round();

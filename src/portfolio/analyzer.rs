@@ -426,8 +426,10 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     /// compact rows are kept. This is the fast path for a large export; the report equals that
     /// of [`analyze`](Self::analyze) over the shards one after the other.
     ///
-    /// `open(i)` opens shard `i` of `shards` (at least 1); every record must lie in exactly
-    /// one shard. Progress is reported per shard.
+    /// `open(i)` opens shard `i` of `shards` (0 is taken as 1); every record must lie in
+    /// exactly one shard. The shards run on as many threads as the machine has cores, each
+    /// taking its share of the shards in turn; progress is reported per shard. When the sink
+    /// fails, every shard stops and its error is returned.
     ///
     /// ```
     /// use chrono::NaiveDate;
@@ -474,7 +476,8 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         F: Fn(usize) -> Result<Src> + Sync,
     {
         let indices: Vec<usize> = (0..shards.max(1)).collect();
-        let summaries = fan_out(&indices, |&i| {
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let summaries = fan_out(&indices, workers, |&i| {
             let mut src = open(i)?;
             Ok(self.summarize(drain(&mut src), progress))
         })?;
@@ -484,16 +487,19 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         }
         let mut facts = self.facts(&summary);
         if !facts.groups.is_empty() {
-            let found = fan_out(&indices, |&i| {
+            let found = fan_out(&indices, workers, |&i| {
                 let mut src = open(i)?;
                 Ok(self.parent_totals(&facts, parents_of(&mut src, &facts)))
             })?;
             add_parents(&mut facts, found.into_iter().flatten())?;
         }
-        let reports = fan_out(&indices, |&i| {
+        let guard = StopOnError::new(sink);
+        let guarded = |c: &Customer, a: &FitAssessment, r: &Recommendation| guard.call(c, a, r);
+        let reports = fan_out(&indices, workers, |&i| {
             let mut src = open(i)?;
-            self.report(drain(&mut src), &facts, as_of, sink, progress)
-        })?;
+            self.report(drain(&mut src), &facts, as_of, &guarded, progress)
+        });
+        let reports = guard.result(reports)?;
         let mut report = PortfolioReport::new(self.assessor.cost_model().currency(), as_of, facts);
         for r in reports {
             report.merge(r)?;
@@ -517,7 +523,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         let chunk = records.len().div_ceil(threads).max(1);
         let shards: Vec<&[T]> = records.chunks(chunk).collect();
         let get = &get;
-        let summaries = fan_out(&shards, |shard| {
+        let summaries = fan_out(&shards, threads, |shard| {
             Ok(self.summarize(shard.iter().map(get), None))
         })?;
         let mut summary = PortfolioSummary::default();
@@ -526,9 +532,12 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         }
         let mut facts = self.facts(&summary);
         self.include_parents(&mut facts, records.iter().map(get))?;
-        let reports = fan_out(&shards, |shard| {
-            self.report(shard.iter().map(get), &facts, as_of, sink, None)
-        })?;
+        let guard = StopOnError::new(sink);
+        let guarded = |c: &Customer, a: &FitAssessment, r: &Recommendation| guard.call(c, a, r);
+        let reports = fan_out(&shards, threads, |shard| {
+            self.report(shard.iter().map(get), &facts, as_of, &guarded, None)
+        });
+        let reports = guard.result(reports)?;
         let mut report = PortfolioReport::new(self.assessor.cost_model().currency(), as_of, facts);
         for r in reports {
             report.merge(r)?;
@@ -568,24 +577,71 @@ fn add_parents(
     Ok(())
 }
 
-/// `work` on every item, one scoped thread each (the calling thread takes the last), results
-/// in the items' order; the first error in that order is returned. A panic is passed on.
-fn fan_out<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> Result<R> + Sync) -> Result<Vec<R>> {
+/// `work` on every item, on at most `workers` scoped threads (the calling thread is one of
+/// them; worker `w` takes items `w`, `w + workers`, ...), results in the items' order; the
+/// first error in that order is returned. A panic is passed on.
+fn fan_out<T: Sync, R: Send>(
+    items: &[T],
+    workers: usize,
+    work: impl Fn(&T) -> Result<R> + Sync,
+) -> Result<Vec<R>> {
+    let workers = workers.clamp(1, items.len().max(1));
     let work = &work;
-    let results: Vec<Result<R>> = std::thread::scope(|scope| {
-        let Some((last, rest)) = items.split_last() else {
-            return Vec::new();
-        };
-        let handles: Vec<_> = rest
-            .iter()
-            .map(|item| scope.spawn(move || work(item)))
-            .collect();
-        let mine = work(last);
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .chain(std::iter::once(mine))
+    let run = move |w: usize| -> Vec<(usize, Result<R>)> {
+        (w..items.len())
+            .step_by(workers)
+            .map(|i| (i, work(&items[i])))
             .collect()
+    };
+    let mut results: Vec<(usize, Result<R>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..workers).map(|w| scope.spawn(move || run(w))).collect();
+        let mut all = run(0);
+        for h in handles {
+            all.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        all
     });
-    results.into_iter().collect()
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+/// A sink that stops every shard once one shard's sink failed, and the error it failed with.
+struct StopOnError<'a> {
+    sink: &'a Sink<'a>,
+    failed: std::sync::Mutex<Option<Error>>,
+    stopped: std::sync::atomic::AtomicBool,
+}
+
+impl<'a> StopOnError<'a> {
+    fn new(sink: &'a Sink<'a>) -> Self {
+        StopOnError {
+            sink,
+            failed: std::sync::Mutex::new(None),
+            stopped: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    fn call(&self, c: &Customer, a: &FitAssessment, r: &Recommendation) -> Result<()> {
+        use std::sync::atomic::Ordering;
+        if self.stopped.load(Ordering::Relaxed) {
+            return Err(Error::source_message(
+                None,
+                "stopped: another shard's sink failed",
+            ));
+        }
+        (self.sink)(c, a, r).inspect_err(|e| {
+            self.stopped.store(true, Ordering::Relaxed);
+            if let Ok(mut first) = self.failed.lock() {
+                first.get_or_insert_with(|| e.clone());
+            }
+        })
+    }
+
+    /// The sink's own error, if it failed; else `result`.
+    fn result<R>(self, result: Result<R>) -> Result<R> {
+        match self.failed.into_inner() {
+            Ok(Some(e)) => Err(e),
+            _ => result,
+        }
+    }
 }
