@@ -229,6 +229,22 @@ fn print_back_test(title: &str, t: &BackTest) {
             d.lift.map_or("n/a".into(), |l| format!("{l:.2}"))
         );
     }
+    if !t.calibration.is_empty() {
+        println!(
+            "stated renewal intent against renewals (Brier score {:.3})",
+            t.brier_score.unwrap_or(0.0)
+        );
+        for b in &t.calibration {
+            println!(
+                "  {:>3.0}-{:<3.0}% {:>5} customers  stated {:>5.1}%  renewed {:>5.1}%",
+                b.from * 100.0,
+                b.from * 100.0 + 10.0,
+                b.customers,
+                b.stated * 100.0,
+                b.observed * 100.0
+            );
+        }
+    }
     println!(
         "churned while green  {} customers{}",
         t.churned_while_green.len(),

@@ -243,4 +243,6 @@ fn observations_come_from_real_assessments() {
         a.effective_score(Dimension::Margin)
     );
     assert_eq!(o.stage, LifecycleStage::Active);
+    // The customer's renewal intent (0.85 in the fixture) is the stated probability.
+    assert_eq!(o.renewal_probability, Some(Probability::new(0.85).unwrap()));
 }

@@ -139,6 +139,10 @@ fn record(c: &Latent, year: i32, rng: &mut ChaCha8Rng) -> Customer {
             ))
             .growth_likelihood(clamp(c.engagement * c.success + 0.1));
     }
+    // Six in ten state how likely they are to renew: optimistic, and blind to their cost.
+    if rng.gen_bool(0.6) {
+        b = b.renewal_intent(clamp(0.45 + 0.5 * c.engagement + rng.gen_range(-0.1..0.1)));
+    }
     if c.churned {
         b = b.stage(LifecycleStage::Churned);
     }

@@ -7,7 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::assessment::scoring::Rag;
-use crate::assessment::{Dimension, FitAssessment, PerDimension};
+use crate::assessment::{Dimension, FitAssessment, Input, PerDimension};
 use crate::customer::{CustomerId, LifecycleStage};
 use crate::error::{Error, Problem, Result};
 use crate::policy::{Action, Recommendation};
@@ -70,7 +70,9 @@ pub struct Observation {
 }
 
 impl Observation {
-    /// The observation of an assessment and its recommendation, with the outcome.
+    /// The observation of an assessment and its recommendation, with the outcome. The stated
+    /// renewal probability is the customer's renewal intent, when it is known; set another
+    /// (a retention model's rate) with [`with_renewal_probability`](Self::with_renewal_probability).
     pub fn new(a: &FitAssessment, r: &Recommendation, outcome: Outcome) -> Self {
         Observation {
             customer: a.customer.clone(),
@@ -79,7 +81,10 @@ impl Observation {
             dimensions: PerDimension::from_fn(|d| a.effective_score(d)),
             rag: a.scorecard.grade.rag,
             action: r.action,
-            renewal_probability: None,
+            renewal_probability: a
+                .inputs
+                .get(Input::RenewalIntent)
+                .and_then(|p| Probability::new(p).ok()),
             outcome,
         }
     }
