@@ -471,6 +471,25 @@ fn whale_curve_points_peak_and_shares_by_hand() {
     // At most every second customer with two points asked for, and always the last.
     let coarse: Vec<f64> = report.whale_curve(2).points.iter().map(|p| p.0).collect();
     assert_eq!(coarse, [0.0, 0.5, 1.0]);
+    let five = run(&[
+        c("a", "400", "0.6"),
+        c("b", "400", "2.6"),
+        c("z", "0", "0"),
+        c("c", "200", "3.8"),
+        c("d", "100", "0"),
+    ]);
+    let xs: Vec<f64> = five.whale_curve(2).points.iter().map(|p| p.0).collect();
+    assert_eq!(xs, [0.0, 0.4, 0.8, 1.0], "the last customer ends the curve");
+    // A total profit of exactly zero: shares of it are undefined.
+    let even = run(&[c("p", "400", "2.6"), c("m", "100", "1.9")]);
+    assert_eq!(even.totals.margin, usd("0"));
+    let w0 = even.whale_curve(10);
+    assert!(
+        w0.points.iter().all(|(_, s)| s.is_none()),
+        "{:?}",
+        w0.points
+    );
+    assert_eq!(w0.peak_share, None);
     let three: Vec<f64> = report.whale_curve(3).points.iter().map(|p| p.0).collect();
     assert_eq!(three, [0.0, 0.25, 0.5, 0.75, 1.0]);
     // The top 20 % of four customers is the first one.

@@ -286,9 +286,30 @@ fn a_row_states_the_attention_a_customer_takes_per_unit_of_revenue() {
     assert_eq!(report.rows[0].id.as_str(), "att");
     assert_eq!(report.rows[0].attention, Some(0.001));
     assert_eq!(report.rows[1].attention, None, "no revenue, no ratio");
-    let score = report.rows[0].score;
-    assert_eq!(score, (score * 10.0).round() / 10.0);
-    assert!(score > 1.0);
+    // Scores in rows are the assessment's, to a tenth.
+    let seen = std::sync::Mutex::new(Vec::new());
+    let customers = [base("att")
+        .recurring_revenue(dec("40000"))
+        .success_hours(dec("30"))
+        .executive_hours(dec("10"))
+        .expansion_whitespace(dec("9000"))
+        .growth_likelihood(0.35)
+        .build()
+        .unwrap()];
+    let report = analyzer
+        .analyze_slice(&customers, as_of(), 1, &|_, a, _| {
+            seen.lock().unwrap().push(a.clone());
+            Ok(())
+        })
+        .unwrap();
+    let a = &seen.lock().unwrap()[0];
+    let row = &report.rows[0];
+    let tenth = |x: f64| (x * 10.0).round() / 10.0;
+    assert_eq!(row.score, tenth(a.effective_overall()));
+    assert!((row.score - a.effective_overall()).abs() <= 0.05);
+    let growth = a.effective_score(custfit::assessment::Dimension::GrowthPotential);
+    assert_eq!(row.growth, growth.map(tenth));
+    assert!(row.growth.is_some());
 }
 
 #[test]

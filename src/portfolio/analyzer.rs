@@ -645,3 +645,42 @@ impl<'a> StopOnError<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stopped_shard_reports_the_sink_error_not_its_own_stop() {
+        let sink = |_: &Customer, _: &FitAssessment, _: &Recommendation| {
+            Err(Error::source_message(None, "disk full"))
+        };
+        let guard = StopOnError::new(&sink);
+        let c = Customer::builder("a", "A")
+            .currency("USD")
+            .period(
+                NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+                NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+            )
+            .customer_since(NaiveDate::from_ymd_opt(2023, 1, 1).unwrap())
+            .build()
+            .unwrap();
+        let config = crate::Config::default();
+        let as_of = NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
+        let a = config.assessor().unwrap().assess(&c, as_of).unwrap();
+        let r = config
+            .policy()
+            .unwrap()
+            .recommend(&c, &a, &PolicyContext::default())
+            .unwrap();
+        assert!(guard.call(&c, &a, &r).is_err());
+        // Every later call stops at once, with an error of its own...
+        let stopped = guard.call(&c, &a, &r).unwrap_err();
+        assert!(stopped.to_string().contains("stopped"), "{stopped}");
+        // ...but the run's result is the sink's error, whatever the first shard returned.
+        let err = guard.result::<()>(Err(stopped)).unwrap_err();
+        assert_eq!(err.to_string(), "data source, record (unknown): disk full");
+        let fine = StopOnError::new(&sink);
+        assert_eq!(fine.result(Ok(7)).unwrap(), 7);
+    }
+}
