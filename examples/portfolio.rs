@@ -471,9 +471,13 @@ fn draw_matrix(
         Action::Offboard => RGBColor(0xd9, 0x5f, 0x02),
         _ => RGBColor(0x75, 0x70, 0xb3),
     };
+    // At most about 5,000 points (every k-th customer), so that a large run's chart stays
+    // small enough to open.
+    let every = (report.rows.len() / 5_000).max(1);
     let points: Vec<(f64, f64, Action)> = report
         .rows
         .iter()
+        .step_by(every)
         .filter_map(|r| {
             Some((
                 r.margin?.to_f64().clamp(-1.5, 1.0) * 100.0,
@@ -486,7 +490,11 @@ fn draw_matrix(
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
         .caption(
-            "Profitability x growth potential, by recommendation",
+            if every > 1 {
+                format!("Profitability x growth potential, by recommendation (every {every}th customer)")
+            } else {
+                "Profitability x growth potential, by recommendation".to_owned()
+            },
             ("sans-serif", 20),
         )
         .margin(16)
