@@ -32,7 +32,8 @@ fn bench(c: &mut Criterion) {
     });
 
     // One customer of the shipped sample per action: the policy alone, given its assessment.
-    let sample = Config::default();
+    let sample: Config = serde_json::from_str(include_str!("../examples/data/config.json"))
+        .expect("the shipped configuration reads");
     let (sample_assessor, sample_policy) = (
         sample.assessor().expect("valid"),
         sample.policy().expect("valid"),
@@ -56,11 +57,11 @@ fn bench(c: &mut Criterion) {
             let r = sample_policy.recommend(c, &a, &pctx).ok()?;
             (r.action == action).then_some((c, a))
         });
-        if let Some((customer, assessment)) = found {
-            group.bench_function(action.to_string().replace(' ', "_"), |b| {
-                b.iter(|| sample_policy.recommend(customer, black_box(&assessment), &pctx))
-            });
-        }
+        // The sample has a customer for every action.
+        let (customer, assessment) = found.expect("a sample customer for every action");
+        group.bench_function(action.to_string().replace(' ', "_"), |b| {
+            b.iter(|| sample_policy.recommend(customer, black_box(&assessment), &pctx))
+        });
     }
     group.finish();
 
