@@ -289,3 +289,19 @@ fn a_customer_refused_in_one_report_is_unassessed_not_lost() {
     let in_cells: u64 = change.quadrants.iter().map(|t| t.customers).sum();
     assert_eq!(in_cells, 1);
 }
+
+#[test]
+fn counts_that_would_overflow_in_a_merge_are_an_error() {
+    let r1 = report(&[customer("a", 2024, 1000, 0, false)], 2024);
+    let r2 = report(&[customer("a", 2025, 1000, 0, false)], 2025);
+    let change = PeriodChange::between(&r1, &r2).unwrap();
+    let mut json = serde_json::to_value(&change).unwrap();
+    json["quadrants"][0]["customers"] = serde_json::json!(u64::MAX);
+    json["classes"] = serde_json::json!([]);
+    json["actions"] = serde_json::json!([]);
+    let huge: PeriodChange = serde_json::from_value(json).unwrap();
+    let mut mine = PeriodChange::between(&report(&[], 2024), &report(&[], 2025)).unwrap();
+    mine.merge(huge.clone()).unwrap();
+    let err = mine.merge(huge).unwrap_err();
+    assert!(matches!(err, custfit::Error::Arithmetic { .. }), "{err}");
+}

@@ -135,7 +135,7 @@ fn add_cell<K: Ord>(
 ) -> Result<()> {
     let zero = Money::zero(before.currency());
     let cell = cells.entry(key).or_insert((0, zero, zero));
-    cell.0 += 1;
+    cell.0 = cell.0.saturating_add(1); // at most one per customer of two reports
     cell.1 = cell
         .1
         .checked_add(before)
@@ -395,7 +395,8 @@ impl PeriodChange {
     ///
     /// [`Error::InvalidConfig`] for changes of other dates or currencies;
     /// [`Error::DuplicateCustomer`] when a customer is in both (the shards must hold other
-    /// customers); [`Error::Arithmetic`] when a total overflows.
+    /// customers), both before anything is merged; [`Error::Arithmetic`] when a total
+    /// overflows, which leaves `self` partly merged.
     pub fn merge(&mut self, other: PeriodChange) -> Result<()> {
         if (other.currency, other.before, other.after) != (self.currency, self.before, self.after) {
             return Err(Error::config(
@@ -455,7 +456,11 @@ fn merge_cells<K: Ord + Clone>(
     for t in mine.drain(..).chain(theirs) {
         let zero = Money::zero(t.revenue_before.currency());
         let cell = all.entry((t.from, t.to)).or_insert((0, zero, zero));
-        cell.0 += t.customers;
+        // Counts of deserialized changes may be anything: checked, never wrapped.
+        cell.0 = cell
+            .0
+            .checked_add(t.customers)
+            .ok_or_else(|| Error::arithmetic(None, "period_change.customers", Problem::Overflow))?;
         cell.1 = cell
             .1
             .checked_add(t.revenue_before)
