@@ -494,12 +494,11 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
             add_parents(&mut facts, found.into_iter().flatten())?;
         }
         let guard = StopOnError::new(sink);
-        let guarded = |c: &Customer, a: &FitAssessment, r: &Recommendation| guard.call(c, a, r);
         let reports = fan_out(&indices, workers, |&i| {
             let mut src = open(i)?;
-            self.report(drain(&mut src), &facts, as_of, &guarded, progress)
-        });
-        let reports = guard.result(reports)?;
+            let sink = |c: &Customer, a: &FitAssessment, r: &Recommendation| guard.call(i, c, a, r);
+            self.report(drain(&mut src), &facts, as_of, &sink, progress)
+        })?;
         let mut report = PortfolioReport::new(self.assessor.cost_model().currency(), as_of, facts);
         for r in reports {
             report.merge(r)?;
@@ -533,11 +532,11 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         let mut facts = self.facts(&summary);
         self.include_parents(&mut facts, records.iter().map(get))?;
         let guard = StopOnError::new(sink);
-        let guarded = |c: &Customer, a: &FitAssessment, r: &Recommendation| guard.call(c, a, r);
-        let reports = fan_out(&shards, threads, |shard| {
-            self.report(shard.iter().map(get), &facts, as_of, &guarded, None)
-        });
-        let reports = guard.result(reports)?;
+        let indices: Vec<usize> = (0..shards.len()).collect();
+        let reports = fan_out(&indices, threads, |&i| {
+            let sink = |c: &Customer, a: &FitAssessment, r: &Recommendation| guard.call(i, c, a, r);
+            self.report(shards[i].iter().map(get), &facts, as_of, &sink, None)
+        })?;
         let mut report = PortfolioReport::new(self.assessor.cost_model().currency(), as_of, facts);
         for r in reports {
             report.merge(r)?;
@@ -605,44 +604,39 @@ fn fan_out<T: Sync, R: Send>(
     results.into_iter().map(|(_, r)| r).collect()
 }
 
-/// A sink that stops every shard once one shard's sink failed, and the error it failed with.
+/// A sink shared by shards that stops every shard after the first (lowest-numbered) one whose
+/// sink failed: a shard goes on while only later shards have failed, so the first error in
+/// shard order — the one a run returns — does not depend on the timing of the threads.
 struct StopOnError<'a> {
     sink: &'a Sink<'a>,
-    failed: std::sync::Mutex<Option<Error>>,
-    stopped: std::sync::atomic::AtomicBool,
+    lowest_failed: std::sync::atomic::AtomicUsize,
 }
 
 impl<'a> StopOnError<'a> {
     fn new(sink: &'a Sink<'a>) -> Self {
         StopOnError {
             sink,
-            failed: std::sync::Mutex::new(None),
-            stopped: std::sync::atomic::AtomicBool::new(false),
+            lowest_failed: std::sync::atomic::AtomicUsize::new(usize::MAX),
         }
     }
 
-    fn call(&self, c: &Customer, a: &FitAssessment, r: &Recommendation) -> Result<()> {
+    fn call(
+        &self,
+        shard: usize,
+        c: &Customer,
+        a: &FitAssessment,
+        r: &Recommendation,
+    ) -> Result<()> {
         use std::sync::atomic::Ordering;
-        if self.stopped.load(Ordering::Relaxed) {
+        if self.lowest_failed.load(Ordering::Relaxed) < shard {
             return Err(Error::source_message(
                 None,
-                "stopped: another shard's sink failed",
+                "stopped: an earlier shard's sink failed",
             ));
         }
-        (self.sink)(c, a, r).inspect_err(|e| {
-            self.stopped.store(true, Ordering::Relaxed);
-            if let Ok(mut first) = self.failed.lock() {
-                first.get_or_insert_with(|| e.clone());
-            }
+        (self.sink)(c, a, r).inspect_err(|_| {
+            self.lowest_failed.fetch_min(shard, Ordering::Relaxed);
         })
-    }
-
-    /// The sink's own error, if it failed; else `result`.
-    fn result<R>(self, result: Result<R>) -> Result<R> {
-        match self.failed.into_inner() {
-            Ok(Some(e)) => Err(e),
-            _ => result,
-        }
     }
 }
 
@@ -651,7 +645,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_stopped_shard_reports_the_sink_error_not_its_own_stop() {
+    fn later_shards_stop_after_a_failure_and_earlier_ones_go_on() {
         let sink = |_: &Customer, _: &FitAssessment, _: &Recommendation| {
             Err(Error::source_message(None, "disk full"))
         };
@@ -673,14 +667,13 @@ mod tests {
             .unwrap()
             .recommend(&c, &a, &PolicyContext::default())
             .unwrap();
-        assert!(guard.call(&c, &a, &r).is_err());
-        // Every later call stops at once, with an error of its own...
-        let stopped = guard.call(&c, &a, &r).unwrap_err();
-        assert!(stopped.to_string().contains("stopped"), "{stopped}");
-        // ...but the run's result is the sink's error, whatever the first shard returned.
-        let err = guard.result::<()>(Err(stopped)).unwrap_err();
-        assert_eq!(err.to_string(), "data source, record (unknown): disk full");
-        let fine = StopOnError::new(&sink);
-        assert_eq!(fine.result(Ok(7)).unwrap(), 7);
+        // Shard 3 fails: shard 5 stops at once, shard 1 still reaches the sink.
+        let disk = |e: Error| e.to_string().contains("disk full");
+        assert!(disk(guard.call(3, &c, &a, &r).unwrap_err()));
+        assert!(!disk(guard.call(5, &c, &a, &r).unwrap_err()));
+        assert!(disk(guard.call(1, &c, &a, &r).unwrap_err()));
+        // Now shard 1 is the first to have failed: shard 3 stops too.
+        assert!(!disk(guard.call(3, &c, &a, &r).unwrap_err()));
+        assert!(disk(guard.call(0, &c, &a, &r).unwrap_err()));
     }
 }
