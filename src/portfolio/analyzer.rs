@@ -429,7 +429,8 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     /// `open(i)` opens shard `i` of `shards` (0 is taken as 1); every record must lie in
     /// exactly one shard. The shards run on as many threads as the machine has cores, each
     /// taking its share of the shards in turn; progress is reported per shard. When the sink
-    /// fails, every shard stops and its error is returned.
+    /// fails, the later shards stop, and the error returned is that of the first shard whose
+    /// sink failed.
     ///
     /// ```
     /// use chrono::NaiveDate;
