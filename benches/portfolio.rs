@@ -44,14 +44,7 @@ fn bench(c: &mut Criterion) {
     let ctx = AssessmentContext::new(as_of);
     let pctx = PolicyContext::default();
     let mut group = c.benchmark_group("recommend");
-    for action in [
-        Action::Invest,
-        Action::Retain,
-        Action::Restructure,
-        Action::Offboard,
-        Action::Decline,
-        Action::LookBack,
-    ] {
+    for action in Action::ALL {
         let found = records.iter().find_map(|c| {
             let a = sample_assessor.assess_with(c, &ctx).ok()?;
             let r = sample_policy.recommend(c, &a, &pctx).ok()?;

@@ -152,16 +152,18 @@ fn bad_records_are_reported_and_the_counts_add_up() {
     assert_eq!(report.bad_records[1].record.as_deref(), Some("row 9"));
 }
 
+/// A customer whose profit is its revenue less 10 % COGS and 100 an engineering hour.
+fn c(id: &str, revenue: &str, hours: &str) -> Customer {
+    base(id)
+        .recurring_revenue(dec(revenue))
+        .engineering_hours(dec(hours))
+        .build()
+        .unwrap()
+}
+
 #[test]
 fn whale_curve_and_concentration_by_hand() {
     // Profits 300, 100 and -200 (revenue 400, 400, 200; costs from engineering hours).
-    let c = |id: &str, revenue: &str, hours: &str| {
-        base(id)
-            .recurring_revenue(dec(revenue))
-            .engineering_hours(dec(hours))
-            .build()
-            .unwrap()
-    };
     // COGS 10 %: 400 - 40 - 0.6 h x 100 = 300; 400 - 40 - 2.6 h = 100; 200 - 20 - 3.8 h = -200.
     let report = run(&[
         c("a", "400", "0.6"),
@@ -435,13 +437,6 @@ fn the_json_report_carries_what_a_ui_renders() {
 #[test]
 fn whale_curve_points_peak_and_shares_by_hand() {
     // Profits 300, 100, 0 and -200: cumulative 300, 400, 400, 200 of a total of 200.
-    let c = |id: &str, revenue: &str, hours: &str| {
-        base(id)
-            .recurring_revenue(dec(revenue))
-            .engineering_hours(dec(hours))
-            .build()
-            .unwrap()
-    };
     let report = run(&[
         c("a", "400", "0.6"),
         c("b", "400", "2.6"),
