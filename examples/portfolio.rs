@@ -253,7 +253,12 @@ fn print_portfolio(report: &PortfolioReport) {
     println!("revenue              {}", t.revenue);
     println!("cost to serve        {}", t.cost);
     println!("profit               {}", t.margin);
-    let w = report.whale_curve(200);
+    // The headline figures were computed once, when the report was completed.
+    let analytics = report
+        .analytics
+        .clone()
+        .unwrap_or_else(|| report.analytics());
+    let w = &analytics.whale_curve;
     let pct = |r: Option<custfit::units::Ratio>| {
         r.map_or("undefined (no total profit)".into(), |r| r.to_string())
     };
@@ -268,7 +273,7 @@ fn print_portfolio(report: &PortfolioReport) {
         "top 20% of customers earn {} of total profit",
         pct(w.top_20_share)
     );
-    let c = report.revenue_concentration(10);
+    let c = &analytics.concentration;
     println!(
         "revenue concentration  top {} customers {}; Herfindahl index {}",
         c.top,

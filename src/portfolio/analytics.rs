@@ -15,6 +15,42 @@ pub(super) fn ratio(num: Decimal, den: Decimal) -> Option<Ratio> {
     }
 }
 
+/// `values` from largest to smallest, equal values in their given order (the order decides the
+/// scale of the running sums). Comparing decimals of any scale is slow, so when every value
+/// rescaled to the largest scale fits an `i128` (always, for bounded money) the sort compares
+/// those exact integers instead; when all values share one scale (money rounded to its minor
+/// unit) equal integers are identical values, so their order cannot matter.
+pub(super) fn sorted_descending(values: Vec<Decimal>) -> Vec<Decimal> {
+    let scale = values.iter().map(Decimal::scale).max().unwrap_or(0);
+    if values.iter().all(|d| d.scale() == scale) {
+        let mut keys: Vec<i128> = values.iter().map(Decimal::mantissa).collect();
+        keys.sort_unstable_by(|a, b| b.cmp(a));
+        return keys
+            .into_iter()
+            .map(|k| Decimal::from_i128_with_scale(k, scale))
+            .collect();
+    }
+    let key = |d: &Decimal| -> Option<i128> {
+        let up = 10i128.checked_pow(scale - d.scale())?;
+        d.mantissa().checked_mul(up)
+    };
+    match values
+        .iter()
+        .map(|d| key(d).map(|k| (k, *d)))
+        .collect::<Option<Vec<_>>>()
+    {
+        Some(mut keyed) => {
+            keyed.sort_by_key(|k| std::cmp::Reverse(k.0));
+            keyed.into_iter().map(|(_, d)| d).collect()
+        }
+        None => {
+            let mut values = values;
+            values.sort_by(|a, b| b.cmp(a));
+            values
+        }
+    }
+}
+
 pub(super) fn ratio_if(defined: bool, num: Decimal, den: Decimal) -> Option<Ratio> {
     if defined {
         ratio(num, den)
@@ -72,4 +108,47 @@ pub struct Analytics {
     pub loss_makers: u64,
     /// What they lose together (zero or negative).
     pub losses: Money,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(mantissa: i64, scale: u32) -> Decimal {
+        Decimal::new(mantissa, scale)
+    }
+
+    #[test]
+    fn equal_values_keep_their_order_and_scale() {
+        let sorted = sorted_descending(vec![d(10, 1), d(5, 0), d(100, 2), d(-3, 0), d(1, 0)]);
+        let shown: Vec<String> = sorted.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["5", "1.0", "1.00", "1", "-3"]);
+    }
+
+    #[test]
+    fn values_beyond_i128_fall_back_to_decimal_order() {
+        let sorted = sorted_descending(vec![d(1, 28), Decimal::MAX, Decimal::MIN, d(-1, 28)]);
+        assert_eq!(sorted, [Decimal::MAX, d(1, 28), d(-1, 28), Decimal::MIN]);
+    }
+
+    proptest! {
+        #[test]
+        fn same_as_a_stable_decimal_sort(
+            // One scale and money-like scales take the integer paths; any scale may need the
+            // fallback.
+            values in prop_oneof![
+                prop::collection::vec((any::<i64>(), 2u32..=2), 0..60),
+                prop::collection::vec((any::<i64>(), 0u32..=4), 0..60),
+                prop::collection::vec((any::<i64>(), 0u32..=28), 0..60),
+            ]
+        ) {
+            let values: Vec<Decimal> = values.into_iter().map(|(m, s)| d(m, s)).collect();
+            let mut expected = values.clone();
+            expected.sort_by(|a, b| b.cmp(a));
+            let got = sorted_descending(values);
+            let text = |v: &[Decimal]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
+            prop_assert_eq!(text(&got), text(&expected));
+        }
+    }
 }

@@ -299,7 +299,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
             });
             match assessed {
                 // A customer whose figures would overflow the totals is refused on its own.
-                Ok((a, r)) => match report.fits(&a) {
+                Ok((a, r)) => match report.add_to_totals(&a, &r) {
                     Ok(()) => {
                         sink(c, &a, &r)?;
                         report.add(c, &a, &r)?;

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::analytics::{ratio, ratio_if};
+use super::analytics::{ratio, ratio_if, sorted_descending};
 use super::*;
 use crate::assessment::inputs::Dimension;
 use crate::assessment::{FitAssessment, FitClass, Quadrant};
@@ -53,20 +53,37 @@ impl Tally {
         }
     }
 
+    /// Add `other`; on overflow nothing changes.
     fn merge(&mut self, other: &Tally) -> std::result::Result<(), Problem> {
         let add = |a: u64, b: u64| a.checked_add(b).ok_or(Problem::Overflow);
-        self.customers = add(self.customers, other.customers)?;
-        self.revenue = self.revenue.checked_add(other.revenue)?;
-        self.cost = self.cost.checked_add(other.cost)?;
-        self.margin = self.margin.checked_add(other.margin)?;
-        self.hours = self
-            .hours
-            .checked_add(&other.hours)
-            .ok_or(Problem::Overflow)?;
-        self.bad_fit = add(self.bad_fit, other.bad_fit)?;
-        self.bad = add(self.bad, other.bad)?;
-        self.offboard = add(self.offboard, other.offboard)?;
+        *self = Tally {
+            customers: add(self.customers, other.customers)?,
+            revenue: self.revenue.checked_add(other.revenue)?,
+            cost: self.cost.checked_add(other.cost)?,
+            margin: self.margin.checked_add(other.margin)?,
+            hours: self
+                .hours
+                .checked_add(&other.hours)
+                .ok_or(Problem::Overflow)?,
+            bad_fit: add(self.bad_fit, other.bad_fit)?,
+            bad: add(self.bad, other.bad)?,
+            offboard: add(self.offboard, other.offboard)?,
+        };
         Ok(())
+    }
+
+    /// One assessed customer.
+    fn of(a: &FitAssessment, r: &Recommendation) -> Tally {
+        Tally {
+            customers: 1,
+            revenue: a.cost.revenue,
+            cost: a.cost.total,
+            margin: a.cost.gross_margin,
+            hours: a.cost.hours,
+            bad_fit: u64::from(a.classification.class == FitClass::BadFit),
+            bad: u64::from(a.classification.class == FitClass::Bad),
+            offboard: u64::from(r.action == Action::Offboard),
+        }
     }
 }
 
@@ -226,9 +243,14 @@ pub(super) fn add_to(
     t: &Tally,
     currency: Currency,
 ) -> Result<()> {
-    let entry = map
-        .entry(key.unwrap_or(UNTAGGED).to_owned())
-        .or_insert_with(|| Tally::new(currency));
+    let key = key.unwrap_or(UNTAGGED);
+    // Look up by `&str` first: the key is copied once per tag, not once per customer.
+    let entry = match map.get_mut(key) {
+        Some(entry) => entry,
+        None => map
+            .entry(key.to_owned())
+            .or_insert_with(|| Tally::new(currency)),
+    };
     entry
         .merge(t)
         .map_err(|p| Error::arithmetic(None, "portfolio.breakdown", p))
@@ -301,19 +323,17 @@ impl PortfolioReport {
         }
     }
 
-    /// Whether `a`'s figures can be added to the totals without overflow (with bounded
-    /// inputs they always can).
-    pub(super) fn fits(&self, a: &FitAssessment) -> Result<()> {
-        let arithmetic = |p| Error::arithmetic(Some(&a.customer), "portfolio.totals", p);
-        let mut probe = self.totals.clone();
-        let mut t = Tally::new(self.currency);
-        t.revenue = a.cost.revenue;
-        t.cost = a.cost.total;
-        t.margin = a.cost.gross_margin;
-        t.hours = a.cost.hours;
-        probe.merge(&t).map_err(arithmetic)
+    /// Add an assessed customer to the totals: the first step of adding it, and the only one
+    /// that can refuse it (a customer whose figures would overflow the totals is refused on
+    /// its own; with bounded inputs that never happens). On error nothing changed.
+    pub(super) fn add_to_totals(&mut self, a: &FitAssessment, r: &Recommendation) -> Result<()> {
+        self.totals
+            .merge(&Tally::of(a, r))
+            .map_err(|p| Error::arithmetic(Some(&a.customer), "portfolio.totals", p))
     }
 
+    /// Add the customer just added to the totals to every breakdown, its group, the plan and
+    /// the rows.
     pub(super) fn add(
         &mut self,
         customer: &Customer,
@@ -321,17 +341,8 @@ impl PortfolioReport {
         r: &Recommendation,
     ) -> Result<()> {
         let c = self.currency;
-        let mut t = Tally::new(c);
-        t.customers = 1;
-        t.revenue = a.cost.revenue;
-        t.cost = a.cost.total;
-        t.margin = a.cost.gross_margin;
-        t.hours = a.cost.hours;
-        t.bad_fit = u64::from(a.classification.class == FitClass::BadFit);
-        t.bad = u64::from(a.classification.class == FitClass::Bad);
-        t.offboard = u64::from(r.action == Action::Offboard);
+        let t = Tally::of(a, r);
         let arithmetic = |p| Error::arithmetic(Some(customer.id()), "portfolio", p);
-        self.totals.merge(&t).map_err(arithmetic)?;
         self.by_quadrant
             .entry(a.quadrant)
             .or_insert_with(|| Tally::new(c))
@@ -506,8 +517,7 @@ impl PortfolioReport {
 
     /// The whale curve: customers ranked by profit, cumulative profit as a share of the total.
     pub fn whale_curve(&self, max_points: usize) -> WhaleCurve {
-        let mut profits: Vec<Decimal> = self.rows.iter().map(|r| r.profit.amount()).collect();
-        profits.sort_by(|a, b| b.cmp(a));
+        let profits = sorted_descending(self.rows.iter().map(|r| r.profit.amount()).collect());
         let total: Decimal = profits
             .iter()
             .try_fold(Decimal::ZERO, |a, p| a.checked_add(*p))
@@ -553,8 +563,7 @@ impl PortfolioReport {
 
     /// Revenue concentration: share of the top customers and the Herfindahl index.
     pub fn revenue_concentration(&self, top: usize) -> Concentration {
-        let mut revenues: Vec<Decimal> = self.rows.iter().map(|r| r.revenue.amount()).collect();
-        revenues.sort_by(|a, b| b.cmp(a));
+        let revenues = sorted_descending(self.rows.iter().map(|r| r.revenue.amount()).collect());
         let total: Decimal = revenues
             .iter()
             .try_fold(Decimal::ZERO, |a, r| a.checked_add(*r))
