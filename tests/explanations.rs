@@ -41,8 +41,33 @@ fn levers_read_as_sentences() {
         (
             LeverKind::RemoveCustomFeatures {
                 features: vec!["EDI bridge".into(), "SSO".into()],
+                unnamed: 0,
             },
             "consolidate or remove custom features: EDI bridge, SSO",
+            false,
+        ),
+        (
+            LeverKind::RemoveCustomFeatures {
+                features: vec!["EDI bridge".into()],
+                unnamed: 2,
+            },
+            "consolidate or remove custom features: EDI bridge and 2 more",
+            false,
+        ),
+        (
+            LeverKind::RemoveCustomFeatures {
+                features: Vec::new(),
+                unnamed: 3,
+            },
+            "consolidate or remove 3 custom features",
+            false,
+        ),
+        (
+            LeverKind::RemoveCustomFeatures {
+                features: Vec::new(),
+                unnamed: 1,
+            },
+            "consolidate or remove 1 custom feature",
             false,
         ),
         (

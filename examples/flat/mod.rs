@@ -184,15 +184,11 @@ impl Row<'_> {
             }
             (None, None) => {}
         }
-        for i in 0..self.custom_features.unwrap_or(0) {
-            b = b.custom_feature(format!("custom feature {}", i + 1));
-        }
-        for i in 0..self.broad_requests.unwrap_or(0) {
-            b = b.feature_request(format!("broad request {}", i + 1), RequestScope::Broad);
-        }
-        for i in 0..self.custom_requests.unwrap_or(0) {
-            b = b.feature_request(format!("custom request {}", i + 1), RequestScope::Custom);
-        }
+        // The export counts features and requests: counted, not named.
+        b = b
+            .unnamed_custom_features(self.custom_features.unwrap_or(0))
+            .unnamed_feature_requests(RequestScope::Broad, self.broad_requests.unwrap_or(0))
+            .unnamed_feature_requests(RequestScope::Custom, self.custom_requests.unwrap_or(0));
         b.build()
     }
 }

@@ -165,19 +165,14 @@ pub(super) fn measure(
         _ => {}
     }
 
-    let (mut broad, mut custom) = (0u32, 0u32);
-    for r in customer.feature_requests() {
-        match r.scope {
-            RequestScope::Broad => broad += 1,
-            RequestScope::Custom => custom += 1,
-        }
-    }
-    let custom_features =
-        u32::try_from(customer.activity().custom_features.len()).unwrap_or(u32::MAX);
-    inputs.set(Input::BroadRequests, Some(f64::from(broad)));
+    // Counts, named or not (exact in f64 far beyond any real count).
+    let broad = customer.feature_request_count(RequestScope::Broad);
+    let custom = customer.feature_request_count(RequestScope::Custom);
+    let custom_features = customer.activity().custom_feature_count();
+    inputs.set(Input::BroadRequests, Some(broad as f64));
     inputs.set(
         Input::CustomDemands,
-        Some(f64::from(custom.saturating_add(custom_features))),
+        Some(custom.saturating_add(custom_features) as f64),
     );
     Ok(inputs)
 }

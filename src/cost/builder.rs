@@ -148,7 +148,8 @@ impl<'a> CostBuilder<'a> {
         if let Some(implementation) = &activity.implementation {
             self.implementation(implementation)?;
         }
-        if !activity.custom_features.is_empty() {
+        let custom_features = activity.custom_feature_count();
+        if custom_features > 0 {
             let item = CostItem::CustomFeatureUpkeep;
             let per_period = self.mul(
                 item,
@@ -157,7 +158,7 @@ impl<'a> CostBuilder<'a> {
             )? / Decimal::from(365);
             self.line(
                 item,
-                Decimal::from(activity.custom_features.len()),
+                Decimal::from(custom_features),
                 round_dp(per_period, model.currency().minor_units()),
             )?;
         }

@@ -207,6 +207,10 @@ pub struct Activity {
     /// Custom features kept alive for this customer alone, by name.
     #[serde(default)]
     pub custom_features: Vec<String>,
+    /// Custom features known only by their number (an export that counts them), beside the
+    /// named ones.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unnamed_custom_features: u32,
     /// Usage units for per-unit COGS (API calls, seats, gigabytes).
     #[serde(default)]
     pub usage_units: Quantity,
@@ -225,12 +229,22 @@ impl Activity {
             escalations: 0,
             implementation: None,
             custom_features: Vec::new(),
+            unnamed_custom_features: 0,
             usage_units: Quantity::ZERO,
         }
+    }
+
+    /// Custom features kept alive for this customer, named or not.
+    pub fn custom_feature_count(&self) -> u64 {
+        self.custom_features.len() as u64 + u64::from(self.unnamed_custom_features)
     }
 
     /// Number of tickets of every severity.
     pub fn ticket_count(&self) -> u64 {
         self.tickets.iter().map(|t| u64::from(t.count)).sum()
     }
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }

@@ -9,7 +9,7 @@ use crate::customer::activity::{
 use crate::customer::contract::ContractBuilder;
 use crate::customer::{
     Behavior, BrandTier, Customer, FeatureRequest, GrowthFacts, Level, LifecycleStage, LogoValue,
-    RequestScope,
+    RequestCounts, RequestScope,
 };
 use crate::error::{Error, Problem, Result};
 use crate::id::CustomerId;
@@ -80,6 +80,7 @@ pub(super) struct Parts {
     pub(super) escalations: u32,
     pub(super) implementation: Option<(Hours, NaiveDate, Option<Amount>)>,
     pub(super) custom_features: Vec<String>,
+    pub(super) unnamed_custom_features: u32,
     pub(super) usage_units: Quantity,
     pub(super) logo: LogoValue,
     pub(super) whitespace: [Option<Amount>; 3],
@@ -87,6 +88,7 @@ pub(super) struct Parts {
     pub(super) behavior: Behavior,
     pub(super) last_expectation_reset: Option<NaiveDate>,
     pub(super) feature_requests: Vec<FeatureRequest>,
+    pub(super) unnamed_feature_requests: RequestCounts,
     pub(super) first_error: Option<Error>,
 }
 
@@ -139,6 +141,7 @@ impl CustomerBuilder {
                 escalations: 0,
                 implementation: None,
                 custom_features: Vec::new(),
+                unnamed_custom_features: 0,
                 usage_units: Quantity::ZERO,
                 logo: LogoValue::default(),
                 whitespace: [None; 3],
@@ -146,6 +149,7 @@ impl CustomerBuilder {
                 behavior: Behavior::default(),
                 last_expectation_reset: None,
                 feature_requests: Vec::new(),
+                unnamed_feature_requests: RequestCounts::default(),
                 first_error: None,
             }),
         }
@@ -352,6 +356,14 @@ impl CustomerBuilder {
         self.parts.custom_features.push(name.into());
         self
     }
+    /// Custom features known only by their number (an export that counts them), beside the
+    /// named ones: they cost and score like named features; a lever to remove them counts
+    /// them. Sets the count.
+    pub fn unnamed_custom_features(mut self, count: u32) -> Self {
+        self.parts.activity_parts = true;
+        self.parts.unnamed_custom_features = count;
+        self
+    }
     /// Usage units for per-unit COGS.
     pub fn usage_units(mut self, units: Decimal) -> Self {
         self.parts.activity_parts = true;
@@ -475,6 +487,17 @@ impl CustomerBuilder {
         self
     }
 
+    /// Feature requests of `scope` known only by their number (an export that counts them),
+    /// beside the named ones. Sets the count of that scope.
+    pub fn unnamed_feature_requests(mut self, scope: RequestScope, count: u32) -> Self {
+        let counts = &mut self.parts.unnamed_feature_requests;
+        match scope {
+            RequestScope::Broad => counts.broad = count,
+            RequestScope::Custom => counts.custom = count,
+        }
+        self
+    }
+
     /// Validate and build.
     ///
     /// # Errors
@@ -528,6 +551,7 @@ impl CustomerBuilder {
                         }
                     }),
                     custom_features: self.parts.custom_features,
+                    unnamed_custom_features: self.parts.unnamed_custom_features,
                     usage_units: self.parts.usage_units,
                 }
             }
@@ -572,6 +596,7 @@ impl CustomerBuilder {
             behavior: self.parts.behavior,
             last_expectation_reset: self.parts.last_expectation_reset,
             feature_requests: self.parts.feature_requests,
+            unnamed_feature_requests: self.parts.unnamed_feature_requests,
             revenue: Money::zero(currency),
         }
         .validated()

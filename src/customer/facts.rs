@@ -170,6 +170,33 @@ display_names! {
     RequestScope { Broad => "broad", Custom => "custom" }
 }
 
+/// Feature requests known only by their number, by scope (an export that counts them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestCounts {
+    /// Requests that would serve many customers.
+    #[serde(default)]
+    pub broad: u32,
+    /// One-offs for this customer alone.
+    #[serde(default)]
+    pub custom: u32,
+}
+
+impl RequestCounts {
+    /// The count of `scope`.
+    pub fn get(&self, scope: RequestScope) -> u32 {
+        match scope {
+            RequestScope::Broad => self.broad,
+            RequestScope::Custom => self.custom,
+        }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.broad == 0 && self.custom == 0
+    }
+}
+
 /// A feature the customer asked for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -14,7 +14,7 @@ pub use builder::CustomerBuilder;
 pub use contract::{Contract, ContractBuilder, Sla, SlaTier, VendorTermination};
 pub use facts::{
     Behavior, BrandTier, FeatureRequest, GrowthFacts, Level, LifecycleStage, LogoValue,
-    RequestScope,
+    RequestCounts, RequestScope,
 };
 
 use chrono::NaiveDate;
@@ -94,6 +94,8 @@ pub struct Customer {
     last_expectation_reset: Option<NaiveDate>,
     #[serde(default)]
     feature_requests: Vec<FeatureRequest>,
+    #[serde(default, skip_serializing_if = "RequestCounts::is_empty")]
+    unnamed_feature_requests: RequestCounts,
     #[serde(skip)]
     revenue: Money,
 }
@@ -425,9 +427,22 @@ impl Customer {
     pub fn last_expectation_reset(&self) -> Option<NaiveDate> {
         self.last_expectation_reset
     }
-    /// Feature requests.
+    /// Feature requests known by title.
     pub fn feature_requests(&self) -> &[FeatureRequest] {
         &self.feature_requests
+    }
+    /// Feature requests known only by their number.
+    pub fn unnamed_feature_requests(&self) -> RequestCounts {
+        self.unnamed_feature_requests
+    }
+    /// All feature requests of `scope`, named or not.
+    pub fn feature_request_count(&self, scope: RequestScope) -> u64 {
+        let named = self
+            .feature_requests
+            .iter()
+            .filter(|r| r.scope == scope)
+            .count() as u64;
+        named + u64::from(self.unnamed_feature_requests.get(scope))
     }
 
     /// Whole days from [`Customer::customer_since`] to `as_of` (negative if `as_of` is

@@ -10,7 +10,9 @@ use serde::Deserialize;
 use super::builder::Amount;
 use crate::customer::activity::Severity;
 use crate::customer::contract::ContractBuilder;
-use crate::customer::{Customer, CustomerBuilder, FeatureRequest, LifecycleStage, LogoValue};
+use crate::customer::{
+    Customer, CustomerBuilder, FeatureRequest, LifecycleStage, LogoValue, RequestCounts,
+};
 use crate::error::{Error, Result};
 use crate::money::Money;
 use crate::wire_path;
@@ -45,6 +47,7 @@ pub(super) struct CustomerRepr {
     behavior: BehaviorRepr,
     last_expectation_reset: Option<NaiveDate>,
     feature_requests: Vec<FeatureRequest>,
+    unnamed_feature_requests: RequestCounts,
 }
 
 #[derive(Deserialize)]
@@ -92,6 +95,8 @@ struct ActivityRepr {
     implementation: Option<ImplementationRepr>,
     #[serde(default)]
     custom_features: Vec<String>,
+    #[serde(default)]
+    unnamed_custom_features: u32,
     #[serde(default)]
     usage_units: Decimal,
 }
@@ -158,6 +163,7 @@ impl TryFrom<CustomerRepr> for Customer {
             }
         }
         b.parts.custom_features = a.custom_features;
+        b.parts.unnamed_custom_features = a.unnamed_custom_features;
         b.parts.industry = r.industry;
         b.parts.use_cases = r.use_cases;
         b.parts.roadmap_interests = r.roadmap_interests;
@@ -216,6 +222,7 @@ impl TryFrom<CustomerRepr> for Customer {
         }
         b.parts.last_expectation_reset = r.last_expectation_reset;
         b.parts.feature_requests = r.feature_requests;
+        b.parts.unnamed_feature_requests = r.unnamed_feature_requests;
         b.build()
     }
 }
@@ -261,6 +268,7 @@ const FIELDS: &[&str] = &[
     "behavior",
     "last_expectation_reset",
     "feature_requests",
+    "unnamed_feature_requests",
 ];
 
 impl<'de> serde::de::Visitor<'de> for CustomerVisitor {
@@ -335,6 +343,7 @@ impl<'de> serde::de::Visitor<'de> for CustomerVisitor {
             behavior: BehaviorRepr,
             last_expectation_reset: Option<NaiveDate>,
             feature_requests: Vec<FeatureRequest>,
+            unnamed_feature_requests: RequestCounts,
         }
         let idr = id.as_deref();
         let missing = |field: &str| named::<A::Error>(idr, field, "missing");
@@ -365,6 +374,7 @@ impl<'de> serde::de::Visitor<'de> for CustomerVisitor {
             behavior: behavior.unwrap_or_default(),
             last_expectation_reset: last_expectation_reset.flatten(),
             feature_requests: feature_requests.unwrap_or_default(),
+            unnamed_feature_requests: unnamed_feature_requests.unwrap_or_default(),
         };
         Customer::try_from(repr).map_err(serde::de::Error::custom)
     }

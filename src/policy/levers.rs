@@ -160,8 +160,11 @@ pub enum LeverKind {
     },
     /// Consolidate or remove the custom features kept alive for this customer.
     RemoveCustomFeatures {
-        /// Features.
+        /// The features known by name.
         features: Vec<String>,
+        /// How many more are known only by their number.
+        #[serde(default)]
+        unnamed: u32,
     },
     /// Move to the current product version.
     MoveToCurrentVersion {
@@ -218,12 +221,21 @@ impl fmt::Display for LeverKind {
                     None => f.write_str("; target margin not reachable by price alone"),
                 }
             }
-            LeverKind::RemoveCustomFeatures { features } => {
-                write!(
-                    f,
-                    "consolidate or remove custom features: {}",
-                    features.join(", ")
-                )
+            LeverKind::RemoveCustomFeatures { features, unnamed } => {
+                match (features.is_empty(), unnamed) {
+                    (true, 1) => f.write_str("consolidate or remove 1 custom feature"),
+                    (true, n) => write!(f, "consolidate or remove {n} custom features"),
+                    (false, 0) => write!(
+                        f,
+                        "consolidate or remove custom features: {}",
+                        features.join(", ")
+                    ),
+                    (false, n) => write!(
+                        f,
+                        "consolidate or remove custom features: {} and {n} more",
+                        features.join(", ")
+                    ),
+                }
             }
             LeverKind::MoveToCurrentVersion { from, to } => {
                 write!(f, "move from product version {from} to {to}")
@@ -387,7 +399,7 @@ impl LeverPlan {
             r
         };
 
-        let features = &customer.activity().custom_features;
+        let activity = customer.activity();
         let upkeep = line_sum(&|i| *i == CostItem::CustomFeatureUpkeep);
         let eng_rate = model.hourly_rate(Role::Engineering).amount();
         let upkeep_hours = if eng_rate.is_zero() {
@@ -397,7 +409,8 @@ impl LeverPlan {
         };
         push(
             LeverKind::RemoveCustomFeatures {
-                features: features.clone(),
+                features: activity.custom_features.clone(),
+                unnamed: activity.unnamed_custom_features,
             },
             upkeep,
             hours(Role::Engineering, upkeep_hours),
