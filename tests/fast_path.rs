@@ -148,3 +148,96 @@ fn columns_in_another_order_are_read_by_name() {
     std::fs::remove_file(reordered).ok();
     std::fs::remove_file(path).ok();
 }
+
+/// Every record of `text`: what the field-by-field parser makes of it (`None`: left to
+/// serde) and what serde makes of it.
+fn both_parsers(
+    text: &str,
+    check: impl Fn(usize, Option<&flat::Row<'_>>, &csv::Result<flat::Row<'_>>),
+) {
+    let mut source = flat::CsvSource::new(text.as_bytes()).unwrap();
+    let mut i = 0;
+    while source.next_record() {
+        check(i, source.by_hand().as_ref(), &source.by_serde());
+        i += 1;
+    }
+}
+
+#[test]
+fn the_field_parser_reads_every_generated_row_as_serde_does() {
+    let path = generated(5_000, 11, |t| t);
+    let text = std::fs::read_to_string(&path).unwrap();
+    both_parsers(&text, |i, hand, serde| {
+        let serde = serde.as_ref().expect("generated rows parse");
+        assert_eq!(hand, Some(serde), "row {i}");
+    });
+    std::fs::remove_file(path).ok();
+}
+
+#[test]
+fn the_field_parser_leaves_every_other_form_to_serde() {
+    let path = generated(40, 13, |t| t);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    // (column, value): forms serde accepts or refuses that the field parser does not take.
+    let edits: [(usize, &str); 14] = [
+        (14, "0x1F"),        // hexadecimal integer (csv accepts it)
+        (12, "48000.0.0"),   // not a decimal
+        (10, "2025-1-01"),   // a date chrono reads but not in the plain form
+        (11, " 2025-12-31"), // leading blank
+        (11, "2025-02-30"),  // no such day
+        (8, "Active"),       // not a stage's wire name
+        (8, ""),             // a required field blank
+        (12, ""),
+        (26, "high"), // not a float
+        (37, "-0x5"), // not an i16
+        (19, "-1"),   // not a u32
+        (15, "1,5"),  // a comma: the row gets wider
+        (2, "usd"),   // text is taken as is; the builder refuses it
+        (21, "２"),   // a non-ASCII digit
+    ];
+    for (k, (column, value)) in edits.iter().enumerate() {
+        let mut fields: Vec<String> = lines[k + 1].split(',').map(str::to_owned).collect();
+        fields[*column] = (*value).to_owned();
+        lines[k + 1] = fields.join(",");
+    }
+    let text = lines.join("\n") + "\n";
+    both_parsers(&text, |i, hand, serde| {
+        // Whatever the field parser reads, serde reads the same.
+        if let Some(hand) = hand {
+            assert_eq!(Some(hand), serde.as_ref().ok(), "row {i}");
+        }
+    });
+    // The field parser takes the plain forms only: every edited row but the lower-case
+    // currency is left to serde.
+    let mut source = flat::CsvSource::new(text.as_bytes()).unwrap();
+    let mut by_hand = Vec::new();
+    while source.next_record() {
+        by_hand.push(source.by_hand().is_some());
+    }
+    let edited: Vec<bool> = by_hand[..edits.len()].to_vec();
+    let mut expected = vec![false; edits.len()];
+    expected[12] = true;
+    assert_eq!(edited, expected);
+    assert!(by_hand[edits.len()..].iter().all(|&b| b));
+    std::fs::remove_file(path).ok();
+}
+
+#[test]
+fn a_header_naming_a_column_twice_is_left_to_serde() {
+    let path = generated(5, 17, |t| {
+        let mut lines: Vec<String> = t.lines().map(str::to_owned).collect();
+        lines[0] = lines[0].replacen("segment", "industry", 1);
+        lines.join("\n") + "\n"
+    });
+    let text = std::fs::read_to_string(&path).unwrap();
+    both_parsers(&text, |i, hand, serde| {
+        assert!(hand.is_none(), "row {i}");
+        assert!(serde
+            .as_ref()
+            .unwrap_err()
+            .to_string()
+            .contains("duplicate field"));
+    });
+    std::fs::remove_file(path).ok();
+}

@@ -69,7 +69,7 @@ pub const COLUMNS: [&str; 40] = [
 
 /// One row, borrowing its text from the reader's record; optional columns may be blank or
 /// absent.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 pub struct Row<'a> {
     id: &'a str,
     name: &'a str,
@@ -200,6 +200,8 @@ pub struct CsvSource<R> {
     header: csv::StringRecord,
     /// Whether the header lists the columns in the order of [`COLUMNS`].
     in_order: bool,
+    /// Where each of [`COLUMNS`] is in a record.
+    columns: Columns,
     /// Where the id is.
     id_column: usize,
     record: csv::StringRecord,
@@ -219,6 +221,7 @@ impl<R: Read> CsvSource<R> {
                 .flexible(true)
                 .from_reader(input),
             in_order: in_order(&header),
+            columns: Columns::of(&header),
             id_column: header.iter().position(|h| h == "id").unwrap_or(0),
             header,
             record: csv::StringRecord::new(),
@@ -234,6 +237,7 @@ impl<R: Read> CsvSource<R> {
         Ok(CsvSource {
             reader,
             in_order: in_order(&header),
+            columns: Columns::of(&header),
             id_column: header.iter().position(|h| h == "id").unwrap_or(0),
             header,
             record: csv::StringRecord::new(),
@@ -283,6 +287,12 @@ impl<R: Read> CustomerSource for CsvSource<R> {
 }
 
 impl<R: Read> CsvSource<R> {
+    /// Read the next record (whatever its customer), for tests of the parsers; `false` at
+    /// the end or on a record the reader cannot split.
+    pub fn next_record(&mut self) -> bool {
+        matches!(self.reader.read_record(&mut self.record), Ok(true))
+    }
+
     /// The customer of the record just read, which started at `byte` of the file (for the
     /// name of a row without an id).
     fn customer(&self, byte: Option<u64>) -> custfit::Result<Customer> {
@@ -302,13 +312,147 @@ impl<R: Read> CsvSource<R> {
                 ),
             ));
         }
-        // Columns in the generator's order are read by position, others by name.
-        let by_name = (!self.in_order).then_some(&self.header);
-        match self.record.deserialize::<Row<'_>>(by_name) {
-            Ok(row) => row.into_customer(),
-            Err(e) => Err(custfit::Error::from_source(Some(name()), e)),
+        // The usual row is parsed field by field; a row that does not parse so (a bad value,
+        // a missing column, an integer in hexadecimal) is read again by serde, which
+        // accepts whatever it accepted and names the field of any error.
+        if let Some(row) = self.columns.row(&self.record) {
+            return row.into_customer();
         }
+        self.by_serde()
+            .map_err(|e| custfit::Error::from_source(Some(name()), e))?
+            .into_customer()
     }
+
+    /// The record just read, through serde: columns in the generator's order by position,
+    /// others by name.
+    pub fn by_serde(&self) -> csv::Result<Row<'_>> {
+        let by_name = (!self.in_order).then_some(&self.header);
+        self.record.deserialize::<Row<'_>>(by_name)
+    }
+
+    /// The record just read, parsed field by field; `None` when serde must read it.
+    pub fn by_hand(&self) -> Option<Row<'_>> {
+        self.columns.row(&self.record)
+    }
+}
+
+/// Where each of [`COLUMNS`] is in a record, for the field-by-field parser.
+struct Columns {
+    at: [Option<usize>; COLUMNS.len()],
+    /// Whether the header can be read so: no column named twice.
+    usable: bool,
+}
+
+/// The first columns: in every file, so serde needs them all (the later ones default).
+const REQUIRED_COLUMNS: usize = 27;
+
+impl Columns {
+    fn of(header: &csv::StringRecord) -> Self {
+        let mut at = [None; COLUMNS.len()];
+        let mut usable = true;
+        for (i, h) in header.iter().enumerate() {
+            if let Some(c) = COLUMNS.iter().position(|c| *c == h) {
+                usable &= at[c].replace(i).is_none();
+            }
+        }
+        Columns { at, usable }
+    }
+
+    /// A row exactly as serde reads it when every field is in its plain form: text as is,
+    /// a blank optional field as `None`, decimals by `Decimal::from_str`, integers and
+    /// floats by `str::parse`, dates as `YYYY-MM-DD`. `None` for anything else: then serde
+    /// reads the row and decides (it accepts more: hexadecimal integers, other date
+    /// forms).
+    fn row<'r>(&self, record: &'r csv::StringRecord) -> Option<Row<'r>> {
+        if !self.usable {
+            return None;
+        }
+        // `Some(None)`: a column that files may leave out, absent.
+        let field = |c: usize| -> Option<Option<&'r str>> {
+            match self.at[c] {
+                Some(i) => Some(Some(record.get(i)?)),
+                None if c >= REQUIRED_COLUMNS => Some(None),
+                None => None,
+            }
+        };
+        let text = |c: usize| field(c)?;
+        let opt_text = |c: usize| Some(field(c)?.filter(|s| !s.is_empty()));
+        fn opt<T>(s: Option<&str>, parse: impl Fn(&str) -> Option<T>) -> Option<Option<T>> {
+            match s {
+                None | Some("") => Some(None),
+                Some(s) => parse(s).map(Some),
+            }
+        }
+        let decimal = |s: &str| s.parse::<Decimal>().ok();
+        let opt_decimal = |c: usize| opt(field(c)?, decimal);
+        let opt_u32 = |c: usize| opt(field(c)?, |s| s.parse::<u32>().ok());
+        let opt_f64 = |c: usize| opt(field(c)?, |s| s.parse::<f64>().ok());
+        let opt_date = |c: usize| opt(field(c)?, plain_date);
+        Some(Row {
+            id: text(0)?,
+            name: text(1)?,
+            currency: text(2)?,
+            industry: opt_text(3)?,
+            segment: opt_text(4)?,
+            region: opt_text(5)?,
+            account_owner: opt_text(6)?,
+            acquisition_channel: opt_text(7)?,
+            stage: stage(text(8)?)?,
+            customer_since: opt_date(9)?,
+            period_start: plain_date(text(10)?)?,
+            period_end: plain_date(text(11)?)?,
+            recurring_revenue: decimal(text(12)?)?,
+            one_time_revenue: opt_decimal(13)?,
+            support_tickets: opt_u32(14)?,
+            support_hours: opt_decimal(15)?,
+            engineering_hours: opt_decimal(16)?,
+            success_hours: opt_decimal(17)?,
+            executive_hours: opt_decimal(18)?,
+            escalations: opt_u32(19)?,
+            custom_features: opt_u32(20)?,
+            meeting_attendance: opt_decimal(21)?,
+            plan_adherence: opt_decimal(22)?,
+            goal_changes: opt_u32(23)?,
+            outcomes_achieved: opt_decimal(24)?,
+            content_consumed: opt_decimal(25)?,
+            renewal_intent: opt_f64(26)?,
+            use_case: opt_text(27)?,
+            plan: opt_text(28)?,
+            product_version: opt_text(29)?,
+            parent: opt_text(30)?,
+            acquisition_cost: opt_decimal(31)?,
+            expansion_whitespace: opt_decimal(32)?,
+            upsell_whitespace: opt_decimal(33)?,
+            cross_sell_whitespace: opt_decimal(34)?,
+            growth_likelihood: opt_f64(35)?,
+            historical_growth: opt_decimal(36)?,
+            nps: opt(field(37)?, |s| s.parse::<i16>().ok())?,
+            broad_requests: opt_u32(38)?,
+            custom_requests: opt_u32(39)?,
+        })
+    }
+}
+
+/// A stage by its wire name.
+fn stage(s: &str) -> Option<LifecycleStage> {
+    use serde::de::IntoDeserializer;
+    let d: serde::de::value::StrDeserializer<'_, serde::de::value::Error> = s.into_deserializer();
+    LifecycleStage::deserialize(d).ok()
+}
+
+/// A date written `YYYY-MM-DD`, the form exports use.
+fn plain_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let year = i32::try_from(digits(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)
 }
 
 /// Whether `header` is a prefix of [`COLUMNS`] (the later columns may be left out).
