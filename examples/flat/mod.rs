@@ -16,7 +16,7 @@ use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use custfit::customer::{LifecycleStage, RequestScope, Severity};
+use custfit::customer::{LifecycleStage, RequestScope, Severity, TagSet};
 use custfit::source::CustomerSource;
 use custfit::Customer;
 use rust_decimal::Decimal;
@@ -128,8 +128,8 @@ pub struct Row<'a> {
 
 impl Row<'_> {
     /// The customer, through the validating builder: a bad value is an error naming the
-    /// customer and the field.
-    pub fn into_customer(self) -> custfit::Result<Customer> {
+    /// customer and the field. Tags come from `tags`, so each text is stored once.
+    pub fn into_customer(self, tags: &mut TagSet) -> custfit::Result<Customer> {
         let mut b = Customer::builder(self.id, self.name)
             .currency(self.currency)
             .period(self.period_start, self.period_end)
@@ -138,18 +138,22 @@ impl Row<'_> {
         macro_rules! opt {
             ($($field:ident),*) => { $( if let Some(v) = self.$field { b = b.$field(v); } )* };
         }
-        opt!(
+        macro_rules! tag {
+            ($($field:ident),*) => {
+                $( if let Some(v) = self.$field { b = b.$field(tags.tag(v)); } )*
+            };
+        }
+        tag!(
             industry,
             segment,
             region,
             account_owner,
             acquisition_channel,
-            customer_since,
             use_case,
             plan,
-            product_version,
-            parent
+            product_version
         );
+        opt!(customer_since, parent);
         opt!(
             one_time_revenue,
             acquisition_cost,
@@ -204,6 +208,8 @@ pub struct CsvSource<R> {
     columns: Columns,
     /// Where the id is.
     id_column: usize,
+    /// The tags read so far, each text once.
+    tags: TagSet,
     record: csv::StringRecord,
     /// Stop before a record that starts at or after this byte of the reader.
     end: u64,
@@ -224,6 +230,7 @@ impl<R: Read> CsvSource<R> {
             columns: Columns::of(&header),
             id_column: header.iter().position(|h| h == "id").unwrap_or(0),
             header,
+            tags: TagSet::default(),
             record: csv::StringRecord::new(),
             end: u64::MAX,
             base,
@@ -240,6 +247,7 @@ impl<R: Read> CsvSource<R> {
             columns: Columns::of(&header),
             id_column: header.iter().position(|h| h == "id").unwrap_or(0),
             header,
+            tags: TagSet::default(),
             record: csv::StringRecord::new(),
             end: u64::MAX,
             base: 0,
@@ -295,7 +303,7 @@ impl<R: Read> CsvSource<R> {
 
     /// The customer of the record just read, which started at `byte` of the file (for the
     /// name of a row without an id).
-    fn customer(&self, byte: Option<u64>) -> custfit::Result<Customer> {
+    fn customer(&mut self, byte: Option<u64>) -> custfit::Result<Customer> {
         let id = self.record.get(self.id_column).filter(|id| !id.is_empty());
         let name = || match (id, byte) {
             (Some(id), _) => id.to_owned(),
@@ -316,11 +324,13 @@ impl<R: Read> CsvSource<R> {
         // a missing column, an integer in hexadecimal) is read again by serde, which
         // accepts whatever it accepted and names the field of any error.
         if let Some(row) = self.columns.row(&self.record) {
-            return row.into_customer();
+            return row.into_customer(&mut self.tags);
         }
-        self.by_serde()
+        let by_name = (!self.in_order).then_some(&self.header);
+        self.record
+            .deserialize::<Row<'_>>(by_name)
             .map_err(|e| custfit::Error::from_source(Some(name()), e))?
-            .into_customer()
+            .into_customer(&mut self.tags)
     }
 
     /// The record just read, through serde: columns in the generator's order by position,

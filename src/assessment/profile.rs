@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::customer::Customer;
+use crate::customer::{Customer, Tag};
 
 /// Who the company is built to serve: plain serde-able configuration.
 ///
@@ -147,7 +147,7 @@ fn contains(list: &[String], value: &str) -> bool {
     list.iter().any(|x| x.eq_ignore_ascii_case(value))
 }
 
-fn any_in(list: &[String], values: &[String]) -> Option<bool> {
+fn any_in(list: &[String], values: &[Tag]) -> Option<bool> {
     if values.is_empty() {
         None
     } else {

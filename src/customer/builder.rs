@@ -9,7 +9,7 @@ use crate::customer::activity::{
 use crate::customer::contract::ContractBuilder;
 use crate::customer::{
     Behavior, BrandTier, Customer, FeatureRequest, GrowthFacts, Level, LifecycleStage, LogoValue,
-    RequestCounts, RequestScope,
+    RequestCounts, RequestScope, Tag,
 };
 use crate::error::{Error, Problem, Result};
 use crate::id::CustomerId;
@@ -48,21 +48,22 @@ pub struct CustomerBuilder {
 /// The values a [`CustomerBuilder`] has been given.
 #[derive(Debug, Clone)]
 pub(super) struct Parts {
-    pub(super) id: String,
+    /// `None`: blank, refused by `build`.
+    pub(super) id: Option<CustomerId>,
     pub(super) name: String,
     pub(super) currency: Option<String>,
     pub(super) period: Option<(NaiveDate, NaiveDate)>,
-    pub(super) industry: Option<String>,
-    pub(super) use_cases: Vec<String>,
-    pub(super) roadmap_interests: Vec<String>,
-    pub(super) region: Option<String>,
-    pub(super) segment: Option<String>,
+    pub(super) industry: Option<Tag>,
+    pub(super) use_cases: Vec<Tag>,
+    pub(super) roadmap_interests: Vec<Tag>,
+    pub(super) region: Option<Tag>,
+    pub(super) segment: Option<Tag>,
     pub(super) employees: Option<u32>,
     pub(super) parent: Option<String>,
-    pub(super) account_owner: Option<String>,
-    pub(super) acquisition_channel: Option<String>,
-    pub(super) plan: Option<String>,
-    pub(super) product_version: Option<String>,
+    pub(super) account_owner: Option<Tag>,
+    pub(super) acquisition_channel: Option<Tag>,
+    pub(super) plan: Option<Tag>,
+    pub(super) product_version: Option<Tag>,
     pub(super) stage: LifecycleStage,
     pub(super) customer_since: Option<NaiveDate>,
     pub(super) recurring_revenue: Amount,
@@ -107,10 +108,10 @@ fn at_field(e: Error, field: &str) -> Error {
 }
 
 impl CustomerBuilder {
-    pub(super) fn new(id: String, name: String) -> Self {
+    pub(super) fn new(id: &str, name: String) -> Self {
         CustomerBuilder {
             parts: Box::new(Parts {
-                id,
+                id: CustomerId::new(id).ok(),
                 name,
                 currency: None,
                 period: None,
@@ -194,27 +195,27 @@ impl CustomerBuilder {
         self
     }
     /// Industry tag.
-    pub fn industry(mut self, industry: impl Into<String>) -> Self {
+    pub fn industry(mut self, industry: impl Into<Tag>) -> Self {
         self.parts.industry = Some(industry.into());
         self
     }
     /// Add a use-case tag.
-    pub fn use_case(mut self, use_case: impl Into<String>) -> Self {
+    pub fn use_case(mut self, use_case: impl Into<Tag>) -> Self {
         self.parts.use_cases.push(use_case.into());
         self
     }
     /// Add a roadmap theme the customer wants or would benefit from.
-    pub fn roadmap_interest(mut self, theme: impl Into<String>) -> Self {
+    pub fn roadmap_interest(mut self, theme: impl Into<Tag>) -> Self {
         self.parts.roadmap_interests.push(theme.into());
         self
     }
     /// Region tag.
-    pub fn region(mut self, region: impl Into<String>) -> Self {
+    pub fn region(mut self, region: impl Into<Tag>) -> Self {
         self.parts.region = Some(region.into());
         self
     }
     /// Size or segment tag.
-    pub fn segment(mut self, segment: impl Into<String>) -> Self {
+    pub fn segment(mut self, segment: impl Into<Tag>) -> Self {
         self.parts.segment = Some(segment.into());
         self
     }
@@ -229,22 +230,22 @@ impl CustomerBuilder {
         self
     }
     /// Account owner.
-    pub fn account_owner(mut self, owner: impl Into<String>) -> Self {
+    pub fn account_owner(mut self, owner: impl Into<Tag>) -> Self {
         self.parts.account_owner = Some(owner.into());
         self
     }
     /// Acquisition channel.
-    pub fn acquisition_channel(mut self, channel: impl Into<String>) -> Self {
+    pub fn acquisition_channel(mut self, channel: impl Into<Tag>) -> Self {
         self.parts.acquisition_channel = Some(channel.into());
         self
     }
     /// Plan name.
-    pub fn plan(mut self, plan: impl Into<String>) -> Self {
+    pub fn plan(mut self, plan: impl Into<Tag>) -> Self {
         self.parts.plan = Some(plan.into());
         self
     }
     /// Product version.
-    pub fn product_version(mut self, version: impl Into<String>) -> Self {
+    pub fn product_version(mut self, version: impl Into<Tag>) -> Self {
         self.parts.product_version = Some(version.into());
         self
     }
@@ -509,7 +510,11 @@ impl CustomerBuilder {
     /// before it starts or whose notice is longer than its term; a missing signing date for a
     /// customer that is not a prospect, or one after the assessment period.
     pub fn build(self) -> Result<Customer> {
-        let id = CustomerId::new(&self.parts.id)?;
+        let id = self
+            .parts
+            .id
+            .clone()
+            .ok_or_else(|| Error::invalid(None, "id", Problem::Empty))?;
         let fail = |e: Error| e.for_customer(&id);
         if let Some(e) = self.parts.first_error {
             return Err(fail(e));

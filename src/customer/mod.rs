@@ -6,6 +6,7 @@ pub(crate) mod contract;
 
 mod builder;
 mod facts;
+mod tag;
 mod wire;
 
 pub use crate::id::CustomerId;
@@ -16,6 +17,7 @@ pub use facts::{
     Behavior, BrandTier, FeatureRequest, GrowthFacts, Level, LifecycleStage, LogoValue,
     RequestCounts, RequestScope,
 };
+pub use tag::{Tag, TagSet};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -53,27 +55,27 @@ pub struct Customer {
     name: String,
     currency: Currency,
     #[serde(default)]
-    industry: Option<String>,
+    industry: Option<Tag>,
     #[serde(default)]
-    use_cases: Vec<String>,
+    use_cases: Vec<Tag>,
     #[serde(default)]
-    roadmap_interests: Vec<String>,
+    roadmap_interests: Vec<Tag>,
     #[serde(default)]
-    region: Option<String>,
+    region: Option<Tag>,
     #[serde(default)]
-    segment: Option<String>,
+    segment: Option<Tag>,
     #[serde(default)]
     employees: Option<u32>,
     #[serde(default)]
     parent: Option<CustomerId>,
     #[serde(default)]
-    account_owner: Option<String>,
+    account_owner: Option<Tag>,
     #[serde(default)]
-    acquisition_channel: Option<String>,
+    acquisition_channel: Option<Tag>,
     #[serde(default)]
-    plan: Option<String>,
+    plan: Option<Tag>,
     #[serde(default)]
-    product_version: Option<String>,
+    product_version: Option<Tag>,
     stage: LifecycleStage,
     #[serde(default)]
     customer_since: Option<NaiveDate>,
@@ -105,8 +107,8 @@ impl Customer {
     ///
     /// The currency and the assessment period are required; everything else has a default
     /// (no revenue, no activity, stage [`LifecycleStage::Active`], no optional facts).
-    pub fn builder(id: impl Into<String>, name: impl Into<String>) -> CustomerBuilder {
-        CustomerBuilder::new(id.into(), name.into())
+    pub fn builder(id: impl AsRef<str>, name: impl Into<String>) -> CustomerBuilder {
+        CustomerBuilder::new(id.as_ref(), name.into())
     }
 
     /// Check every cross-field rule, the bounds of amounts and quantities, and compute the
@@ -248,13 +250,19 @@ impl Customer {
                 },
             ));
         }
+        fn blank<T: AsRef<str>>(list: &[T]) -> Option<usize> {
+            list.iter().position(|s| s.as_ref().trim().is_empty())
+        }
         let texts = [
-            ("use_cases", &self.use_cases),
-            ("roadmap_interests", &self.roadmap_interests),
-            ("activity.custom_features", &self.activity.custom_features),
+            ("use_cases", blank(&self.use_cases)),
+            ("roadmap_interests", blank(&self.roadmap_interests)),
+            (
+                "activity.custom_features",
+                blank(&self.activity.custom_features),
+            ),
         ];
-        for (field, list) in texts {
-            if let Some(i) = list.iter().position(|s| s.trim().is_empty()) {
+        for (field, at) in texts {
+            if let Some(i) = at {
                 return Err(bad(&format!("{field}[{i}]"), Problem::Empty));
             }
         }
@@ -330,11 +338,11 @@ impl Customer {
         self.industry.as_deref()
     }
     /// Use-case tags.
-    pub fn use_cases(&self) -> &[String] {
+    pub fn use_cases(&self) -> &[Tag] {
         &self.use_cases
     }
     /// Themes of our roadmap the customer wants or would benefit from.
-    pub fn roadmap_interests(&self) -> &[String] {
+    pub fn roadmap_interests(&self) -> &[Tag] {
         &self.roadmap_interests
     }
     /// Region tag.

@@ -11,7 +11,7 @@ use super::builder::Amount;
 use crate::customer::activity::Severity;
 use crate::customer::contract::ContractBuilder;
 use crate::customer::{
-    Customer, CustomerBuilder, FeatureRequest, LifecycleStage, LogoValue, RequestCounts,
+    Customer, CustomerBuilder, FeatureRequest, LifecycleStage, LogoValue, RequestCounts, Tag,
 };
 use crate::error::{Error, Result};
 use crate::money::Money;
@@ -24,17 +24,17 @@ pub(super) struct CustomerRepr {
     id: String,
     name: String,
     currency: String,
-    industry: Option<String>,
-    use_cases: Vec<String>,
-    roadmap_interests: Vec<String>,
-    region: Option<String>,
-    segment: Option<String>,
+    industry: Option<Tag>,
+    use_cases: Vec<Tag>,
+    roadmap_interests: Vec<Tag>,
+    region: Option<Tag>,
+    segment: Option<Tag>,
     employees: Option<u32>,
     parent: Option<String>,
-    account_owner: Option<String>,
-    acquisition_channel: Option<String>,
-    plan: Option<String>,
-    product_version: Option<String>,
+    account_owner: Option<Tag>,
+    acquisition_channel: Option<Tag>,
+    plan: Option<Tag>,
+    product_version: Option<Tag>,
     stage: LifecycleStage,
     customer_since: Option<NaiveDate>,
     recurring_revenue: Money,
@@ -141,7 +141,7 @@ impl TryFrom<CustomerRepr> for Customer {
     type Error = Error;
     fn try_from(r: CustomerRepr) -> Result<Self> {
         let a = r.activity;
-        let mut b = CustomerBuilder::new(r.id, r.name)
+        let mut b = CustomerBuilder::new(&r.id, r.name)
             .currency(&r.currency)
             .period(a.period.start, a.period.end)
             .stage(r.stage)
@@ -320,17 +320,17 @@ impl<'de> serde::de::Visitor<'de> for CustomerVisitor {
         fields! {
             name: String,
             currency: String,
-            industry: Option<String>,
-            use_cases: Vec<String>,
-            roadmap_interests: Vec<String>,
-            region: Option<String>,
-            segment: Option<String>,
+            industry: Option<Tag>,
+            use_cases: Vec<Tag>,
+            roadmap_interests: Vec<Tag>,
+            region: Option<Tag>,
+            segment: Option<Tag>,
             employees: Option<u32>,
             parent: Option<String>,
-            account_owner: Option<String>,
-            acquisition_channel: Option<String>,
-            plan: Option<String>,
-            product_version: Option<String>,
+            account_owner: Option<Tag>,
+            acquisition_channel: Option<Tag>,
+            plan: Option<Tag>,
+            product_version: Option<Tag>,
             stage: LifecycleStage,
             customer_since: Option<NaiveDate>,
             recurring_revenue: Money,

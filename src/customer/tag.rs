@@ -1,0 +1,185 @@
+//! Tags: the short labels many customers share (industry, segment, region, owner, channel,
+//! plan, product version, use case), each text stored once.
+
+use std::borrow::Borrow;
+use std::collections::HashSet;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+/// A label shared by many customers. Cloning one shares its text instead of copying it, so a
+/// source that reads the same few labels a million times keeps one copy of each (through a
+/// [`TagSet`]) and builds customers without allocating for them.
+///
+/// A tag is its text: it compares, orders, hashes, prints and serializes as the string.
+///
+/// ```
+/// use custfit::customer::{Tag, TagSet};
+/// let mut tags = TagSet::default();
+/// let a = tags.tag("mid-market");
+/// let b = tags.tag("mid-market");
+/// assert_eq!(a, b);
+/// assert!(Tag::ptr_eq(&a, &b)); // one copy of the text
+/// assert_eq!(&*a, "mid-market");
+/// assert_eq!(tags.len(), 1);
+/// ```
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Tag(Arc<str>);
+
+impl Tag {
+    /// A tag of `text`, with its own copy of the text (a [`TagSet`] shares copies).
+    pub fn new(text: &str) -> Self {
+        Tag(Arc::from(text))
+    }
+
+    /// The tag as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether `a` and `b` share one copy of their text.
+    pub fn ptr_eq(a: &Tag, b: &Tag) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
+    }
+}
+
+impl Deref for Tag {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Tag {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Tags hash and compare as their text, so sets of tags are looked up by `&str`.
+impl Borrow<str> for Tag {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Tag {
+    fn from(text: &str) -> Self {
+        Tag::new(text)
+    }
+}
+
+impl From<String> for Tag {
+    fn from(text: String) -> Self {
+        Tag(Arc::from(text))
+    }
+}
+
+impl From<&String> for Tag {
+    fn from(text: &String) -> Self {
+        Tag::new(text)
+    }
+}
+
+impl fmt::Display for Tag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&self.0)
+    }
+}
+
+impl fmt::Debug for Tag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl PartialEq<str> for Tag {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Tag {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Tag::from)
+    }
+}
+
+/// The tags a source has read, each text once: [`TagSet::tag`] gives the stored tag for a
+/// text it has seen, so only a new text allocates. It grows with the distinct texts (a few
+/// hundred in a real export), never with the records.
+///
+/// One set per reader (per thread) is the usual way; tags are `Send + Sync`, so customers
+/// built with them can go to any thread.
+#[derive(Debug, Clone, Default)]
+pub struct TagSet {
+    tags: HashSet<Tag>,
+}
+
+impl TagSet {
+    /// The tag of `text`: the stored one when the set has it, else a new one, stored.
+    pub fn tag(&mut self, text: &str) -> Tag {
+        if let Some(tag) = self.tags.get(text) {
+            return tag.clone();
+        }
+        let tag = Tag::new(text);
+        self.tags.insert(tag.clone());
+        tag
+    }
+
+    /// The number of distinct texts.
+    pub fn len(&self) -> usize {
+        self.tags.len()
+    }
+
+    /// Whether no tag was made yet.
+    pub fn is_empty(&self) -> bool {
+        self.tags.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tag_is_its_text() {
+        let t = Tag::from("smb".to_owned());
+        assert_eq!(t, "smb");
+        assert_eq!(t.as_str(), "smb");
+        assert_eq!(format!("[{t:>5}]"), "[  smb]");
+        assert_eq!(format!("{t:?}"), "\"smb\"");
+        assert_eq!(serde_json::to_string(&t).unwrap(), "\"smb\"");
+        let back: Tag = serde_json::from_str("\"smb\"").unwrap();
+        assert_eq!(back, t);
+        assert!(!Tag::ptr_eq(&back, &t));
+        assert!(Tag::new("a") < Tag::new("b"));
+    }
+
+    #[test]
+    fn a_set_shares_one_copy_per_text() {
+        let mut set = TagSet::default();
+        assert!(set.is_empty());
+        let a = set.tag("emea");
+        let b = set.tag("emea");
+        let c = set.tag("apac");
+        assert!(Tag::ptr_eq(&a, &b));
+        assert!(!Tag::ptr_eq(&a, &c));
+        assert_eq!(set.len(), 2);
+        assert!(!set.is_empty());
+    }
+}
