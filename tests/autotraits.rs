@@ -35,6 +35,9 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<CustomerId>();
     assert_send_sync::<Error>();
     assert_send_sync::<FeatureRequest>();
+    assert_send_sync::<RequestCounts>();
+    assert_send_sync::<Tag>();
+    assert_send_sync::<TagSet>();
     assert_send_sync::<GrowthFacts>();
     assert_send_sync::<HourlyRate>();
     assert_send_sync::<Hours>();
