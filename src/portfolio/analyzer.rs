@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 
 use super::report::with_phase_one;
+use super::running::Sums;
 use super::summary::add_group;
 use super::*;
 use crate::assessment::scoring::ScoringStrategy;
@@ -269,8 +270,9 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         I: IntoIterator<Item = Result<C>>,
         C: Borrow<Customer>,
     {
-        let mut report =
-            PortfolioReport::new(self.assessor.cost_model().currency(), as_of, facts.clone());
+        let currency = self.assessor.cost_model().currency();
+        let mut report = PortfolioReport::new(currency, as_of, facts.clone());
+        let mut sums = Sums::default();
         let ctx = AssessmentContext {
             typical_service_cost_ratio: Some(facts.typical_service_ratio),
             ..AssessmentContext::new(as_of)
@@ -299,10 +301,11 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
             });
             match assessed {
                 // A customer whose figures would overflow the totals is refused on its own.
-                Ok((a, r)) => match report.add_to_totals(&a, &r) {
+                Ok((a, r)) => match sums.add_to_totals(currency, &a, &r) {
                     Ok(()) => {
                         sink(c, &a, &r)?;
-                        report.add(c, &a, &r)?;
+                        sums.add(c, &a, &r, &facts.parents_included)?;
+                        report.add_row(c, &a, &r);
                     }
                     Err(e) => report.bad_records.push(BadRecord::new(e)),
                 },
@@ -314,6 +317,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
                 }
             }
         }
+        sums.into_report(&mut report)?;
         report.finish();
         Ok(report)
     }

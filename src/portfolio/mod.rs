@@ -18,6 +18,7 @@ use crate::error::{check_range, Error, Result};
 mod analytics;
 mod analyzer;
 mod report;
+mod running;
 mod summary;
 
 pub use analytics::{Analytics, Concentration, WhaleCurve};

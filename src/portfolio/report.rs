@@ -11,7 +11,7 @@ use super::*;
 use crate::assessment::inputs::Dimension;
 use crate::assessment::{FitAssessment, FitClass, Quadrant};
 use crate::cost::RoleHours;
-use crate::customer::{Customer, CustomerId, LifecycleStage};
+use crate::customer::{Customer, CustomerId};
 use crate::error::{Error, Problem, Result};
 use crate::money::{Currency, Money};
 use crate::policy::recommendation::{Action, Recommendation};
@@ -70,20 +70,6 @@ impl Tally {
             offboard: add(self.offboard, other.offboard)?,
         };
         Ok(())
-    }
-
-    /// One assessed customer.
-    fn of(a: &FitAssessment, r: &Recommendation) -> Tally {
-        Tally {
-            customers: 1,
-            revenue: a.cost.revenue,
-            cost: a.cost.total,
-            margin: a.cost.gross_margin,
-            hours: a.cost.hours,
-            bad_fit: u64::from(a.classification.class == FitClass::BadFit),
-            bad: u64::from(a.classification.class == FitClass::Bad),
-            offboard: u64::from(r.action == Action::Offboard),
-        }
     }
 }
 
@@ -237,25 +223,6 @@ pub struct PortfolioReport {
 
 pub(super) const UNTAGGED: &str = "(none)";
 
-pub(super) fn add_to(
-    map: &mut BTreeMap<String, Tally>,
-    key: Option<&str>,
-    t: &Tally,
-    currency: Currency,
-) -> Result<()> {
-    let key = key.unwrap_or(UNTAGGED);
-    // Look up by `&str` first: the key is copied once per tag, not once per customer.
-    let entry = match map.get_mut(key) {
-        Some(entry) => entry,
-        None => map
-            .entry(key.to_owned())
-            .or_insert_with(|| Tally::new(currency)),
-    };
-    entry
-        .merge(t)
-        .map_err(|p| Error::arithmetic(None, "portfolio.breakdown", p))
-}
-
 pub(super) fn merge_maps<K: Ord + Clone>(
     into: &mut BTreeMap<K, Tally>,
     from: BTreeMap<K, Tally>,
@@ -323,81 +290,8 @@ impl PortfolioReport {
         }
     }
 
-    /// Add an assessed customer to the totals: the first step of adding it, and the only one
-    /// that can refuse it (a customer whose figures would overflow the totals is refused on
-    /// its own; with bounded inputs that never happens). On error nothing changed.
-    pub(super) fn add_to_totals(&mut self, a: &FitAssessment, r: &Recommendation) -> Result<()> {
-        self.totals
-            .merge(&Tally::of(a, r))
-            .map_err(|p| Error::arithmetic(Some(&a.customer), "portfolio.totals", p))
-    }
-
-    /// Add the customer just added to the totals to every breakdown, its group, the plan and
-    /// the rows.
-    pub(super) fn add(
-        &mut self,
-        customer: &Customer,
-        a: &FitAssessment,
-        r: &Recommendation,
-    ) -> Result<()> {
-        let c = self.currency;
-        let t = Tally::of(a, r);
-        let arithmetic = |p| Error::arithmetic(Some(customer.id()), "portfolio", p);
-        self.by_quadrant
-            .entry(a.quadrant)
-            .or_insert_with(|| Tally::new(c))
-            .merge(&t)
-            .map_err(arithmetic)?;
-        self.by_class
-            .entry(a.classification.class)
-            .or_insert_with(|| Tally::new(c))
-            .merge(&t)
-            .map_err(arithmetic)?;
-        self.by_action
-            .entry(r.action)
-            .or_insert_with(|| Tally::new(c))
-            .merge(&t)
-            .map_err(arithmetic)?;
-        add_to(&mut self.by_segment, customer.segment(), &t, c)?;
-        add_to(&mut self.by_channel, customer.acquisition_channel(), &t, c)?;
-        add_to(&mut self.by_owner, customer.account_owner(), &t, c)?;
-        if customer.stage() == LifecycleStage::Churned {
-            self.churned.merge(&t).map_err(arithmetic)?;
-            add_to(&mut self.churned_by_segment, customer.segment(), &t, c)?;
-            add_to(
-                &mut self.churned_by_channel,
-                customer.acquisition_channel(),
-                &t,
-                c,
-            )?;
-        }
-        // A parent account that is a customer belongs to its own group.
-        let group = customer.parent().or_else(|| {
-            self.facts
-                .parents_included
-                .contains(customer.id())
-                .then(|| customer.id())
-        });
-        if let Some(parent) = group {
-            let g = self
-                .groups
-                .entry(parent.clone())
-                .or_insert_with(|| GroupRollup {
-                    tally: Tally::new(c),
-                    actions: BTreeMap::new(),
-                });
-            g.tally.merge(&t).map_err(arithmetic)?;
-            *g.actions.entry(r.action).or_insert(0) += 1;
-        }
-        let e = &r.effect;
-        self.plan
-            .absorb(
-                e.revenue_lost,
-                e.revenue_gained,
-                e.margin_gained,
-                &e.hours_freed,
-            )
-            .map_err(arithmetic)?;
+    /// Add the row of an assessed customer (its figures go to the shard's running sums).
+    pub(super) fn add_row(&mut self, customer: &Customer, a: &FitAssessment, r: &Recommendation) {
         let attention = (!a.cost.revenue.is_zero()).then(|| {
             decimal_to_f64(
                 a.cost
@@ -421,7 +315,6 @@ impl PortfolioReport {
             action: r.action,
             attention,
         });
-        Ok(())
     }
 
     pub(super) fn finish(&mut self) {
@@ -638,9 +531,13 @@ pub(super) fn row_order(a: &CustomerRow, b: &CustomerRow) -> std::cmp::Ordering 
         })
 }
 
-/// Merge two row lists sorted by [`row_order`] into one.
-pub(super) fn merge_sorted(a: Vec<CustomerRow>, b: Vec<CustomerRow>) -> Vec<CustomerRow> {
-    merge_sorted_by(a, b, row_order)
+/// Merge two row lists sorted by [`row_order`] into one, `a`'s first among equals. The rows
+/// are the report's bulk: `b` is appended to `a` and the two runs merged in place (the stable
+/// sort finds them), so the rows are not held twice as a merge into a new list would.
+pub(super) fn merge_sorted(mut a: Vec<CustomerRow>, b: Vec<CustomerRow>) -> Vec<CustomerRow> {
+    a.extend(b);
+    a.sort_by(row_order);
+    a
 }
 
 /// Merge two sorted lists in one pass.

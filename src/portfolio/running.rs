@@ -1,0 +1,380 @@
+//! Phase 2's running sums of one shard, in exact integers.
+//!
+//! Every assessed customer is added to a dozen tallies (totals, quadrant, class, action,
+//! segment, channel, owner, churn, group, plan): summing `Decimal`s aligns scales and checks
+//! the range on every addition, so the sums are kept as integers of minor units and turned
+//! into decimals once, when the shard's report is complete. The result is the same decimal,
+//! value and scale, as adding the decimals one by one.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::report::{GroupRollup, PortfolioReport, Tally, UNTAGGED};
+use crate::assessment::{FitAssessment, FitClass, Quadrant};
+use crate::cost::RoleHours;
+use crate::customer::{Customer, CustomerId, LifecycleStage};
+use crate::error::{Error, Problem, Result};
+use crate::money::{Currency, Money, MoneyError};
+use crate::policy::recommendation::{Action, Recommendation};
+
+/// The largest mantissa a `Decimal` holds (96 bits).
+const MAX_MANTISSA: i128 = (1 << 96) - 1;
+
+/// An exact sum of decimals: `units / 10^scale`, `scale` the largest of the addends' (as
+/// `Decimal` addition keeps it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Sum {
+    units: i128,
+    scale: u32,
+}
+
+impl Sum {
+    fn add(&mut self, d: Decimal) -> std::result::Result<(), Problem> {
+        let (m, s) = (d.mantissa(), d.scale());
+        let up = |by: u32| 10i128.checked_pow(by).ok_or(Problem::Overflow);
+        let (units, scale) = if s == self.scale {
+            (self.units.checked_add(m), s)
+        } else if s < self.scale {
+            let m = m.checked_mul(up(self.scale - s)?);
+            (m.and_then(|m| self.units.checked_add(m)), self.scale)
+        } else {
+            let units = self.units.checked_mul(up(s - self.scale)?);
+            (units.and_then(|u| u.checked_add(m)), s)
+        };
+        self.units = units.ok_or(Problem::Overflow)?;
+        self.scale = scale;
+        Ok(())
+    }
+
+    /// Whether the sum is a `Decimal`.
+    fn fits(&self) -> bool {
+        self.units.unsigned_abs() <= MAX_MANTISSA as u128
+    }
+
+    fn decimal(&self) -> std::result::Result<Decimal, Problem> {
+        if !self.fits() {
+            return Err(Problem::Overflow);
+        }
+        Decimal::try_from_i128_with_scale(self.units, self.scale).map_err(|_| Problem::Overflow)
+    }
+}
+
+/// Running hours per role.
+#[derive(Debug, Clone, Copy, Default)]
+struct Hours([Sum; 5]);
+
+impl Hours {
+    fn add(&mut self, h: &RoleHours) -> std::result::Result<(), Problem> {
+        let [a, b, c, d, e] = &mut self.0;
+        a.add(h.support)?;
+        b.add(h.engineering)?;
+        c.add(h.success)?;
+        d.add(h.executive)?;
+        e.add(h.implementation)
+    }
+
+    fn role_hours(&self) -> std::result::Result<RoleHours, Problem> {
+        let [a, b, c, d, e] = &self.0;
+        Ok(RoleHours {
+            support: a.decimal()?,
+            engineering: b.decimal()?,
+            success: c.decimal()?,
+            executive: d.decimal()?,
+            implementation: e.decimal()?,
+        })
+    }
+}
+
+/// A [`Tally`] being summed.
+#[derive(Debug, Clone, Copy, Default)]
+struct Running {
+    customers: u64,
+    revenue: Sum,
+    cost: Sum,
+    margin: Sum,
+    hours: Hours,
+    bad_fit: u64,
+    bad: u64,
+    offboard: u64,
+}
+
+impl Running {
+    fn add(&mut self, c: &Customer1) -> std::result::Result<(), Problem> {
+        let count = |a: u64, b: bool| a.checked_add(u64::from(b)).ok_or(Problem::Overflow);
+        self.customers = count(self.customers, true)?;
+        self.revenue.add(c.revenue)?;
+        self.cost.add(c.cost)?;
+        self.margin.add(c.margin)?;
+        self.hours.add(c.hours)?;
+        self.bad_fit = count(self.bad_fit, c.bad_fit)?;
+        self.bad = count(self.bad, c.bad)?;
+        self.offboard = count(self.offboard, c.offboard)?;
+        Ok(())
+    }
+
+    fn fits(&self) -> bool {
+        self.revenue.fits()
+            && self.cost.fits()
+            && self.margin.fits()
+            && self.hours.0.iter().all(Sum::fits)
+    }
+
+    fn tally(&self, currency: Currency) -> std::result::Result<Tally, Problem> {
+        let money = |s: &Sum| s.decimal().map(|d| Money::new(d, currency));
+        let mut t = Tally::new(currency);
+        t.customers = self.customers;
+        t.revenue = money(&self.revenue)?;
+        t.cost = money(&self.cost)?;
+        t.margin = money(&self.margin)?;
+        t.hours = self.hours.role_hours()?;
+        t.bad_fit = self.bad_fit;
+        t.bad = self.bad;
+        t.offboard = self.offboard;
+        Ok(t)
+    }
+}
+
+/// One assessed customer's figures, as every tally adds them.
+struct Customer1<'a> {
+    revenue: Decimal,
+    cost: Decimal,
+    margin: Decimal,
+    hours: &'a RoleHours,
+    bad_fit: bool,
+    bad: bool,
+    offboard: bool,
+}
+
+/// The running sums of a shard's report.
+#[derive(Debug, Default)]
+pub(super) struct Sums {
+    totals: Running,
+    by_quadrant: BTreeMap<Quadrant, Running>,
+    by_class: BTreeMap<FitClass, Running>,
+    by_action: BTreeMap<Action, Running>,
+    by_segment: BTreeMap<String, Running>,
+    by_channel: BTreeMap<String, Running>,
+    by_owner: BTreeMap<String, Running>,
+    groups: BTreeMap<CustomerId, (Running, BTreeMap<Action, u64>)>,
+    churned: Running,
+    churned_by_segment: BTreeMap<String, Running>,
+    churned_by_channel: BTreeMap<String, Running>,
+    revenue_lost: Sum,
+    revenue_gained: Sum,
+    margin_gained: Sum,
+    hours_freed: Hours,
+}
+
+/// `t` in `map` under `key` (`(none)` when untagged); the key is copied once per tag.
+fn by_tag(
+    map: &mut BTreeMap<String, Running>,
+    key: Option<&str>,
+    c: &Customer1,
+) -> std::result::Result<(), Problem> {
+    let key = key.unwrap_or(UNTAGGED);
+    match map.get_mut(key) {
+        Some(t) => t.add(c),
+        None => map.entry(key.to_owned()).or_default().add(c),
+    }
+}
+
+impl Sums {
+    /// Add an assessed customer to the totals: the first step of adding it, and the only one
+    /// that can refuse it — a customer whose figures would take the totals out of the
+    /// `Decimal` range or whose money is in another currency than the report's. On error
+    /// nothing changed.
+    pub(super) fn add_to_totals(
+        &mut self,
+        currency: Currency,
+        a: &FitAssessment,
+        r: &Recommendation,
+    ) -> Result<()> {
+        let arithmetic = |p| Error::arithmetic(Some(&a.customer), "portfolio.totals", p);
+        for m in [a.cost.revenue, a.cost.total, a.cost.gross_margin] {
+            if m.currency() != currency {
+                return Err(arithmetic(Problem::from(MoneyError::CurrencyMismatch {
+                    left: currency,
+                    right: m.currency(),
+                })));
+            }
+        }
+        let mut totals = self.totals;
+        totals.add(&figures(a, r)).map_err(arithmetic)?;
+        if !totals.fits() {
+            return Err(arithmetic(Problem::Overflow));
+        }
+        self.totals = totals;
+        Ok(())
+    }
+
+    /// Add the customer just added to the totals to every breakdown, its group and the plan.
+    pub(super) fn add(
+        &mut self,
+        customer: &Customer,
+        a: &FitAssessment,
+        r: &Recommendation,
+        parents_included: &std::collections::BTreeSet<CustomerId>,
+    ) -> Result<()> {
+        let arithmetic = |p| Error::arithmetic(Some(customer.id()), "portfolio", p);
+        let c = &figures(a, r);
+        self.by_quadrant
+            .entry(a.quadrant)
+            .or_default()
+            .add(c)
+            .map_err(arithmetic)?;
+        self.by_class
+            .entry(a.classification.class)
+            .or_default()
+            .add(c)
+            .map_err(arithmetic)?;
+        self.by_action
+            .entry(r.action)
+            .or_default()
+            .add(c)
+            .map_err(arithmetic)?;
+        by_tag(&mut self.by_segment, customer.segment(), c).map_err(arithmetic)?;
+        by_tag(&mut self.by_channel, customer.acquisition_channel(), c).map_err(arithmetic)?;
+        by_tag(&mut self.by_owner, customer.account_owner(), c).map_err(arithmetic)?;
+        if customer.stage() == LifecycleStage::Churned {
+            self.churned.add(c).map_err(arithmetic)?;
+            by_tag(&mut self.churned_by_segment, customer.segment(), c).map_err(arithmetic)?;
+            by_tag(
+                &mut self.churned_by_channel,
+                customer.acquisition_channel(),
+                c,
+            )
+            .map_err(arithmetic)?;
+        }
+        // A parent account that is a customer belongs to its own group.
+        let group = customer.parent().or_else(|| {
+            parents_included
+                .contains(customer.id())
+                .then(|| customer.id())
+        });
+        if let Some(parent) = group {
+            let g = match self.groups.get_mut(parent) {
+                Some(g) => g,
+                None => self.groups.entry(parent.clone()).or_default(),
+            };
+            g.0.add(c).map_err(arithmetic)?;
+            *g.1.entry(r.action).or_insert(0) += 1;
+        }
+        let e = &r.effect;
+        self.revenue_lost
+            .add(e.revenue_lost.amount())
+            .and_then(|()| self.revenue_gained.add(e.revenue_gained.amount()))
+            .and_then(|()| self.margin_gained.add(e.margin_gained.amount()))
+            .and_then(|()| self.hours_freed.add(&e.hours_freed))
+            .map_err(arithmetic)
+    }
+
+    /// The sums as the report's tallies (the report has none yet).
+    pub(super) fn into_report(self, report: &mut PortfolioReport) -> Result<()> {
+        let currency = report.currency;
+        let arithmetic = |p| Error::arithmetic(None, "portfolio", p);
+        let tally = |r: &Running| r.tally(currency).map_err(arithmetic);
+        fn tallies<K: Ord>(
+            map: BTreeMap<K, Running>,
+            tally: impl Fn(&Running) -> Result<Tally>,
+        ) -> Result<BTreeMap<K, Tally>> {
+            map.into_iter().map(|(k, r)| Ok((k, tally(&r)?))).collect()
+        }
+        report.totals = tally(&self.totals)?;
+        report.by_quadrant = tallies(self.by_quadrant, tally)?;
+        report.by_class = tallies(self.by_class, tally)?;
+        report.by_action = tallies(self.by_action, tally)?;
+        report.by_segment = tallies(self.by_segment, tally)?;
+        report.by_channel = tallies(self.by_channel, tally)?;
+        report.by_owner = tallies(self.by_owner, tally)?;
+        report.churned = tally(&self.churned)?;
+        report.churned_by_segment = tallies(self.churned_by_segment, tally)?;
+        report.churned_by_channel = tallies(self.churned_by_channel, tally)?;
+        report.groups = self
+            .groups
+            .into_iter()
+            .map(|(parent, (running, actions))| {
+                let rollup = GroupRollup {
+                    tally: tally(&running)?,
+                    actions,
+                };
+                Ok((parent, rollup))
+            })
+            .collect::<Result<_>>()?;
+        let money = |s: &Sum| {
+            s.decimal()
+                .map(|d| Money::new(d, currency))
+                .map_err(arithmetic)
+        };
+        report.plan.revenue_lost = money(&self.revenue_lost)?;
+        report.plan.revenue_gained = money(&self.revenue_gained)?;
+        report.plan.margin_gained = money(&self.margin_gained)?;
+        report.plan.hours_freed = self.hours_freed.role_hours().map_err(arithmetic)?;
+        Ok(())
+    }
+}
+
+fn figures<'a>(a: &'a FitAssessment, r: &Recommendation) -> Customer1<'a> {
+    Customer1 {
+        revenue: a.cost.revenue.amount(),
+        cost: a.cost.total.amount(),
+        margin: a.cost.gross_margin.amount(),
+        hours: &a.cost.hours,
+        bad_fit: a.classification.class == FitClass::BadFit,
+        bad: a.classification.class == FitClass::Bad,
+        offboard: r.action == Action::Offboard,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(mantissa: i64, scale: u32) -> Decimal {
+        Decimal::new(mantissa, scale)
+    }
+
+    #[test]
+    fn a_sum_keeps_the_largest_scale() {
+        let mut s = Sum::default();
+        s.add(d(150, 2)).unwrap();
+        s.add(d(5, 0)).unwrap();
+        assert_eq!(s.decimal().unwrap().to_string(), "6.50");
+        s.add(d(1, 3)).unwrap();
+        assert_eq!(s.decimal().unwrap().to_string(), "6.501");
+        assert_eq!(Sum::default().decimal().unwrap().to_string(), "0");
+    }
+
+    #[test]
+    fn a_sum_beyond_the_decimal_range_is_an_overflow() {
+        let mut s = Sum::default();
+        s.add(Decimal::MAX).unwrap();
+        assert!(s.fits());
+        s.add(d(1, 0)).unwrap();
+        assert!(!s.fits());
+        assert_eq!(s.decimal(), Err(Problem::Overflow));
+        // Rescaling past i128 is an overflow too, never a wrap.
+        let mut big = Sum::default();
+        big.add(Decimal::MAX).unwrap();
+        assert_eq!(big.add(d(1, 28)), Err(Problem::Overflow));
+    }
+
+    proptest! {
+        /// The same decimal, value and scale, as `Decimal` addition one by one.
+        #[test]
+        fn same_as_adding_decimals(
+            values in prop::collection::vec((-10_i64.pow(15)..10_i64.pow(15), 0u32..=6), 0..40)
+        ) {
+            let mut sum = Sum::default();
+            let mut expected = Decimal::ZERO;
+            for (m, s) in values {
+                sum.add(d(m, s)).unwrap();
+                expected = expected.checked_add(d(m, s)).unwrap();
+            }
+            let got = sum.decimal().unwrap();
+            prop_assert_eq!(got.to_string(), expected.to_string());
+            prop_assert_eq!(got.scale(), expected.scale());
+        }
+    }
+}
