@@ -13,6 +13,7 @@ mod flat;
 
 use std::error::Error;
 use std::fs::File;
+use std::io::BufReader;
 
 use custfit::source::CustomerSource;
 use custfit::CostModel;
@@ -21,7 +22,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let path = std::env::args().nth(1).unwrap_or_else(|| {
         concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/customers.csv").to_owned()
     });
-    let mut source = flat::CsvSource::new(File::open(&path)?)?;
+    let mut source = flat::CsvSource::new(BufReader::new(File::open(&path)?))?;
     let config: custfit::Config = serde_json::from_str(&std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/examples/data/config.json"

@@ -22,7 +22,8 @@ fn config() -> Config {
 
 /// The report of the straightforward path, as JSON.
 fn straightforward(path: &Path) -> String {
-    let mut source = flat::CsvSource::new(std::fs::File::open(path).unwrap()).unwrap();
+    let file = std::io::BufReader::new(std::fs::File::open(path).unwrap());
+    let mut source = flat::CsvSource::new(file).unwrap();
     let records: Vec<_> = std::iter::from_fn(|| source.next_customer()).collect();
     let report = config()
         .analyzer()
@@ -240,4 +241,81 @@ fn a_header_naming_a_column_twice_is_left_to_serde() {
             .contains("duplicate field"));
     });
     std::fs::remove_file(path).ok();
+}
+
+/// The rows the csv reader finds in `text` after its header, or the first error.
+fn csv_rows(text: &[u8]) -> Vec<Result<Vec<String>, ()>> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text);
+    reader
+        .records()
+        .map(|r| {
+            r.map(|r| r.iter().map(str::to_owned).collect())
+                .map_err(|_| ())
+        })
+        .collect()
+}
+
+/// The rows the examples' source finds in `text` after its header (`Err` for a line it
+/// refuses).
+fn source_rows(text: &[u8]) -> Vec<Result<Vec<String>, ()>> {
+    let mut source = flat::CsvSource::new(text).unwrap();
+    let mut rows = Vec::new();
+    loop {
+        match source.next_customer() {
+            None => break,
+            Some(Err(e))
+                if ["not valid UTF-8", "more than one row"]
+                    .iter()
+                    .any(|m| e.to_string().contains(m)) =>
+            {
+                rows.push(Err(()))
+            }
+            Some(_) => {
+                let fields = source.fields();
+                let row = (0..fields.len()).map(|i| fields.get(i).unwrap().to_owned());
+                rows.push(Ok(row.collect()))
+            }
+        }
+    }
+    rows
+}
+
+#[test]
+fn lines_split_as_the_csv_reader_splits_them() {
+    let texts: [&[u8]; 9] = [
+        b"id,name\nA,plain\nB,\"quoted, with a comma\"\nC,\"an \"\"escaped\"\" quote\"\n",
+        b"id,name\r\nA,crlf\r\nB,ends\r\n",
+        b"id,name\n\nA,after a blank line\n\n\nB,x\n",
+        b"id,name\nA,trailing comma,\n,\nB,  spaces  \n",
+        b"\xEF\xBB\xBFid,name\nA,after a byte order mark\n",
+        b"id,name\nA,no line end at the end",
+        b"id,name\nA,\"\"\nB,\"\",\"\"\n",
+        b"id\nA\n \nB\n",
+        b"id,name\nA,x\nB,\"a \"\"quoted\"\" end\"\r\n",
+    ];
+    for text in texts {
+        assert_eq!(
+            source_rows(text),
+            csv_rows(text),
+            "{}",
+            String::from_utf8_lossy(text)
+        );
+    }
+}
+
+#[test]
+fn a_line_the_csv_reader_would_cut_in_two_is_refused_not_lost() {
+    // A carriage return inside a line ends a row for the csv reader.
+    let text = b"id,name\nA,one\rB,two\nC,three\n";
+    assert_eq!(csv_rows(text).len(), 3);
+    let rows = source_rows(text);
+    assert_eq!(rows.len(), 2);
+    assert!(rows[0].is_err());
+    assert_eq!(rows[1], Ok(vec!["C".to_owned(), "three".to_owned()]));
+    // Bytes that are not UTF-8 are refused by both, and reading goes on.
+    let text = b"id,name\nA,\xFF\xFE\nB,ok\n";
+    let rows = source_rows(text);
+    assert_eq!(rows[0], Err(()));
+    assert_eq!(rows[1], Ok(vec!["B".to_owned(), "ok".to_owned()]));
+    assert!(csv_rows(text)[0].is_err());
 }

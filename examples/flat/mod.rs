@@ -12,7 +12,7 @@
 pub mod generate;
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -198,9 +198,18 @@ impl Row<'_> {
 }
 
 /// Reads customers from CSV rows, lazily; a row that cannot be parsed or validated is an error
-/// naming it (by its id when the row has one, else by its line), and reading goes on.
+/// naming it (by its id when the row has one, else by the byte it starts at), and reading goes
+/// on.
+///
+/// A line is one row (the format has no line break inside a field). The usual line, without
+/// quotes, is split at its commas; a line with quotes or a carriage return inside is split by
+/// the csv reader, exactly as a csv reader of the whole file would (tested).
 pub struct CsvSource<R> {
-    reader: csv::Reader<R>,
+    input: R,
+    /// The line just read, without its line end; it starts at `line_start` (after a byte
+    /// order mark).
+    line: Vec<u8>,
+    line_start: usize,
     header: csv::StringRecord,
     /// Whether the header lists the columns in the order of [`COLUMNS`].
     in_order: bool,
@@ -210,28 +219,39 @@ pub struct CsvSource<R> {
     id_column: usize,
     /// The tags read so far, each text once.
     tags: TagSet,
+    /// The fields of the line just read: where the commas split it, or (for a line with
+    /// quotes) the csv reader's record.
+    bounds: Vec<(usize, usize)>,
+    by_commas: bool,
     record: csv::StringRecord,
-    /// Stop before a record that starts at or after this byte of the reader.
+    /// Bytes of `input` read so far.
+    at: u64,
+    /// Stop before a row that starts at or after this byte of `input`.
     end: u64,
-    /// Where the reader started, in the file, for the error of a row without an id.
+    /// Where `input` starts in the file, for the name of a row without an id.
     base: u64,
 }
 
-impl<R: Read> CsvSource<R> {
+/// A UTF-8 byte order mark, which some exports put before the header.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+impl<R: BufRead> CsvSource<R> {
     /// Rows without a header line, named by `header`; `base` is where `input` starts in the
     /// file (for the name of a row without an id).
     pub fn headerless(header: csv::StringRecord, input: R, base: u64) -> Self {
         CsvSource {
-            reader: csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(input),
+            input,
+            line: Vec::new(),
+            line_start: 0,
             in_order: in_order(&header),
             columns: Columns::of(&header),
             id_column: header.iter().position(|h| h == "id").unwrap_or(0),
             header,
             tags: TagSet::default(),
+            bounds: Vec::new(),
+            by_commas: false,
             record: csv::StringRecord::new(),
+            at: 0,
             end: u64::MAX,
             base,
         }
@@ -239,83 +259,254 @@ impl<R: Read> CsvSource<R> {
 
     /// All the rows of a CSV text with its header line.
     pub fn new(input: R) -> csv::Result<Self> {
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-        let header = reader.headers()?.clone();
-        Ok(CsvSource {
-            reader,
-            in_order: in_order(&header),
-            columns: Columns::of(&header),
-            id_column: header.iter().position(|h| h == "id").unwrap_or(0),
-            header,
-            tags: TagSet::default(),
-            record: csv::StringRecord::new(),
-            end: u64::MAX,
-            base: 0,
-        })
+        let mut source = CsvSource::headerless(csv::StringRecord::new(), input, 0);
+        if let Some((_, read)) = source.read_line() {
+            read.map_err(|e| csv::Error::from(std::io::Error::other(e)))?;
+            source.materialize();
+            let header = source.record.clone();
+            source.in_order = in_order(&header);
+            source.columns = Columns::of(&header);
+            source.id_column = header.iter().position(|h| h == "id").unwrap_or(0);
+            source.header = header;
+        }
+        Ok(source)
+    }
+
+    /// The next non-blank line, split into `record`, with the byte of `input` it starts at;
+    /// `None` at the end of the range or of the input.
+    fn read_line(&mut self) -> Option<(u64, Result<(), String>)> {
+        loop {
+            let start = match self.next_line()? {
+                Ok(start) => start,
+                Err((start, message)) => return Some((start, Err(message))),
+            };
+            let line = &self.line[self.line_start..];
+            if let Some(read) = split(
+                line,
+                &mut self.bounds,
+                &mut self.by_commas,
+                &mut self.record,
+            ) {
+                return Some((start, read));
+            }
+        }
+    }
+
+    /// Read the next non-blank line into `line` (from `line_start`, without its line end):
+    /// the byte of `input` it starts at.
+    /// A read that fails is `Err((start, message))`.
+    fn next_line(&mut self) -> Option<Result<u64, (u64, String)>> {
+        loop {
+            let start = self.at;
+            if start >= self.end {
+                return None;
+            }
+            self.line.clear();
+            let n = match self.input.read_until(b'\n', &mut self.line) {
+                Ok(0) => return None,
+                Ok(n) => n,
+                Err(e) => {
+                    self.end = start; // a read that failed once is not retried
+                    return Some(Err((start, e.to_string())));
+                }
+            };
+            self.at += n as u64;
+            let mut len = self.line.len();
+            for end in [b'\n', b'\r'] {
+                if len > 0 && self.line[len - 1] == end {
+                    len -= 1;
+                }
+            }
+            self.line.truncate(len);
+            self.line_start = if start == 0 && self.line.starts_with(BOM) {
+                BOM.len()
+            } else {
+                0
+            };
+            // A blank line is no row, as for the csv reader.
+            if self.line.len() > self.line_start {
+                return Some(Ok(start));
+            }
+        }
     }
 }
 
-impl<R: Read> CustomerSource for CsvSource<R> {
+/// `line` (without its line end) into fields: the usual line, without quotes or carriage
+/// returns, into the ranges between its commas (`by_commas`), any other by the csv reader into
+/// `record`. `None` when the csv reader finds no row in it.
+fn split(
+    line: &[u8],
+    bounds: &mut Vec<(usize, usize)>,
+    by_commas: &mut bool,
+    record: &mut csv::StringRecord,
+) -> Option<Result<(), String>> {
+    let not_utf8 = || "the row is not valid UTF-8".to_owned();
+    if !line.contains(&b'"') && !line.contains(&b'\r') {
+        if std::str::from_utf8(line).is_err() {
+            return Some(Err(not_utf8()));
+        }
+        bounds.clear();
+        let mut start = 0;
+        for (i, _) in line.iter().enumerate().filter(|(_, &b)| b == b',') {
+            bounds.push((start, i));
+            start = i + 1;
+        }
+        bounds.push((start, line.len()));
+        *by_commas = true;
+        return Some(Ok(()));
+    }
+    *by_commas = false;
+    record.clear();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(line);
+    let read = match reader.read_record(record) {
+        Ok(false) => return None,
+        Ok(true) => Ok(()),
+        Err(e) => Err(match e.kind() {
+            csv::ErrorKind::Utf8 { .. } => not_utf8(),
+            _ => e.to_string(),
+        }),
+    };
+    // A carriage return inside the line ends a row for the csv reader: refuse the line rather
+    // than lose what follows it.
+    let mut more = csv::StringRecord::new();
+    if read.is_ok() && !matches!(reader.read_record(&mut more), Ok(false)) {
+        return Some(Err(
+            "the line holds more than one row (a carriage return inside it)".to_owned(),
+        ));
+    }
+    Some(read)
+}
+
+/// The fields of a row.
+#[derive(Clone, Copy)]
+pub enum Fields<'a> {
+    /// A line split at its commas.
+    Commas(&'a str, &'a [(usize, usize)]),
+    /// A record of the csv reader.
+    Record(&'a csv::StringRecord),
+}
+
+impl<'a> Fields<'a> {
+    fn of(
+        line: &'a [u8],
+        bounds: &'a [(usize, usize)],
+        by_commas: bool,
+        record: &'a csv::StringRecord,
+    ) -> Self {
+        match std::str::from_utf8(line) {
+            Ok(text) if by_commas => Fields::Commas(text, bounds),
+            _ => Fields::Record(record),
+        }
+    }
+
+    /// Field `i`.
+    pub fn get(&self, i: usize) -> Option<&'a str> {
+        match *self {
+            Fields::Commas(text, bounds) => bounds.get(i).and_then(|&(a, b)| text.get(a..b)),
+            Fields::Record(record) => record.get(i),
+        }
+    }
+
+    /// The number of fields.
+    pub fn len(&self) -> usize {
+        match self {
+            Fields::Commas(_, bounds) => bounds.len(),
+            Fields::Record(record) => record.len(),
+        }
+    }
+}
+
+impl<R: BufRead> CustomerSource for CsvSource<R> {
     // Rows whose id is not wanted are only split into fields, not parsed into customers.
     fn next_wanted(&mut self, wanted: &dyn Fn(&str) -> bool) -> Option<custfit::Result<Customer>> {
         loop {
-            if self.reader.position().byte() >= self.end {
-                return None;
-            }
-            match self.reader.read_record(&mut self.record) {
-                Ok(false) => return None,
-                Ok(true) if self.record.get(self.id_column).is_some_and(wanted) => {
-                    return Some(self.customer(None));
+            let Ok(_) = self.next_line()? else { continue };
+            let line = &self.line[self.line_start..];
+            // The id first and unquoted, as exports write it: it ends at the first comma, so
+            // the line is split only when the id is wanted.
+            if self.id_column == 0 && !line.starts_with(b"\"") {
+                let id = line.split(|&b| b == b',').next().unwrap_or_default();
+                let plain = !id.contains(&b'\r');
+                if plain && !std::str::from_utf8(id).is_ok_and(wanted) {
+                    continue;
                 }
-                _ => continue,
+            }
+            let read = split(
+                line,
+                &mut self.bounds,
+                &mut self.by_commas,
+                &mut self.record,
+            );
+            if matches!(read, Some(Ok(()))) && self.fields().get(self.id_column).is_some_and(wanted)
+            {
+                return Some(self.customer(None));
             }
         }
     }
 
     fn next_customer(&mut self) -> Option<custfit::Result<Customer>> {
-        let at = self.reader.position().byte();
-        if at >= self.end {
-            return None;
-        }
+        let (start, read) = self.read_line()?;
         // Rows are named by their id, else by where they start in the file, so that the
         // name does not depend on how the file was cut.
-        let byte = self.base + at;
-        match self.reader.read_record(&mut self.record) {
-            Ok(false) => None,
-            Ok(true) => Some(self.customer(Some(byte))),
-            Err(e) => Some(Err(custfit::Error::source_message(
+        let byte = self.base + start;
+        Some(match read {
+            Ok(()) => self.customer(Some(byte)),
+            Err(message) => Err(custfit::Error::source_message(
                 Some(format!("byte {byte}")),
-                match e.kind() {
-                    csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8".to_owned(),
-                    _ => e.to_string(),
-                },
-            ))),
-        }
+                message,
+            )),
+        })
     }
 }
 
-impl<R: Read> CsvSource<R> {
-    /// Read the next record (whatever its customer), for tests of the parsers; `false` at
-    /// the end or on a record the reader cannot split.
+impl<R: BufRead> CsvSource<R> {
+    /// Read the next row (whatever its customer), for tests of the parsers; `false` at the end
+    /// or on a line that cannot be split.
     pub fn next_record(&mut self) -> bool {
-        matches!(self.reader.read_record(&mut self.record), Ok(true))
+        let read = matches!(self.read_line(), Some((_, Ok(()))));
+        self.materialize();
+        read
+    }
+
+    /// The fields of the row just read.
+    pub fn fields(&self) -> Fields<'_> {
+        let line = &self.line[self.line_start..];
+        Fields::of(line, &self.bounds, self.by_commas, &self.record)
+    }
+
+    /// Copy the fields of a line split at its commas into `record`, for serde.
+    fn materialize(&mut self) {
+        if self.by_commas {
+            self.record.clear();
+            let line = &self.line[self.line_start..];
+            for &(a, b) in &self.bounds {
+                self.record
+                    .push_field(std::str::from_utf8(&line[a..b]).unwrap_or_default());
+            }
+            self.by_commas = false;
+        }
     }
 
     /// The customer of the record just read, which started at `byte` of the file (for the
     /// name of a row without an id).
     fn customer(&mut self, byte: Option<u64>) -> custfit::Result<Customer> {
-        let id = self.record.get(self.id_column).filter(|id| !id.is_empty());
+        let line = &self.line[self.line_start..];
+        let fields = Fields::of(line, &self.bounds, self.by_commas, &self.record);
+        let id = fields.get(self.id_column).filter(|id| !id.is_empty());
         let name = || match (id, byte) {
             (Some(id), _) => id.to_owned(),
             (None, Some(byte)) => format!("byte {byte}"),
             (None, None) => "(no id)".to_owned(),
         };
-        if self.record.len() != self.header.len() {
+        if fields.len() != self.header.len() {
             return Err(custfit::Error::source_message(
                 Some(name()),
                 format!(
                     "the row has {} fields, the header {}",
-                    self.record.len(),
+                    fields.len(),
                     self.header.len()
                 ),
             ));
@@ -323,13 +514,15 @@ impl<R: Read> CsvSource<R> {
         // The usual row is parsed field by field; a row that does not parse so (a bad value,
         // a missing column, an integer in hexadecimal) is read again by serde, which
         // accepts whatever it accepted and names the field of any error.
-        if let Some(row) = self.columns.row(&self.record) {
+        if let Some(row) = self.columns.row(fields) {
             return row.into_customer(&mut self.tags);
         }
+        let name = name();
+        self.materialize();
         let by_name = (!self.in_order).then_some(&self.header);
         self.record
             .deserialize::<Row<'_>>(by_name)
-            .map_err(|e| custfit::Error::from_source(Some(name()), e))?
+            .map_err(|e| custfit::Error::from_source(Some(name), e))?
             .into_customer(&mut self.tags)
     }
 
@@ -342,7 +535,7 @@ impl<R: Read> CsvSource<R> {
 
     /// The record just read, parsed field by field; `None` when serde must read it.
     pub fn by_hand(&self) -> Option<Row<'_>> {
-        self.columns.row(&self.record)
+        self.columns.row(self.fields())
     }
 }
 
@@ -373,7 +566,7 @@ impl Columns {
     /// floats by `str::parse`, dates as `YYYY-MM-DD`. `None` for anything else: then serde
     /// reads the row and decides (it accepts more: hexadecimal integers, other date
     /// forms).
-    fn row<'r>(&self, record: &'r csv::StringRecord) -> Option<Row<'r>> {
+    fn row<'r>(&self, record: Fields<'r>) -> Option<Row<'r>> {
         if !self.usable {
             return None;
         }

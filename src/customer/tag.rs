@@ -128,16 +128,45 @@ impl<'de> Deserialize<'de> for Tag {
 #[derive(Debug, Clone, Default)]
 pub struct TagSet {
     tags: HashSet<Tag>,
+    /// The tags looked up last, by a cheap hash of their text: most lookups hit here and
+    /// skip hashing the text in full (the set's hash resists collisions, so a text chosen to
+    /// collide costs only a miss here).
+    recent: Vec<Option<Tag>>,
+}
+
+/// Slots of [`TagSet::recent`].
+const RECENT: usize = 256;
+
+/// The slot of `text` in [`TagSet::recent`]: its length and first and last bytes.
+fn slot(text: &str) -> usize {
+    let b = text.as_bytes();
+    let (first, last) = (b.first().copied(), b.last().copied());
+    let h = b.len()
+        ^ usize::from(first.unwrap_or(0)) << 3
+        ^ usize::from(last.unwrap_or(0)) << 1
+        ^ usize::from(b.get(1).copied().unwrap_or(0)) << 5;
+    h % RECENT
 }
 
 impl TagSet {
     /// The tag of `text`: the stored one when the set has it, else a new one, stored.
     pub fn tag(&mut self, text: &str) -> Tag {
-        if let Some(tag) = self.tags.get(text) {
+        if self.recent.is_empty() {
+            self.recent = vec![None; RECENT];
+        }
+        let slot = &mut self.recent[slot(text)];
+        if let Some(tag) = slot.as_ref().filter(|t| t.as_str() == text) {
             return tag.clone();
         }
-        let tag = Tag::new(text);
-        self.tags.insert(tag.clone());
+        let tag = match self.tags.get(text) {
+            Some(tag) => tag.clone(),
+            None => {
+                let tag = Tag::new(text);
+                self.tags.insert(tag.clone());
+                tag
+            }
+        };
+        *slot = Some(tag.clone());
         tag
     }
 
@@ -168,6 +197,22 @@ mod tests {
         assert_eq!(back, t);
         assert!(!Tag::ptr_eq(&back, &t));
         assert!(Tag::new("a") < Tag::new("b"));
+    }
+
+    #[test]
+    fn texts_sharing_a_recent_slot_still_get_their_own_tags() {
+        let mut set = TagSet::default();
+        // Same length, first, second and last bytes: the same slot.
+        let (a, b) = ("ab1b", "ab2b");
+        assert_eq!(slot(a), slot(b));
+        let ta = set.tag(a);
+        let tb = set.tag(b);
+        assert_eq!(ta, "ab1b");
+        assert_eq!(tb, "ab2b");
+        assert!(Tag::ptr_eq(&set.tag(a), &ta));
+        assert!(Tag::ptr_eq(&set.tag(b), &tb));
+        assert_eq!(set.len(), 2);
+        assert_eq!(set.tag(""), "");
     }
 
     #[test]
