@@ -266,10 +266,7 @@ impl Money {
     /// ```
     pub fn round(self) -> Money {
         Money::new(
-            self.amount.round_dp_with_strategy(
-                self.currency.minor_units(),
-                RoundingStrategy::MidpointNearestEven,
-            ),
+            round_half_even(self.amount, self.currency.minor_units()),
             self.currency,
         )
     }
@@ -360,9 +357,79 @@ impl From<Money> for String {
     }
 }
 
+/// `d` rounded to `dp` decimal places, half to even: exactly
+/// `d.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven)` (mantissa, scale and
+/// sign, property-tested), in one 64-bit division when the mantissa and the power of ten fit in
+/// 64 bits, as amounts of money do. Every cost line is rounded so.
+pub(crate) fn round_half_even(d: Decimal, dp: u32) -> Decimal {
+    let scale = d.scale();
+    let cut = scale.saturating_sub(dp);
+    let (Ok(m), Some(p)) = (
+        u64::try_from(d.mantissa().unsigned_abs()),
+        10u64.checked_pow(cut),
+    ) else {
+        return d.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven);
+    };
+    if cut == 0 {
+        return d;
+    }
+    let (q, r, half) = (m / p, m % p, p / 2);
+    let q = if r > half || (r == half && q % 2 == 1) {
+        q + 1
+    } else {
+        q
+    };
+    // `q` is at most `m`, so it fits the 96-bit mantissa; the sign is kept even for zero.
+    Decimal::from_parts(q as u32, (q >> 32) as u32, 0, d.is_sign_negative(), dp)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn same(a: Decimal, b: Decimal) -> bool {
+        a.mantissa() == b.mantissa()
+            && a.scale() == b.scale()
+            && a.is_sign_negative() == b.is_sign_negative()
+    }
+
+    proptest! {
+        /// Exactly rust_decimal's half-to-even rounding: mantissa, scale and sign.
+        #[test]
+        fn fast_rounding_is_rust_decimals(
+            lo in any::<u32>(), mid in any::<u32>(), hi in prop_oneof![Just(0u32), any::<u32>()],
+            small in any::<bool>(), negative in any::<bool>(), scale in 0u32..=28, dp in 0u32..=6,
+        ) {
+            // Mostly amounts that fit 64 bits (the fast path), some that do not.
+            let (mid, hi) = if small { (mid % 1000, 0) } else { (mid, hi) };
+            let d = Decimal::from_parts(lo, mid, hi, negative, scale);
+            let expected = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven);
+            prop_assert!(same(round_half_even(d, dp), expected), "{} to {}", d, dp);
+        }
+    }
+
+    #[test]
+    fn fast_rounding_at_the_midpoints_and_zero() {
+        for (text, dp, rounded) in [
+            ("0.125", 2, "0.12"),
+            ("0.135", 2, "0.14"),
+            ("-0.125", 2, "-0.12"),
+            ("-0.004", 2, "0.00"),
+            ("2.5", 0, "2"),
+            ("3.5", 0, "4"),
+            ("0.00000", 2, "0.00"),
+            ("1.2", 2, "1.2"),
+        ] {
+            let d: Decimal = text.parse().unwrap();
+            let fast = round_half_even(d, dp);
+            assert_eq!(fast.to_string(), rounded, "{text}");
+            assert!(same(
+                fast,
+                d.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven)
+            ));
+        }
+    }
 
     #[test]
     fn rounding_is_half_to_even_at_the_minor_unit() {

@@ -10,7 +10,7 @@
 //! half to even, and the total is the sum of the rounded lines, so a person can redo it by hand
 //! as `amount = round(quantity × rate)`.
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 mod builder;
 mod capacity;
@@ -39,5 +39,5 @@ pub(super) const QUANTITY_DP: u32 = 2;
 pub(super) const RATIO_DP: u32 = 6;
 
 pub(super) fn round_dp(d: Decimal, dp: u32) -> Decimal {
-    d.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven)
+    crate::money::round_half_even(d, dp)
 }

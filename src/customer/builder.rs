@@ -509,11 +509,11 @@ impl CustomerBuilder {
     /// probability outside 0..=1; an amount in another currency; a contract whose term ends
     /// before it starts or whose notice is longer than its term; a missing signing date for a
     /// customer that is not a prospect, or one after the assessment period.
-    pub fn build(self) -> Result<Customer> {
+    pub fn build(mut self) -> Result<Customer> {
         let id = self
             .parts
             .id
-            .clone()
+            .take()
             .ok_or_else(|| Error::invalid(None, "id", Problem::Empty))?;
         let fail = |e: Error| e.for_customer(&id);
         if let Some(e) = self.parts.first_error {
@@ -574,8 +574,8 @@ impl CustomerBuilder {
         growth.expansion_whitespace = expansion.map(money).or(growth.expansion_whitespace);
         growth.upsell_whitespace = upsell.map(money).or(growth.upsell_whitespace);
         growth.cross_sell_whitespace = cross.map(money).or(growth.cross_sell_whitespace);
-        Customer {
-            id: id.clone(),
+        let mut customer = Customer {
+            id,
             name: self.parts.name,
             currency,
             industry: self.parts.industry,
@@ -603,7 +603,8 @@ impl CustomerBuilder {
             feature_requests: self.parts.feature_requests,
             unnamed_feature_requests: self.parts.unnamed_feature_requests,
             revenue: Money::zero(currency),
-        }
-        .validated()
+        };
+        customer.revenue = customer.check()?;
+        Ok(customer)
     }
 }

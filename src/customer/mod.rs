@@ -114,8 +114,14 @@ impl Customer {
     /// Check every cross-field rule, the bounds of amounts and quantities, and compute the
     /// derived revenue total.
     fn validated(mut self) -> Result<Self> {
-        let id = self.id.clone();
-        let bad = |field: &str, problem: Problem| Error::invalid(Some(&id), field, problem);
+        self.revenue = self.check()?;
+        Ok(self)
+    }
+
+    /// Every rule of [`validated`](Self::validated), without moving the customer: its revenue.
+    pub(super) fn check(&self) -> Result<Money> {
+        let id = &self.id;
+        let bad = |field: &str, problem: Problem| Error::invalid(Some(id), field, problem);
         if self.name.trim().is_empty() {
             return Err(bad("name", Problem::Empty));
         }
@@ -193,13 +199,13 @@ impl Customer {
                     .map_err(|p| bad(&format!("activity.tickets[{i}].handling_hours"), p))?;
             }
         }
-        self.revenue = self
+        let revenue = self
             .recurring_revenue
             .checked_add(self.one_time_revenue)
-            .map_err(|e| Error::arithmetic(Some(&id), "revenue", e))?;
+            .map_err(|e| Error::arithmetic(Some(id), "revenue", e))?;
         self.growth
             .whitespace()
-            .map_err(|e| Error::arithmetic(Some(&id), "growth.whitespace", e))?;
+            .map_err(|e| Error::arithmetic(Some(id), "growth.whitespace", e))?;
         if let Some(g) = self.growth.historical_growth {
             if g.get() < Decimal::NEGATIVE_ONE {
                 return Err(bad(
@@ -273,7 +279,7 @@ impl Customer {
         {
             return Err(bad(&format!("feature_requests[{i}].title"), Problem::Empty));
         }
-        Ok(self)
+        Ok(revenue)
     }
 
     /// Tickets must be consistent: hours need tickets, measured hours are not zero, and each
