@@ -364,7 +364,8 @@ impl DefaultPolicy {
     }
 
     fn levers(&self, customer: &Customer, a: &FitAssessment) -> Result<LeverPlan> {
-        LeverPlan::new(customer, &a.cost, &self.cost_model, &self.config.levers)
+        // The lever configuration was validated with the policy's.
+        LeverPlan::with_valid_config(customer, &a.cost, &self.cost_model, &self.config.levers)
     }
 }
 

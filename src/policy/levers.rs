@@ -35,7 +35,7 @@ use crate::cost::{CostItem, CostModel, CostToServe, Role, RoleHours};
 use crate::customer::contract::SlaTier;
 use crate::customer::Customer;
 use crate::error::{Error, Problem, Result};
-use crate::money::Money;
+use crate::money::{round_half_even, Money};
 use crate::units::Ratio;
 
 /// Settings for the levers; plain serde data with example defaults.
@@ -355,6 +355,17 @@ impl LeverPlan {
         config: &LeverConfig,
     ) -> Result<LeverPlan> {
         config.validate()?;
+        LeverPlan::with_valid_config(customer, cost, model, config)
+    }
+
+    /// [`LeverPlan::new`] with a configuration already validated (a policy validates its own
+    /// once, when it is made).
+    pub(crate) fn with_valid_config(
+        customer: &Customer,
+        cost: &CostToServe,
+        model: &CostModel,
+        config: &LeverConfig,
+    ) -> Result<LeverPlan> {
         let id = customer.id();
         let currency = cost.total.currency();
         let overflow =
@@ -387,7 +398,7 @@ impl LeverPlan {
                 levers.push(Lever {
                     kind,
                     margin_gain: Money::new(saved, currency).round(),
-                    hours_freed: hours.map(|_, h| h.round_dp(2).normalize()),
+                    hours_freed: hours.map(|_, h| round_half_even(*h, 2).normalize()),
                     estimate,
                 });
             }
