@@ -373,6 +373,10 @@ pub(crate) fn round_half_even(d: Decimal, dp: u32) -> Decimal {
     if cut == 0 {
         return d;
     }
+    if m == 0 {
+        // rust_decimal keeps the sign of a zero; `from_parts` would drop it.
+        return d.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven);
+    }
     let (q, r, half) = (m / p, m % p, p / 2);
     let q = if r > half || (r == half && q % 2 == 1) {
         q + 1
@@ -429,6 +433,15 @@ mod tests {
                 d.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven)
             ));
         }
+        // A negative zero keeps its sign, as rust_decimal keeps it.
+        let mut zero = Decimal::new(0, 3);
+        zero.set_sign_negative(true);
+        let rounded = round_half_even(zero, 2);
+        assert!(rounded.is_sign_negative() && rounded.scale() == 2);
+        assert!(same(
+            rounded,
+            zero.round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven)
+        ));
     }
 
     #[test]

@@ -432,5 +432,16 @@ mod tests {
                 "{text}"
             );
         }
+        // A negative zero: rust_decimal gives +0.0 at scale 0 and -0.0 at other scales.
+        for scale in [0, 2] {
+            let mut d = Decimal::new(0, scale);
+            d.set_sign_negative(true);
+            assert!(d.is_sign_negative());
+            assert_eq!(
+                decimal_to_f64(d).to_bits(),
+                d.to_f64().unwrap().to_bits(),
+                "{scale}"
+            );
+        }
     }
 }

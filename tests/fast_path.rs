@@ -282,7 +282,9 @@ fn source_rows(text: &[u8]) -> Vec<Result<Vec<String>, ()>> {
 
 #[test]
 fn lines_split_as_the_csv_reader_splits_them() {
-    let texts: [&[u8]; 9] = [
+    let texts: [&[u8]; 11] = [
+        b"id,name\nA,\"a line\nbreak inside\"\nB,after it\n",
+        b"id,name\r\nA,\"crlf\r\ninside\"\r\nB,x\r\n",
         b"id,name\nA,plain\nB,\"quoted, with a comma\"\nC,\"an \"\"escaped\"\" quote\"\n",
         b"id,name\r\nA,crlf\r\nB,ends\r\n",
         b"id,name\n\nA,after a blank line\n\n\nB,x\n",

@@ -93,3 +93,47 @@ proptest! {
         prop_assert_eq!(&analyzer.analyze_slice(&all, as_of(), 2, &|_, _, _| Ok(())).unwrap(), &whole);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    /// The totals are the `Decimal` sums of the customers' figures in the order they were
+    /// added — value and scale, zeros included (adding to zero gives the addend's scale).
+    #[test]
+    fn totals_are_decimal_sums_scale_included(
+        revenues in prop::collection::vec(
+            (prop_oneof![Just(0i64), 1i64..1_000_000_000], 0u32..=4),
+            1..20,
+        ),
+    ) {
+        let all: Vec<Customer> = revenues
+            .iter()
+            .enumerate()
+            .map(|(i, (m, s))| {
+                base(&format!("c{i:02}"))
+                    .recurring_revenue(rust_decimal::Decimal::new(*m, *s))
+                    // A zero of the same scale keeps the revenue's scale, zero or not.
+                    .one_time_revenue(rust_decimal::Decimal::new(0, *s))
+                    .success_hours(dec("2.5"))
+                    .build()
+                    .unwrap()
+            })
+            .collect();
+        let analyzer = PortfolioAnalyzer::new(assessor(), policy(), PortfolioConfig::default()).unwrap();
+        let seen = std::sync::Mutex::new(Vec::new());
+        let report = analyzer
+            .analyze_slice(&all, as_of(), 1, &|_, a, _| {
+                seen.lock().unwrap().push((a.cost.revenue.amount(), a.cost.total.amount(), a.cost.gross_margin.amount()));
+                Ok(())
+            })
+            .unwrap();
+        let seen = seen.into_inner().unwrap();
+        let fold = |f: fn(&(rust_decimal::Decimal, rust_decimal::Decimal, rust_decimal::Decimal)) -> rust_decimal::Decimal| {
+            seen.iter().try_fold(rust_decimal::Decimal::ZERO, |s, x| s.checked_add(f(x))).unwrap()
+        };
+        let exact = |d: rust_decimal::Decimal| (d.mantissa(), d.scale());
+        prop_assert_eq!(exact(report.totals.revenue.amount()), exact(fold(|x| x.0)));
+        prop_assert_eq!(exact(report.totals.cost.amount()), exact(fold(|x| x.1)));
+        prop_assert_eq!(exact(report.totals.margin.amount()), exact(fold(|x| x.2)));
+    }
+}

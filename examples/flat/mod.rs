@@ -201,9 +201,11 @@ impl Row<'_> {
 /// naming it (by its id when the row has one, else by the byte it starts at), and reading goes
 /// on.
 ///
-/// A line is one row (the format has no line break inside a field). The usual line, without
-/// quotes, is split at its commas; a line with quotes or a carriage return inside is split by
-/// the csv reader, exactly as a csv reader of the whole file would (tested).
+/// A line is one row. The usual line, without quotes, is split at its commas; a line with
+/// quotes or a carriage return inside is split by the csv reader, exactly as a csv reader of
+/// the whole file would (tested); a quoted field with a line break inside continues the row on
+/// the next line (but [`ShardedCsv`] cuts files at line ends, so it needs files without such
+/// fields, as this format's exports are).
 pub struct CsvSource<R> {
     input: R,
     /// The line just read, without its line end; it starts at `line_start` (after a byte
@@ -311,6 +313,16 @@ impl<R: BufRead> CsvSource<R> {
                 }
             };
             self.at += n as u64;
+            // A quoted field with a line break inside (valid CSV, though exports of this
+            // format have none): the row goes on until its quotes balance.
+            while self.line.contains(&b'"')
+                && self.line.iter().filter(|&&b| b == b'"').count() % 2 == 1
+            {
+                match self.input.read_until(b'\n', &mut self.line) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => self.at += n as u64,
+                }
+            }
             let mut len = self.line.len();
             for end in [b'\n', b'\r'] {
                 if len > 0 && self.line[len - 1] == end {

@@ -77,6 +77,24 @@ impl From<String> for Tag {
     }
 }
 
+impl From<Box<str>> for Tag {
+    fn from(text: Box<str>) -> Self {
+        Tag(Arc::from(text))
+    }
+}
+
+impl From<Arc<str>> for Tag {
+    fn from(text: Arc<str>) -> Self {
+        Tag(text)
+    }
+}
+
+impl From<std::borrow::Cow<'_, str>> for Tag {
+    fn from(text: std::borrow::Cow<'_, str>) -> Self {
+        Tag::new(&text)
+    }
+}
+
 impl From<&String> for Tag {
     fn from(text: &String) -> Self {
         Tag::new(text)
@@ -121,7 +139,9 @@ impl<'de> Deserialize<'de> for Tag {
 
 /// The tags a source has read, each text once: [`TagSet::tag`] gives the stored tag for a
 /// text it has seen, so only a new text allocates. It grows with the distinct texts (a few
-/// hundred in a real export), never with the records.
+/// hundred in a real export), never with the records, and stores at most
+/// [`TagSet::MAX_TEXTS`]: a column with a new text on every row (an owner per customer) gets
+/// tags of their own beyond that, so memory stays bounded.
 ///
 /// One set per reader (per thread) is the usual way; tags are `Send + Sync`, so customers
 /// built with them can go to any thread.
@@ -149,7 +169,11 @@ fn slot(text: &str) -> usize {
 }
 
 impl TagSet {
-    /// The tag of `text`: the stored one when the set has it, else a new one, stored.
+    /// The most distinct texts a set stores.
+    pub const MAX_TEXTS: usize = 1 << 16;
+
+    /// The tag of `text`: the stored one when the set has it, else a new one, stored while
+    /// the set holds fewer than [`TagSet::MAX_TEXTS`].
     pub fn tag(&mut self, text: &str) -> Tag {
         if self.recent.is_empty() {
             self.recent = vec![None; RECENT];
@@ -162,7 +186,9 @@ impl TagSet {
             Some(tag) => tag.clone(),
             None => {
                 let tag = Tag::new(text);
-                self.tags.insert(tag.clone());
+                if self.tags.len() < Self::MAX_TEXTS {
+                    self.tags.insert(tag.clone());
+                }
                 tag
             }
         };
@@ -213,6 +239,22 @@ mod tests {
         assert!(Tag::ptr_eq(&set.tag(b), &tb));
         assert_eq!(set.len(), 2);
         assert_eq!(set.tag(""), "");
+    }
+
+    #[test]
+    fn a_full_set_stores_no_more_texts_but_still_tags_them() {
+        let mut set = TagSet::default();
+        for i in 0..TagSet::MAX_TEXTS + 10 {
+            assert_eq!(
+                set.tag(&format!("owner {i}")),
+                format!("owner {i}").as_str()
+            );
+        }
+        assert_eq!(set.len(), TagSet::MAX_TEXTS);
+        // Texts stored before it filled up are still shared.
+        assert!(Tag::ptr_eq(&set.tag("owner 0"), &set.tag("owner 0")));
+        assert_eq!(Tag::from(std::borrow::Cow::Borrowed("x")), "x");
+        assert_eq!(Tag::from(Box::<str>::from("y")), "y");
     }
 
     #[test]

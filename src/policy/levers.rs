@@ -163,7 +163,7 @@ pub enum LeverKind {
         /// The features known by name.
         features: Vec<String>,
         /// How many more are known only by their number.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "is_zero")]
         unnamed: u32,
     },
     /// Move to the current product version.
@@ -223,6 +223,7 @@ impl fmt::Display for LeverKind {
             }
             LeverKind::RemoveCustomFeatures { features, unnamed } => {
                 match (features.is_empty(), unnamed) {
+                    (true, 0) => f.write_str("consolidate or remove custom features"),
                     (true, 1) => f.write_str("consolidate or remove 1 custom feature"),
                     (true, n) => write!(f, "consolidate or remove {n} custom features"),
                     (false, 0) => write!(
@@ -672,4 +673,8 @@ impl LeverPlan {
             acc.checked_add(&l.hours_freed).unwrap_or(acc)
         })
     }
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }

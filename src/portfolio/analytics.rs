@@ -22,7 +22,12 @@ pub(super) fn ratio(num: Decimal, den: Decimal) -> Option<Ratio> {
 /// unit) equal integers are identical values, so their order cannot matter.
 pub(super) fn sorted_descending(values: Vec<Decimal>) -> Vec<Decimal> {
     let scale = values.iter().map(Decimal::scale).max().unwrap_or(0);
-    if values.iter().all(|d| d.scale() == scale) {
+    // A negative zero would come back positive from its mantissa: sort such lists as decimals.
+    let negative_zero = |d: &Decimal| d.is_zero() && d.is_sign_negative();
+    if values
+        .iter()
+        .all(|d| d.scale() == scale && !negative_zero(d))
+    {
         let mut keys: Vec<i128> = values.iter().map(Decimal::mantissa).collect();
         keys.sort_unstable_by(|a, b| b.cmp(a));
         return keys
@@ -124,6 +129,15 @@ mod tests {
         let sorted = sorted_descending(vec![d(10, 1), d(5, 0), d(100, 2), d(-3, 0), d(1, 0)]);
         let shown: Vec<String> = sorted.iter().map(ToString::to_string).collect();
         assert_eq!(shown, ["5", "1.0", "1.00", "1", "-3"]);
+    }
+
+    #[test]
+    fn a_negative_zero_keeps_its_sign() {
+        let mut zero = d(0, 2);
+        zero.set_sign_negative(true);
+        let sorted = sorted_descending(vec![zero, d(100, 2)]);
+        assert_eq!(sorted, [d(100, 2), zero]);
+        assert!(sorted[1].is_sign_negative());
     }
 
     #[test]

@@ -532,8 +532,9 @@ pub(super) fn row_order(a: &CustomerRow, b: &CustomerRow) -> std::cmp::Ordering 
 }
 
 /// Merge two row lists sorted by [`row_order`] into one, `a`'s first among equals. The rows
-/// are the report's bulk: `b` is appended to `a` and the two runs merged in place (the stable
-/// sort finds them), so the rows are not held twice as a merge into a new list would.
+/// are the report's bulk: `b` is appended to `a` and the stable sort merges the two runs it
+/// finds, with a buffer of at most half the rows, rather than merging into a new list that
+/// holds every row a second time.
 pub(super) fn merge_sorted(mut a: Vec<CustomerRow>, b: Vec<CustomerRow>) -> Vec<CustomerRow> {
     a.extend(b);
     a.sort_by(row_order);
