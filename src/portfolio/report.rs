@@ -494,17 +494,20 @@ impl PortfolioReport {
             .filter(|r| matches!(r.action, Action::Invest | Action::Retain))
             .filter(|r| r.growth.is_some_and(|g| g >= min_growth))
             .collect();
-        candidates.sort_by(|a, b| {
+        let order = |a: &&CustomerRow, b: &&CustomerRow| {
             a.attention
                 .unwrap_or(f64::MAX)
                 .total_cmp(&b.attention.unwrap_or(f64::MAX))
                 .then_with(|| a.id.cmp(&b.id))
-        });
-        candidates
-            .into_iter()
-            .take(n)
-            .map(|r| r.id.clone())
-            .collect()
+        };
+        // The first `n` only: select them, then sort those (rows the order calls equal have
+        // the same id, so which of them is taken cannot show).
+        if n < candidates.len() {
+            candidates.select_nth_unstable_by(n, order);
+            candidates.truncate(n);
+        }
+        candidates.sort_by(order);
+        candidates.into_iter().map(|r| r.id.clone()).collect()
     }
 }
 
@@ -584,5 +587,82 @@ impl PortfolioReport {
     pub fn counts_add_up(&self) -> bool {
         self.totals.customers + self.bad_records.len() as u64 == self.records
             && self.rows.len() as u64 == self.totals.customers
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeSet;
+
+    fn report(rows: Vec<CustomerRow>) -> PortfolioReport {
+        let facts = PortfolioFacts {
+            typical_service_ratio: 0.2,
+            typical_from_portfolio: false,
+            systemic: SystemicSignal {
+                customers: Vec::new(),
+                share: 0.0,
+                threshold: 0.1,
+                flagged: false,
+            },
+            groups: BTreeMap::new(),
+            parents_included: BTreeSet::new(),
+            duplicates: BTreeSet::new(),
+        };
+        let date = NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
+        let mut r = PortfolioReport::new(Currency::EUR, date, facts);
+        r.rows = rows;
+        r
+    }
+
+    fn row(i: u8, action: Action, growth: Option<u8>, attention: Option<u8>) -> CustomerRow {
+        let zero = Money::zero(Currency::EUR);
+        CustomerRow {
+            // Few ids, so that some repeat (as rows merged from runs can).
+            id: CustomerId::new(format!("c{}", i % 16)).unwrap(),
+            name: String::new(),
+            revenue: zero,
+            profit: zero,
+            margin: None,
+            growth: growth.map(|g| f64::from(g % 10) * 10.0),
+            score: 50.0,
+            quadrant: Quadrant::Star,
+            class: FitClass::GoodFit,
+            action,
+            attention: attention.map(|a| f64::from(a % 8) / 8.0),
+        }
+    }
+
+    proptest! {
+        /// The first `n` by attention, then id: the same as sorting every candidate.
+        #[test]
+        fn freed_hours_go_to_the_same_customers_as_a_full_sort(
+            rows in prop::collection::vec(
+                (any::<u8>(), 0usize..3, proptest::option::of(any::<u8>()), proptest::option::of(any::<u8>())),
+                0..60,
+            ),
+            min_growth in 0.0f64..100.0,
+            n in 0usize..70,
+        ) {
+            let actions = [Action::Invest, Action::Retain, Action::Restructure];
+            let rows: Vec<CustomerRow> =
+                rows.iter().map(|&(i, a, g, t)| row(i, actions[a], g, t)).collect();
+            let r = report(rows);
+            let mut all: Vec<&CustomerRow> = r
+                .rows
+                .iter()
+                .filter(|x| matches!(x.action, Action::Invest | Action::Retain))
+                .filter(|x| x.growth.is_some_and(|g| g >= min_growth))
+                .collect();
+            all.sort_by(|a, b| {
+                a.attention
+                    .unwrap_or(f64::MAX)
+                    .total_cmp(&b.attention.unwrap_or(f64::MAX))
+                    .then_with(|| a.id.cmp(&b.id))
+            });
+            let expected: Vec<CustomerId> = all.iter().take(n).map(|x| x.id.clone()).collect();
+            prop_assert_eq!(r.potential_for_freed_hours(min_growth, n), expected);
+        }
     }
 }
