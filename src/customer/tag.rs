@@ -258,6 +258,48 @@ mod tests {
     }
 
     #[test]
+    fn a_tag_reads_and_compares_as_its_text() {
+        let t = Tag::new("emea");
+        let as_ref: &str = t.as_ref();
+        assert_eq!(as_ref, "emea");
+        assert!(t == *"emea");
+        assert!(t != *"apac");
+        assert!(t == "emea");
+        assert!(t != "apac");
+        let borrowed: &str = std::borrow::Borrow::borrow(&t);
+        assert_eq!(borrowed, "emea");
+    }
+
+    #[test]
+    fn the_labels_of_an_export_spread_over_the_recent_slots() {
+        let labels = [
+            "smb",
+            "mid-market",
+            "enterprise",
+            "emea",
+            "apac",
+            "americas",
+            "logistics",
+            "retail",
+            "manufacturing",
+            "healthcare",
+            "direct",
+            "partner",
+            "inbound",
+            "referral",
+            "starter",
+            "growth",
+            "scale",
+            "v1",
+            "v2",
+            "v3",
+        ];
+        let slots: HashSet<usize> = labels.iter().map(|l| slot(l)).collect();
+        assert!(slots.len() >= 16, "{} distinct slots", slots.len());
+        assert!(labels.iter().all(|l| slot(l) < RECENT));
+    }
+
+    #[test]
     fn a_set_shares_one_copy_per_text() {
         let mut set = TagSet::default();
         assert!(set.is_empty());

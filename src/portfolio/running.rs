@@ -400,6 +400,39 @@ mod tests {
         assert_eq!(big.add(d(1, 28)), Err(Problem::Overflow));
     }
 
+    /// A running tally with every sum at `Decimal::MAX`.
+    fn at_the_limit() -> Running {
+        let max = Sum {
+            units: MAX_MANTISSA,
+            scale: 0,
+        };
+        Running {
+            revenue: max,
+            cost: max,
+            margin: max,
+            hours: Hours([max; 5]),
+            ..Running::default()
+        }
+    }
+
+    #[test]
+    fn a_tally_fits_while_every_sum_does() {
+        assert!(Running::default().fits());
+        assert!(at_the_limit().fits());
+        // One sum past the limit is enough to refuse, whichever it is.
+        for i in 0..8 {
+            let mut r = at_the_limit();
+            let sum = match i {
+                0 => &mut r.revenue,
+                1 => &mut r.cost,
+                2 => &mut r.margin,
+                k => &mut r.hours.0[k - 3],
+            };
+            sum.add(d(1, 0)).unwrap();
+            assert!(!r.fits(), "sum {i}");
+        }
+    }
+
     proptest! {
         /// The same decimal, value and scale, as `Decimal` addition one by one.
         #[test]
