@@ -16,7 +16,7 @@ use crate::cost::RoleHours;
 use crate::customer::{Customer, CustomerId, LifecycleStage};
 use crate::error::{Error, Problem, Result};
 use crate::money::{Currency, Money, MoneyError};
-use crate::policy::recommendation::{Action, Recommendation};
+use crate::policy::recommendation::{Action, Effect, Recommendation};
 
 /// The largest mantissa a `Decimal` holds (96 bits).
 const MAX_MANTISSA: i128 = (1 << 96) - 1;
@@ -168,10 +168,32 @@ pub(super) struct Sums {
     churned: Running,
     churned_by_segment: BTreeMap<String, Running>,
     churned_by_channel: BTreeMap<String, Running>,
+    plan: Plan,
+}
+
+/// The plan's effect being summed.
+#[derive(Debug, Clone, Copy, Default)]
+struct Plan {
     revenue_lost: Sum,
     revenue_gained: Sum,
     margin_gained: Sum,
     hours_freed: Hours,
+}
+
+impl Plan {
+    fn add(&mut self, e: &Effect) -> std::result::Result<(), Problem> {
+        self.revenue_lost.add(e.revenue_lost.amount())?;
+        self.revenue_gained.add(e.revenue_gained.amount())?;
+        self.margin_gained.add(e.margin_gained.amount())?;
+        self.hours_freed.add(&e.hours_freed)
+    }
+
+    fn fits(&self) -> bool {
+        self.revenue_lost.fits()
+            && self.revenue_gained.fits()
+            && self.margin_gained.fits()
+            && self.hours_freed.0.iter().all(Sum::fits)
+    }
 }
 
 /// `t` in `map` under `key` (`(none)` when untagged); the key is copied once per tag.
@@ -210,30 +232,12 @@ impl Sums {
         }
         let mut totals = self.totals;
         totals.add(&figures(a, r)).map_err(arithmetic)?;
-        let e = &r.effect;
-        let mut plan = (
-            self.revenue_lost,
-            self.revenue_gained,
-            self.margin_gained,
-            self.hours_freed,
-        );
-        plan.0.add(e.revenue_lost.amount()).map_err(arithmetic)?;
-        plan.1.add(e.revenue_gained.amount()).map_err(arithmetic)?;
-        plan.2.add(e.margin_gained.amount()).map_err(arithmetic)?;
-        plan.3.add(&e.hours_freed).map_err(arithmetic)?;
-        let fits = totals.fits()
-            && [plan.0, plan.1, plan.2].iter().all(Sum::fits)
-            && plan.3 .0.iter().all(Sum::fits);
-        if !fits {
+        let mut plan = self.plan;
+        plan.add(&r.effect).map_err(arithmetic)?;
+        if !(totals.fits() && plan.fits()) {
             return Err(arithmetic(Problem::Overflow));
         }
-        self.totals = totals;
-        (
-            self.revenue_lost,
-            self.revenue_gained,
-            self.margin_gained,
-            self.hours_freed,
-        ) = plan;
+        (self.totals, self.plan) = (totals, plan);
         Ok(())
     }
 
@@ -329,10 +333,11 @@ impl Sums {
                 .map(|d| Money::new(d, currency))
                 .map_err(arithmetic)
         };
-        report.plan.revenue_lost = money(&self.revenue_lost)?;
-        report.plan.revenue_gained = money(&self.revenue_gained)?;
-        report.plan.margin_gained = money(&self.margin_gained)?;
-        report.plan.hours_freed = self.hours_freed.role_hours().map_err(arithmetic)?;
+        let plan = &self.plan;
+        report.plan.revenue_lost = money(&plan.revenue_lost)?;
+        report.plan.revenue_gained = money(&plan.revenue_gained)?;
+        report.plan.margin_gained = money(&plan.margin_gained)?;
+        report.plan.hours_freed = plan.hours_freed.role_hours().map_err(arithmetic)?;
         Ok(())
     }
 }
@@ -412,6 +417,66 @@ mod tests {
             margin: max,
             hours: Hours([max; 5]),
             ..Running::default()
+        }
+    }
+
+    #[test]
+    fn a_customer_past_the_range_of_the_totals_is_refused_and_changes_nothing() {
+        use crate::policy::recommendation::RecommendationPolicy;
+        let day = |m, d| chrono::NaiveDate::from_ymd_opt(2025, m, d).unwrap();
+        let c = Customer::builder("c1", "C")
+            .currency("USD")
+            .period(day(1, 1), day(12, 31))
+            .customer_since(day(1, 1))
+            .recurring_revenue(Decimal::from(10_000))
+            .build()
+            .unwrap();
+        let config = crate::Config::default();
+        let a = config.assessor().unwrap().assess(&c, day(12, 31)).unwrap();
+        let r = config
+            .policy()
+            .unwrap()
+            .recommend(&c, &a, &crate::PolicyContext::default())
+            .unwrap();
+        let mut sums = Sums::default();
+        sums.add_to_totals(Currency::USD, &a, &r).unwrap();
+        assert_eq!(sums.totals.customers, 1);
+        // Totals one customer short of the limit: the next customer is refused.
+        sums.totals = at_the_limit();
+        let before = (sums.totals.revenue, sums.totals.customers);
+        let e = sums.add_to_totals(Currency::USD, &a, &r).unwrap_err();
+        assert!(e.to_string().contains("c1"), "{e}");
+        assert_eq!((sums.totals.revenue, sums.totals.customers), before);
+        // Money in another currency is refused too.
+        let mut sums = Sums::default();
+        assert!(sums.add_to_totals(Currency::EUR, &a, &r).is_err());
+        assert_eq!(sums.totals.customers, 0);
+    }
+
+    #[test]
+    fn a_plan_fits_while_every_sum_does() {
+        let max = Sum {
+            units: MAX_MANTISSA,
+            scale: 0,
+        };
+        let limit = Plan {
+            revenue_lost: max,
+            revenue_gained: max,
+            margin_gained: max,
+            hours_freed: Hours([max; 5]),
+        };
+        assert!(Plan::default().fits());
+        assert!(limit.fits());
+        for i in 0..8 {
+            let mut p = limit;
+            let sum = match i {
+                0 => &mut p.revenue_lost,
+                1 => &mut p.revenue_gained,
+                2 => &mut p.margin_gained,
+                k => &mut p.hours_freed.0[k - 3],
+            };
+            sum.add(d(1, 0)).unwrap();
+            assert!(!p.fits(), "sum {i}");
         }
     }
 
