@@ -341,7 +341,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         F: FnMut() -> Src,
     {
         let mut first = open();
-        let summary = self.summarize(std::iter::from_fn(|| first.next_customer()), progress);
+        let summary = self.summarize(drain(&mut first), progress);
         let mut facts = self.facts(&summary);
         if !facts.groups.is_empty() {
             let mut parents = open();
@@ -349,13 +349,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
             add_parents(&mut facts, found)?;
         }
         let mut second = open();
-        let report = self.report(
-            std::iter::from_fn(|| second.next_customer()),
-            &facts,
-            as_of,
-            sink,
-            progress,
-        )?;
+        let report = self.report(drain(&mut second), &facts, as_of, sink, progress)?;
         Ok(with_phase_one(report, summary))
     }
 

@@ -360,7 +360,10 @@ impl PortfolioReport {
                 Some(mine) => {
                     mine.tally.merge(&g.tally).map_err(arithmetic)?;
                     for (a, n) in g.actions {
-                        *mine.actions.entry(a).or_insert(0) += n;
+                        let count = mine.actions.entry(a).or_insert(0);
+                        *count = count
+                            .checked_add(n)
+                            .ok_or_else(|| arithmetic(Problem::Overflow))?;
                     }
                 }
                 None => {

@@ -82,6 +82,10 @@ impl Hours {
         e.add(h.implementation)
     }
 
+    fn fits(&self) -> bool {
+        self.0.iter().all(Sum::fits)
+    }
+
     fn role_hours(&self) -> std::result::Result<RoleHours, Problem> {
         let [a, b, c, d, e] = &self.0;
         Ok(RoleHours {
@@ -122,10 +126,7 @@ impl Running {
     }
 
     fn fits(&self) -> bool {
-        self.revenue.fits()
-            && self.cost.fits()
-            && self.margin.fits()
-            && self.hours.0.iter().all(Sum::fits)
+        self.revenue.fits() && self.cost.fits() && self.margin.fits() && self.hours.fits()
     }
 
     fn tally(&self, currency: Currency) -> std::result::Result<Tally, Problem> {
@@ -192,7 +193,7 @@ impl Plan {
         self.revenue_lost.fits()
             && self.revenue_gained.fits()
             && self.margin_gained.fits()
-            && self.hours_freed.0.iter().all(Sum::fits)
+            && self.hours_freed.fits()
     }
 }
 
@@ -291,7 +292,10 @@ impl Sums {
                 None => self.groups.entry(parent.clone()).or_default(),
             };
             g.0.add(c).map_err(arithmetic)?;
-            *g.1.entry(r.action).or_insert(0) += 1;
+            let n = g.1.entry(r.action).or_insert(0);
+            *n = n
+                .checked_add(1)
+                .ok_or_else(|| arithmetic(Problem::Overflow))?;
         }
         Ok(())
     }
