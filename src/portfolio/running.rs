@@ -409,17 +409,19 @@ mod tests {
         assert_eq!(big.add(d(1, 28)), Err(Problem::Overflow));
     }
 
+    /// A sum at `Decimal::MAX`.
+    const LIMIT: Sum = Sum {
+        units: MAX_MANTISSA,
+        scale: 0,
+    };
+
     /// A running tally with every sum at `Decimal::MAX`.
     fn at_the_limit() -> Running {
-        let max = Sum {
-            units: MAX_MANTISSA,
-            scale: 0,
-        };
         Running {
-            revenue: max,
-            cost: max,
-            margin: max,
-            hours: Hours([max; 5]),
+            revenue: LIMIT,
+            cost: LIMIT,
+            margin: LIMIT,
+            hours: Hours([LIMIT; 5]),
             ..Running::default()
         }
     }
@@ -445,7 +447,7 @@ mod tests {
         let mut sums = Sums::default();
         sums.add_to_totals(Currency::USD, &a, &r).unwrap();
         assert_eq!(sums.totals.customers, 1);
-        // Totals one customer short of the limit: the next customer is refused.
+        // Totals at the limit of the decimal range: the next customer is refused.
         sums.totals = at_the_limit();
         let before = (sums.totals.revenue, sums.totals.customers);
         let e = sums.add_to_totals(Currency::USD, &a, &r).unwrap_err();
@@ -459,15 +461,11 @@ mod tests {
 
     #[test]
     fn a_plan_fits_while_every_sum_does() {
-        let max = Sum {
-            units: MAX_MANTISSA,
-            scale: 0,
-        };
         let limit = Plan {
-            revenue_lost: max,
-            revenue_gained: max,
-            margin_gained: max,
-            hours_freed: Hours([max; 5]),
+            revenue_lost: LIMIT,
+            revenue_gained: LIMIT,
+            margin_gained: LIMIT,
+            hours_freed: Hours([LIMIT; 5]),
         };
         assert!(Plan::default().fits());
         assert!(limit.fits());
