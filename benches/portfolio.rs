@@ -58,6 +58,38 @@ fn bench(c: &mut Criterion) {
     }
     group.finish();
 
+    // The same customers, assessed and recommended: what one decision costs, per action.
+    let mut group = c.benchmark_group("assess_recommend");
+    for action in Action::ALL {
+        let customer = records
+            .iter()
+            .find(|c| {
+                let a = sample_assessor.assess_with(c, &ctx);
+                a.and_then(|a| sample_policy.recommend(c, &a, &pctx))
+                    .is_ok_and(|r| r.action == action)
+            })
+            .expect("a sample customer for every action");
+        group.bench_function(action.to_string().replace(' ', "_"), |b| {
+            b.iter(|| {
+                let a = sample_assessor.assess_with(black_box(customer), &ctx)?;
+                sample_policy.recommend(customer, &a, &pctx)
+            })
+        });
+    }
+    // Every customer of a synthetic base in turn, on one thread: the mean over a mix of
+    // actions (criterion reports it per customer).
+    group.throughput(criterion::Throughput::Elements(customers.len() as u64));
+    group.bench_function("10k-mean", |b| {
+        b.iter(|| {
+            for c in &customers {
+                let a = assessor.assess_with(black_box(c), &ctx)?;
+                black_box(policy.recommend(c, &a, &pctx)?);
+            }
+            custfit::Result::<()>::Ok(())
+        })
+    });
+    group.finish();
+
     let analyzer =
         PortfolioAnalyzer::new(assessor, policy, PortfolioConfig::default()).expect("valid");
     let mut group = c.benchmark_group("portfolio");
