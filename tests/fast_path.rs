@@ -348,3 +348,33 @@ fn a_line_the_csv_reader_would_cut_in_two_is_refused_not_lost() {
     assert_eq!(rows[1], Ok(vec!["B".to_owned(), "ok".to_owned()]));
     assert!(csv_rows(text)[0].is_err());
 }
+
+proptest::proptest! {
+    /// The eight-bytes-at-a-time comma split finds exactly the commas a byte loop finds, and
+    /// gives up on exactly the lines with a quote or a carriage return: lines of every length
+    /// (the tail after the last full eight bytes), with minus signs after commas (which the
+    /// short borrow trick would take for commas) and multi-byte characters.
+    #[test]
+    fn comma_split_is_the_byte_loops(
+        line in proptest::collection::vec(
+            proptest::sample::select(vec![b',', b'-', b'"', b'\r', b'0', b'a', b' ', 0xC3, 0xA9, 0x2B, 0x2D]),
+            0..40,
+        ),
+    ) {
+        let mut bounds = Vec::new();
+        let plain = flat::split_at_commas(&line, &mut bounds);
+        proptest::prop_assert_eq!(plain, !line.contains(&b'"') && !line.contains(&b'\r'));
+        if plain {
+            let mut expected = Vec::new();
+            let mut start = 0;
+            for (i, &b) in line.iter().enumerate() {
+                if b == b',' {
+                    expected.push((start, i));
+                    start = i + 1;
+                }
+            }
+            expected.push((start, line.len()));
+            proptest::prop_assert_eq!(bounds, expected);
+        }
+    }
+}

@@ -343,6 +343,50 @@ impl<R: BufRead> CsvSource<R> {
     }
 }
 
+/// The ranges between the commas of `line` into `bounds`, or `false` when the line has a quote
+/// or a carriage return (the csv reader's to split). Eight bytes at a time: this runs on every
+/// line of a file.
+pub fn split_at_commas(line: &[u8], bounds: &mut Vec<(usize, usize)>) -> bool {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    // The high bit of each byte of `word` that is `byte`, and of no other (exact, unlike the
+    // shorter borrow trick, which also marks a byte after a match).
+    let matches = |word: u64, byte: u8| {
+        let x = word ^ (u64::from(byte) * 0x0101_0101_0101_0101);
+        !(((x & LOW7) + LOW7) | x | LOW7)
+    };
+    bounds.clear();
+    let mut start = 0;
+    let mut at = 0;
+    let mut rest = line;
+    while let Some((chunk, tail)) = rest.split_first_chunk::<8>() {
+        let word = u64::from_le_bytes(*chunk);
+        if matches(word, b'"') | matches(word, b'\r') != 0 {
+            return false;
+        }
+        let mut commas = matches(word, b',');
+        while commas != 0 {
+            let i = at + (commas.trailing_zeros() / 8) as usize;
+            bounds.push((start, i));
+            start = i + 1;
+            commas &= commas - 1;
+        }
+        at += 8;
+        rest = tail;
+    }
+    for (i, &b) in rest.iter().enumerate() {
+        match b {
+            b'"' | b'\r' => return false,
+            b',' => {
+                bounds.push((start, at + i));
+                start = at + i + 1;
+            }
+            _ => {}
+        }
+    }
+    bounds.push((start, line.len()));
+    true
+}
+
 /// `line` (without its line end) into fields: the usual line, without quotes or carriage
 /// returns, into the ranges between its commas (`by_commas`), any other by the csv reader into
 /// `record`. `None` when the csv reader finds no row in it.
@@ -353,17 +397,10 @@ fn split(
     record: &mut csv::StringRecord,
 ) -> Option<Result<(), String>> {
     let not_utf8 = || "the row is not valid UTF-8".to_owned();
-    if !line.contains(&b'"') && !line.contains(&b'\r') {
+    if split_at_commas(line, bounds) {
         if std::str::from_utf8(line).is_err() {
             return Some(Err(not_utf8()));
         }
-        bounds.clear();
-        let mut start = 0;
-        for (i, _) in line.iter().enumerate().filter(|(_, &b)| b == b',') {
-            bounds.push((start, i));
-            start = i + 1;
-        }
-        bounds.push((start, line.len()));
         *by_commas = true;
         return Some(Ok(()));
     }
