@@ -108,7 +108,9 @@ fn bad_test(inputs: &Inputs, seg: &SegmentationConfig, stage: LifecycleStage) ->
         (Input::GoalChanges, AtLeast, seg.goal_churn_min),
         (Input::Responsiveness, AtMost, seg.disengaged_max),
     ];
-    let mut red_flags = Vec::new();
+    // Allocated only when the test holds: this runs for every customer.
+    let mut red_flags = [None; 4];
+    let mut flags = 0;
     let mut unknown = InputSet::default();
     for (input, cmp, t) in checks {
         if inputs.get(input).is_none() {
@@ -116,12 +118,13 @@ fn bad_test(inputs: &Inputs, seg: &SegmentationConfig, stage: LifecycleStage) ->
                 unknown.insert(input);
             }
         } else if let Some(s) = Signal::check(inputs, input, cmp, t) {
-            red_flags.push(s);
+            red_flags[flags] = Some(s);
+            flags += 1;
         }
     }
-    if red_flags.len() >= seg.bad_min_signals {
-        Test::Holds(red_flags)
-    } else if red_flags.len() + unknown.len() >= seg.bad_min_signals {
+    if flags >= seg.bad_min_signals {
+        Test::Holds(red_flags.into_iter().flatten().collect())
+    } else if flags + unknown.len() >= seg.bad_min_signals {
         Test::Unknown(unknown)
     } else {
         Test::Fails
@@ -130,10 +133,15 @@ fn bad_test(inputs: &Inputs, seg: &SegmentationConfig, stage: LifecycleStage) ->
 
 /// Every check holds → holds; any known check fails, or one cannot apply at `stage`, →
 /// fails; otherwise unknown.
-fn all_of(inputs: &Inputs, checks: &[(Input, Comparison, f64)], stage: LifecycleStage) -> Test {
-    let mut signals = Vec::with_capacity(checks.len());
+fn all_of<const N: usize>(
+    inputs: &Inputs,
+    checks: &[(Input, Comparison, f64); N],
+    stage: LifecycleStage,
+) -> Test {
+    // Allocated only when the test holds: this runs for every customer.
+    let mut signals = [None; N];
     let mut unknown = InputSet::default();
-    for (input, cmp, t) in checks {
+    for ((input, cmp, t), signal) in checks.iter().zip(&mut signals) {
         if !input.applies_to(stage) {
             return Test::Fails;
         }
@@ -141,13 +149,13 @@ fn all_of(inputs: &Inputs, checks: &[(Input, Comparison, f64)], stage: Lifecycle
             unknown.insert(*input);
         } else {
             match Signal::check(inputs, *input, *cmp, *t) {
-                Some(s) => signals.push(s),
+                Some(s) => *signal = Some(s),
                 None => return Test::Fails,
             }
         }
     }
     if unknown.is_empty() {
-        Test::Holds(signals)
+        Test::Holds(signals.into_iter().flatten().collect())
     } else {
         Test::Unknown(unknown)
     }
@@ -260,8 +268,8 @@ pub(super) fn classify(
             }
             Test::Unknown(set) => {
                 // Facts that cannot exist at this stage are not missing.
-                let applicable: Vec<Input> = set.iter().filter(|i| i.applies_to(stage)).collect();
-                if !applicable.is_empty() {
+                let mut applicable = set.iter().filter(|i| i.applies_to(stage)).peekable();
+                if applicable.peek().is_some() {
                     could_be.push(class);
                     for input in applicable {
                         missing.insert(input);
@@ -274,12 +282,12 @@ pub(super) fn classify(
     let confidence = if missing.is_empty() {
         1.0
     } else {
-        let applicable: Vec<Input> = read.iter().filter(|i| i.applies_to(stage)).collect();
-        let known = applicable
-            .iter()
-            .filter(|i| inputs.get(**i).is_some())
-            .count();
-        known as f64 / applicable.len().max(1) as f64
+        let (mut applicable, mut known) = (0usize, 0usize);
+        for input in read.iter().filter(|i| i.applies_to(stage)) {
+            applicable += 1;
+            known += usize::from(inputs.get(input).is_some());
+        }
+        known as f64 / applicable.max(1) as f64
     };
     Classification {
         class: decided.0,

@@ -231,26 +231,40 @@ impl FitAssessment {
     /// that moved the score furthest from neutral (a dimension that moved it by less than 0.05
     /// points is no reason).
     pub fn top_reasons(&self, n: usize) -> Vec<Reason> {
-        let mut dims: Vec<Reason> = self
+        self.reasons(n).collect()
+    }
+
+    /// The reasons of [`top_reasons`](Self::top_reasons), without collecting them (the
+    /// policy extends its own list with them, once per customer).
+    pub(crate) fn reasons(&self, n: usize) -> impl Iterator<Item = Reason> + '_ {
+        // At most one reason per dimension: sorted on the stack, not in a vector.
+        let mut dims = [None; Dimension::ALL.len()];
+        let weighty = self
             .scorecard
             .dimensions
             .iter()
             .filter_map(|(dimension, s)| {
                 let score = s.used?;
                 let effect = (score - 50.0) * s.weight;
-                (effect.abs() >= 0.05).then_some(Reason::Dimension {
-                    dimension,
-                    score,
-                    weight: s.weight,
-                    effect,
-                })
-            })
-            .collect();
-        let effect = |r: &Reason| match r {
-            Reason::Dimension { effect, .. } => effect.abs(),
-            _ => 0.0,
-        };
-        dims.sort_by(|a, b| effect(b).total_cmp(&effect(a)));
+                (effect.abs() >= 0.05).then_some((
+                    effect.abs(),
+                    Reason::Dimension {
+                        dimension,
+                        score,
+                        weight: s.weight,
+                        effect,
+                    },
+                ))
+            });
+        let mut count = 0;
+        for (slot, dim) in dims.iter_mut().zip(weighty) {
+            *slot = Some(dim);
+            count += 1;
+        }
+        dims[..count].sort_by(|a, b| {
+            let size = |d: &Option<(f64, Reason)>| d.map_or(0.0, |(e, _)| e);
+            size(b).total_cmp(&size(a))
+        });
         let limit = self
             .lifetime_value
             .as_ref()
@@ -266,9 +280,8 @@ impl FitAssessment {
                     .iter()
                     .map(|s| Reason::Signal(*s)),
             )
-            .chain(dims)
+            .chain(dims.into_iter().flatten().map(|(_, r)| r))
             .take(n)
-            .collect()
     }
 }
 

@@ -299,8 +299,9 @@ impl DefaultPolicy {
             Some(false) => Rule::NoWinBack,
             None => Rule::WinBackUnclear,
         };
-        let mut reasons = vec![Because::Rule(rule)];
-        reasons.extend(a.top_reasons(4).into_iter().map(Because::Assessment));
+        let mut reasons = Vec::with_capacity(5);
+        reasons.push(Because::Rule(rule));
+        reasons.extend(a.reasons(4).map(Because::Assessment));
         Ok(Recommendation {
             customer: customer.id().clone(),
             action: Action::LookBack,
@@ -510,7 +511,7 @@ impl RecommendationPolicy for DefaultPolicy {
         if matches!(action, Action::Offboard | Action::Decline) {
             reasons.extend(let_go.into_iter().map(Because::LetGo));
         }
-        reasons.extend(a.top_reasons(4).into_iter().map(Because::Assessment));
+        reasons.extend(a.reasons(4).map(Because::Assessment));
 
         let currency = a.cost.total.currency();
         let as_of = a.as_of;
