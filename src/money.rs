@@ -47,15 +47,20 @@ impl Currency {
         if bytes.len() == 3 && bytes.iter().all(u8::is_ascii_uppercase) {
             Ok(Currency([bytes[0], bytes[1], bytes[2]]))
         } else {
-            Err(crate::Error::invalid(
-                None,
-                "currency",
-                crate::Problem::Unparsable {
-                    text: code.to_owned(),
-                    expected: "an ISO 4217 code of three upper-case letters".to_owned(),
-                },
-            ))
+            Err(Currency::refused(code))
         }
+    }
+
+    /// The error for a code that is not one.
+    pub(crate) fn refused(code: &str) -> crate::Error {
+        crate::Error::invalid(
+            None,
+            "currency",
+            crate::Problem::Unparsable {
+                text: code.to_owned(),
+                expected: "an ISO 4217 code of three upper-case letters".to_owned(),
+            },
+        )
     }
 
     /// The code as text.

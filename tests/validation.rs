@@ -371,3 +371,37 @@ fn ids_and_currencies_honor_width_in_tables() {
     assert_eq!(format!("[{id:<5}]"), "[C-1  ]");
     assert_eq!(format!("[{:>4}]", custfit::units::Currency::EUR), "[ EUR]");
 }
+
+#[test]
+fn the_builder_refuses_a_bad_currency_and_a_blank_parent_naming_the_customer() {
+    let base = || {
+        Customer::builder("b1", "B")
+            .period(
+                chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+                chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+            )
+            .customer_since(chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap())
+            .recurring_revenue(dec("1000"))
+    };
+    assert_eq!(
+        base().currency("usd").build().unwrap_err().to_string(),
+        "customer `b1`: field `currency`: cannot parse \"usd\" as an ISO 4217 code of three upper-case letters"
+    );
+    // The last code given counts, as for every setter.
+    base().currency("usd").currency("USD").build().unwrap();
+    assert_eq!(
+        base()
+            .currency("USD")
+            .parent("  ")
+            .build()
+            .unwrap_err()
+            .to_string(),
+        "customer `b1`: field `parent`: must not be empty"
+    );
+    let child = base()
+        .currency("USD")
+        .parent(String::from("P-1"))
+        .build()
+        .unwrap();
+    assert_eq!(child.parent().map(|p| p.as_str()), Some("P-1"));
+}

@@ -51,7 +51,8 @@ pub(super) struct Parts {
     /// `None`: blank, refused by `build`.
     pub(super) id: Option<CustomerId>,
     pub(super) name: String,
-    pub(super) currency: Option<String>,
+    /// Parsed when given; the text of a bad code is kept for `build` to refuse in its turn.
+    pub(super) currency: Option<std::result::Result<Currency, Box<str>>>,
     pub(super) period: Option<(NaiveDate, NaiveDate)>,
     pub(super) industry: Option<Tag>,
     pub(super) use_cases: Vec<Tag>,
@@ -59,7 +60,8 @@ pub(super) struct Parts {
     pub(super) region: Option<Tag>,
     pub(super) segment: Option<Tag>,
     pub(super) employees: Option<u32>,
-    pub(super) parent: Option<String>,
+    /// Checked when given: `Some(None)` is a blank id, refused by `build` in its turn.
+    pub(super) parent: Option<Option<CustomerId>>,
     pub(super) account_owner: Option<Tag>,
     pub(super) acquisition_channel: Option<Tag>,
     pub(super) plan: Option<Tag>,
@@ -186,7 +188,7 @@ impl CustomerBuilder {
 
     /// ISO 4217 code of every amount (required).
     pub fn currency(mut self, code: &str) -> Self {
-        self.parts.currency = Some(code.to_owned());
+        self.parts.currency = Some(Currency::new(code).map_err(|_| code.into()));
         self
     }
     /// The assessment period, both ends inclusive (required).
@@ -225,8 +227,8 @@ impl CustomerBuilder {
         self
     }
     /// Parent account id.
-    pub fn parent(mut self, parent: impl Into<String>) -> Self {
-        self.parts.parent = Some(parent.into());
+    pub fn parent(mut self, parent: impl AsRef<str>) -> Self {
+        self.parts.parent = Some(CustomerId::new(parent).ok());
         self
     }
     /// Account owner.
@@ -519,8 +521,9 @@ impl CustomerBuilder {
         if let Some(e) = self.parts.first_error {
             return Err(fail(e));
         }
-        let currency = match &self.parts.currency {
-            Some(code) => Currency::new(code).map_err(fail)?,
+        let currency = match self.parts.currency.take() {
+            Some(Ok(currency)) => currency,
+            Some(Err(code)) => return Err(fail(Currency::refused(&code))),
             None => return Err(fail(Error::invalid(None, "currency", Problem::Missing))),
         };
         let money = |amount: Amount| amount.in_currency(currency);
@@ -566,7 +569,8 @@ impl CustomerBuilder {
             None => None,
         };
         let parent = match self.parts.parent {
-            Some(p) => Some(CustomerId::new(p).map_err(|e| fail(at_field(e, "parent")))?),
+            Some(Some(p)) => Some(p),
+            Some(None) => return Err(fail(Error::invalid(None, "parent", Problem::Empty))),
             None => None,
         };
         let [expansion, upsell, cross] = self.parts.whitespace;

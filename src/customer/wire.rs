@@ -170,7 +170,7 @@ impl TryFrom<CustomerRepr> for Customer {
         b.parts.region = r.region;
         b.parts.segment = r.segment;
         b.parts.employees = r.employees;
-        b.parts.parent = r.parent;
+        b.parts.parent = r.parent.map(|p| crate::CustomerId::new(p).ok());
         b.parts.account_owner = r.account_owner;
         b.parts.acquisition_channel = r.acquisition_channel;
         b.parts.plan = r.plan;
