@@ -52,6 +52,9 @@ fn bench(c: &mut Criterion) {
     c.bench_function("cost/one", |b| {
         b.iter(|| model.cost_to_serve(black_box(&customer)))
     });
+    c.bench_function("cost/totals", |b| {
+        b.iter(|| model.totals(black_box(&customer)))
+    });
     c.bench_function("customer/build", |b| {
         b.iter(|| black_box(typical()).build())
     });

@@ -33,8 +33,37 @@ fn raise(x: &Drivers, which: usize, by: u32) -> Drivers {
     y
 }
 
+/// The same amount, mantissa and scale: what a report prints.
+fn same(a: custfit::Money, b: custfit::Money) -> bool {
+    a.currency() == b.currency()
+        && a.amount().mantissa() == b.amount().mantissa()
+        && a.amount().scale() == b.amount().scale()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    /// The totals without the lines are the itemized cost's: revenue, total and gross margin,
+    /// and the sum of the lines that price people's time; errors alike.
+    #[test]
+    fn totals_are_the_itemized_costs(c in customer(), amortize in any::<bool>()) {
+        let config = CostModelConfig {
+            one_time_revenue_amortization_months: amortize.then_some(12),
+            ..CostModelConfig::default()
+        };
+        let model = CostModel::new(config).unwrap();
+        match (model.cost_to_serve(&c), model.totals(&c)) {
+            (Ok(full), Ok(t)) => {
+                let service = full.sum_where(|i| i.role().is_some()).unwrap();
+                prop_assert!(same(t.revenue, full.revenue));
+                prop_assert!(same(t.total, full.total));
+                prop_assert!(same(t.gross_margin, full.gross_margin));
+                prop_assert!(same(t.service, service), "{} vs {}", t.service, service);
+            }
+            (Err(a), Err(b)) => prop_assert_eq!(a, b),
+            (a, b) => prop_assert!(false, "{:?} vs {:?}", a.map(|_| ()), b.map(|_| ())),
+        }
+    }
 
     /// (a) More of any cost activity never raises the margin.
     #[test]

@@ -12,15 +12,23 @@ use crate::units::Ratio;
 pub(super) struct CostBuilder<'a> {
     model: &'a CostModel,
     customer: &'a Customer,
-    lines: Vec<CostLine>,
+    /// `None` when only the totals are wanted: the lines are summed, not kept.
+    lines: Option<Vec<CostLine>>,
     /// Running sum of the rounded line amounts.
     total: Decimal,
+    /// Running sum of the lines that price people's time, when the lines are not kept.
+    service: Decimal,
     hours: RoleHours,
     days: Decimal,
 }
 
 impl<'a> CostBuilder<'a> {
-    pub(super) fn new(model: &'a CostModel, customer: &'a Customer) -> Result<Self> {
+    /// `keep_lines`: itemize (the cost to serve), or only sum (its totals).
+    pub(super) fn new(
+        model: &'a CostModel,
+        customer: &'a Customer,
+        keep_lines: bool,
+    ) -> Result<Self> {
         if customer.currency() != model.currency() {
             return Err(Error::arithmetic(
                 Some(customer.id()),
@@ -34,8 +42,9 @@ impl<'a> CostBuilder<'a> {
         Ok(CostBuilder {
             model,
             customer,
-            lines: Vec::with_capacity(12),
+            lines: keep_lines.then(|| Vec::with_capacity(12)),
             total: Decimal::ZERO,
+            service: Decimal::ZERO,
             hours: RoleHours::default(),
             days: Decimal::from(customer.period().days()),
         })
@@ -59,12 +68,22 @@ impl<'a> CostBuilder<'a> {
             .total
             .checked_add(amount.amount())
             .ok_or_else(|| self.overflow(item))?;
-        self.lines.push(CostLine {
-            item,
-            quantity,
-            rate,
-            amount,
-        });
+        match &mut self.lines {
+            Some(lines) => lines.push(CostLine {
+                item,
+                quantity,
+                rate,
+                amount,
+            }),
+            // In line order, as `CostToServe::sum_where` adds them: the same decimal.
+            None if item.role().is_some() => {
+                self.service = self
+                    .service
+                    .checked_add(amount.amount())
+                    .ok_or_else(|| self.overflow(item))?;
+            }
+            None => {}
+        }
         Ok(())
     }
 
@@ -82,6 +101,49 @@ impl<'a> CostBuilder<'a> {
     }
 
     pub(super) fn finish(mut self) -> Result<CostToServe> {
+        let (revenue, deferred_revenue) = self.price()?;
+        let customer = self.customer;
+        let (total, gross_margin) = self.margin(revenue)?;
+        let margin = gross_margin
+            .ratio_to(revenue)
+            .map_err(|e| Error::arithmetic(Some(customer.id()), "margin", e))?
+            .map(|r| Ratio::new(round_dp(r, RATIO_DP).normalize()));
+        Ok(CostToServe {
+            customer: customer.id().clone(),
+            lines: self.lines.unwrap_or_default(),
+            total,
+            revenue,
+            deferred_revenue,
+            gross_margin,
+            margin,
+            hours: self.hours.map(|_, h| h.normalize()),
+        })
+    }
+
+    /// The totals, without the lines (built with `keep_lines` false).
+    pub(super) fn totals(mut self) -> Result<CostTotals> {
+        let (revenue, _) = self.price()?;
+        let (total, gross_margin) = self.margin(revenue)?;
+        Ok(CostTotals {
+            revenue,
+            total,
+            gross_margin,
+            service: Money::new(self.service, self.model.currency()),
+        })
+    }
+
+    /// The total and the gross margin on `revenue`.
+    fn margin(&self, revenue: Money) -> Result<(Money, Money)> {
+        let total = Money::new(self.total, self.model.currency());
+        let gross_margin = revenue
+            .checked_sub(total)
+            .map_err(|e| Error::arithmetic(Some(self.customer.id()), "gross_margin", e))?;
+        Ok((total, gross_margin))
+    }
+
+    /// Price every line; the revenue recognized in the period and the one-time revenue
+    /// deferred beyond it.
+    fn price(&mut self) -> Result<(Money, Option<Money>)> {
         let model = self.model;
         let config = &model.config;
         let customer = self.customer;
@@ -163,25 +225,7 @@ impl<'a> CostBuilder<'a> {
             )?;
         }
         self.line(CostItem::Overhead, self.total, config.overhead_share.get())?;
-
-        let total = Money::new(self.total, model.currency());
-        let gross_margin = revenue
-            .checked_sub(total)
-            .map_err(|e| Error::arithmetic(Some(customer.id()), "gross_margin", e))?;
-        let margin = gross_margin
-            .ratio_to(revenue)
-            .map_err(|e| Error::arithmetic(Some(customer.id()), "margin", e))?
-            .map(|r| Ratio::new(round_dp(r, RATIO_DP).normalize()));
-        Ok(CostToServe {
-            customer: customer.id().clone(),
-            lines: self.lines,
-            total,
-            revenue,
-            deferred_revenue,
-            gross_margin,
-            margin,
-            hours: self.hours.map(|_, h| h.normalize()),
-        })
+        Ok((revenue, deferred_revenue))
     }
 
     /// Revenue recognized in the period, and the one-time revenue deferred beyond it.

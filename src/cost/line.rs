@@ -140,6 +140,20 @@ impl fmt::Display for CostLine {
     }
 }
 
+/// The totals of a customer's cost to serve, without its lines ([`CostModel::totals`]).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CostTotals {
+    /// Revenue over the period, as [`CostToServe::revenue`].
+    pub revenue: Money,
+    /// Sum of the lines, as [`CostToServe::total`].
+    pub total: Money,
+    /// Revenue minus total cost, as [`CostToServe::gross_margin`].
+    pub gross_margin: Money,
+    /// Sum of the lines that price people's time (those whose item has a [`Role`]).
+    pub service: Money,
+}
+
 /// The itemized cost to serve one customer over its assessment period, and its margin.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -21,7 +21,7 @@ mod role;
 
 pub use capacity::{CapacityCostRate, CapacityUsage, HourlyRate};
 pub use config::{CostModelConfig, TicketCosts};
-pub use line::{CostItem, CostLine, CostToServe};
+pub use line::{CostItem, CostLine, CostToServe, CostTotals};
 pub use model::CostModel;
 pub use role::{PerRole, Role, RoleHours};
 

@@ -178,7 +178,18 @@ impl CostModel {
     /// [`Error::Arithmetic`] naming the customer and the cost line when an amount overflows,
     /// or when the customer's currency differs from the model's.
     pub fn cost_to_serve(&self, customer: &Customer) -> Result<CostToServe> {
-        CostBuilder::new(self, customer)?.finish()
+        CostBuilder::new(self, customer, true)?.finish()
+    }
+
+    /// The totals of [`cost_to_serve`](Self::cost_to_serve) — revenue, total cost, gross
+    /// margin and the cost of people's time — without itemizing the lines: the same amounts
+    /// (property-tested), for a pass that needs only them, such as a portfolio's first phase.
+    ///
+    /// # Errors
+    ///
+    /// As [`cost_to_serve`](Self::cost_to_serve).
+    pub fn totals(&self, customer: &Customer) -> Result<CostTotals> {
+        CostBuilder::new(self, customer, false)?.totals()
     }
 }
 

@@ -109,10 +109,9 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     }
 
     fn summarize_one(&self, c: &Customer, s: &mut PortfolioSummary) -> Result<()> {
-        let cost = self.assessor.cost_model().cost_to_serve(c)?;
-        let service = cost
-            .sum_where(|i| i.role().is_some())
-            .map_err(|e| Error::arithmetic(Some(c.id()), "cost.service", e))?;
+        // The totals only: the lines are phase 2's.
+        let cost = self.assessor.cost_model().totals(c)?;
+        let service = cost.service;
         // Everything that can fail comes first, so that a refused customer adds nothing.
         if let Some(parent) = c.parent() {
             let g = GroupTotals {
