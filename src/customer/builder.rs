@@ -71,8 +71,8 @@ pub(super) struct Parts {
     pub(super) recurring_revenue: Amount,
     pub(super) one_time_revenue: Amount,
     pub(super) acquisition_cost: Option<Amount>,
-    pub(super) contract: Option<ContractBuilder>,
-    pub(super) activity: Option<Activity>,
+    pub(super) contract: Option<Box<ContractBuilder>>,
+    pub(super) activity: Option<Box<Activity>>,
     /// Whether a setter of one part of the activity was used (conflicts with `activity`).
     pub(super) activity_parts: bool,
     pub(super) tickets: Vec<TicketGroup>,
@@ -92,7 +92,9 @@ pub(super) struct Parts {
     pub(super) last_expectation_reset: Option<NaiveDate>,
     pub(super) feature_requests: Vec<FeatureRequest>,
     pub(super) unnamed_feature_requests: RequestCounts,
-    pub(super) first_error: Option<Error>,
+    // The rare and the large parts are boxed: a `Parts` under 1 KiB is a small allocation for
+    // the allocator (glibc consolidates its free lists before every larger one).
+    pub(super) first_error: Option<Box<Error>>,
 }
 
 /// Rename the field of an error raised by a unit constructor.
@@ -164,7 +166,7 @@ impl CustomerBuilder {
             Ok(v) => Some(v),
             Err(e) => {
                 if self.parts.first_error.is_none() {
-                    self.parts.first_error = Some(at_field(e, field));
+                    self.parts.first_error = Some(Box::new(at_field(e, field)));
                 }
                 None
             }
@@ -278,13 +280,13 @@ impl CustomerBuilder {
     }
     /// The contract; validated with the customer so that errors name it.
     pub fn contract(mut self, contract: ContractBuilder) -> Self {
-        self.parts.contract = Some(contract);
+        self.parts.contract = Some(Box::new(contract));
         self
     }
     /// The whole activity record at once; building fails if the period or any other activity
     /// setter is used as well, rather than dropping either silently.
     pub fn activity(mut self, activity: Activity) -> Self {
-        self.parts.activity = Some(activity);
+        self.parts.activity = Some(Box::new(activity));
         self
     }
     /// Add tickets of one severity, with their total handling hours if measured.
@@ -519,7 +521,7 @@ impl CustomerBuilder {
             .ok_or_else(|| Error::invalid(None, "id", Problem::Empty))?;
         let fail = |e: Error| e.for_customer(&id);
         if let Some(e) = self.parts.first_error {
-            return Err(fail(e));
+            return Err(fail(*e));
         }
         let currency = match self.parts.currency.take() {
             Some(Ok(currency)) => currency,
@@ -537,7 +539,7 @@ impl CustomerBuilder {
                     },
                 )))
             }
-            Some(activity) => activity,
+            Some(activity) => *activity,
             None => {
                 let (start, end) = self.parts.period.ok_or_else(|| {
                     fail(Error::invalid(None, "activity.period", Problem::Missing))

@@ -181,7 +181,7 @@ impl TryFrom<CustomerRepr> for Customer {
             .one_time_revenue
             .map_or(Amount::Plain(Decimal::ZERO), Amount::In);
         b.parts.acquisition_cost = r.acquisition_cost.map(Amount::In);
-        b.parts.contract = r.contract;
+        b.parts.contract = r.contract.map(Box::new);
         b.parts.logo = r.logo;
         let g = r.growth;
         b.parts.whitespace = [

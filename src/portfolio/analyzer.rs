@@ -236,7 +236,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
                 continue;
             }
             // A parent whose cost cannot be computed is refused in phase 1 already.
-            let Ok(cost) = self.assessor.cost_model().cost_to_serve(c) else {
+            let Ok(cost) = self.assessor.cost_model().totals(c) else {
                 continue;
             };
             found.push(GroupTotals {
