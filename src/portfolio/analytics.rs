@@ -28,6 +28,15 @@ pub(super) fn sorted_descending(values: Vec<Decimal>) -> Vec<Decimal> {
         .iter()
         .all(|d| d.scale() == scale && !negative_zero(d))
     {
+        // Amounts of money fit 64 bits: half the memory to sort, and cheaper comparisons.
+        let narrow: Option<Vec<i64>> = values
+            .iter()
+            .map(|d| i64::try_from(d.mantissa()).ok())
+            .collect();
+        if let Some(mut keys) = narrow {
+            keys.sort_unstable_by(|a, b| b.cmp(a));
+            return keys.into_iter().map(|k| Decimal::new(k, scale)).collect();
+        }
         let mut keys: Vec<i128> = values.iter().map(Decimal::mantissa).collect();
         keys.sort_unstable_by(|a, b| b.cmp(a));
         return keys
@@ -158,6 +167,25 @@ mod tests {
             ]
         ) {
             let values: Vec<Decimal> = values.into_iter().map(|(m, s)| d(m, s)).collect();
+            let mut expected = values.clone();
+            expected.sort_by(|a, b| b.cmp(a));
+            let got = sorted_descending(values);
+            let text = |v: &[Decimal]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
+            prop_assert_eq!(text(&got), text(&expected));
+        }
+
+        /// Mantissas beyond 64 bits at one scale take the 128-bit integer path.
+        #[test]
+        fn wide_mantissas_sort_as_decimals(
+            values in prop::collection::vec((any::<i64>(), 0i128..(1 << 30), any::<bool>()), 0..60)
+        ) {
+            let values: Vec<Decimal> = values
+                .into_iter()
+                .map(|(hi, lo, wide)| {
+                    let m = if wide { i128::from(hi) * (1 << 30) + lo } else { i128::from(hi) };
+                    Decimal::from_i128_with_scale(m, 2)
+                })
+                .collect();
             let mut expected = values.clone();
             expected.sort_by(|a, b| b.cmp(a));
             let got = sorted_descending(values);
