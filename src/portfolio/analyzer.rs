@@ -289,26 +289,32 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
                     }));
                 continue;
             }
-            let assessed = self.assessor.assess_with(c, &ctx).and_then(|a| {
-                let policy_ctx = PolicyContext::with_systemic(
+            // Nested rather than chained, so that the (large) assessment is not moved about.
+            let policy_ctx = || {
+                PolicyContext::with_systemic(
                     facts.systemic.flagged
                         && facts.systemic.customers.binary_search(c.id()).is_ok(),
                 )
-                .with_group(c.parent().and_then(|p| facts.groups.get(p)).cloned());
-                let r = self.policy.recommend(c, &a, &policy_ctx)?;
-                Ok((a, r))
-            });
-            match assessed {
-                // A customer whose figures would overflow the totals is refused on its own.
-                Ok((a, r)) => match sums.add_to_totals(currency, &a, &r) {
-                    Ok(()) => {
-                        sink(c, &a, &r)?;
-                        sums.add(c, &a, &r, &facts.parents_included)?;
-                        report.add_row(c, &a, &r);
-                    }
-                    Err(e) => report.bad_records.push(BadRecord::new(e)),
+                .with_group(c.parent().and_then(|p| facts.groups.get(p)).cloned())
+            };
+            let refused = match self.assessor.assess_with(c, &ctx) {
+                Ok(a) => match self.policy.recommend(c, &a, &policy_ctx()) {
+                    // A customer whose figures would overflow the totals is refused on its own.
+                    Ok(r) => match sums.add_to_totals(currency, &a, &r) {
+                        Ok(()) => {
+                            sink(c, &a, &r)?;
+                            sums.add(c, &a, &r, &facts.parents_included)?;
+                            report.add_row(c, &a, &r);
+                            None
+                        }
+                        Err(e) => Some(e),
+                    },
+                    Err(e) => Some(e),
                 },
-                Err(e) => report.bad_records.push(BadRecord::new(e)),
+                Err(e) => Some(e),
+            };
+            if let Some(e) = refused {
+                report.bad_records.push(BadRecord::new(e));
             }
             if let Some(p) = progress {
                 if report.records % PROGRESS_EVERY == 0 {
