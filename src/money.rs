@@ -362,6 +362,77 @@ impl From<Money> for String {
     }
 }
 
+/// The largest mantissa a `Decimal` holds (96 bits).
+pub(crate) const MAX_MANTISSA: i128 = (1 << 96) - 1;
+
+/// An exact sum of decimals: `units / 10^scale`, with the scale `Decimal` addition gives —
+/// the larger of the two, except that adding to zero gives the addend as it is and adding zero
+/// to anything else changes nothing (so `7 + 0.00` is `7`, and `10.50 - 10.50 + 7` is `7`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct ExactSum {
+    pub(crate) units: i128,
+    pub(crate) scale: u32,
+}
+
+impl ExactSum {
+    /// Add `d`; an overflow of 128 bits (the sum is then left as it was).
+    pub(crate) fn add(&mut self, d: Decimal) -> std::result::Result<(), crate::error::Problem> {
+        let (m, s) = (d.mantissa(), d.scale());
+        if self.units == 0 {
+            (self.units, self.scale) = (m, s);
+            return Ok(());
+        }
+        if m == 0 {
+            return Ok(());
+        }
+        let up = |by: u32| {
+            10i128
+                .checked_pow(by)
+                .ok_or(crate::error::Problem::Overflow)
+        };
+        let (units, scale) = if s == self.scale {
+            (self.units.checked_add(m), s)
+        } else if s < self.scale {
+            let m = m.checked_mul(up(self.scale - s)?);
+            (m.and_then(|m| self.units.checked_add(m)), self.scale)
+        } else {
+            let units = self.units.checked_mul(up(s - self.scale)?);
+            (units.and_then(|u| u.checked_add(m)), s)
+        };
+        self.units = units.ok_or(crate::error::Problem::Overflow)?;
+        self.scale = scale;
+        Ok(())
+    }
+
+    /// Whether the sum is a `Decimal`.
+    pub(crate) fn fits(&self) -> bool {
+        self.units.unsigned_abs() <= MAX_MANTISSA as u128
+    }
+
+    /// The sum as a `Decimal`, or an overflow beyond its 96 bits.
+    pub(crate) fn decimal(&self) -> std::result::Result<Decimal, crate::error::Problem> {
+        if !self.fits() {
+            return Err(crate::error::Problem::Overflow);
+        }
+        Decimal::try_from_i128_with_scale(self.units, self.scale)
+            .map_err(|_| crate::error::Problem::Overflow)
+    }
+}
+
+/// The sum of non-negative `values` from zero, exactly as `Decimal::checked_add` folds them
+/// (value and scale), in 128-bit integers; `None` for a negative value (whose zeros have a
+/// sign) or a sum beyond 96 bits: fold the decimals then.
+pub(crate) fn sum_non_negative(values: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
+    let mut sum = ExactSum::default();
+    for d in values {
+        if d.is_sign_negative() {
+            return None;
+        }
+        sum.add(d).ok()?;
+    }
+    sum.decimal().ok()
+}
+
 /// `d` rounded to `dp` decimal places, half to even: exactly
 /// `d.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven)` (mantissa, scale and
 /// sign, property-tested), in one 64-bit division when the mantissa and the power of ten fit in
@@ -404,6 +475,30 @@ mod tests {
     }
 
     proptest! {
+        /// The integer sum is the decimal fold, mantissa and scale, zeros of any scale
+        /// included; a negative value is left to the fold.
+        #[test]
+        fn integer_sums_are_decimal_folds(
+            values in prop::collection::vec(
+                (prop_oneof![Just(0i64), 0i64..=3, 0..10_i64.pow(15)], 0u32..=6),
+                0..30,
+            ),
+            negative in any::<bool>(),
+        ) {
+            let mut values: Vec<Decimal> = values.into_iter().map(|(m, s)| Decimal::new(m, s)).collect();
+            if negative && !values.is_empty() {
+                values[0].set_sign_negative(true);
+                prop_assert_eq!(sum_non_negative(values), None);
+            } else {
+                let fold = values
+                    .iter()
+                    .try_fold(Decimal::ZERO, |a, v| a.checked_add(*v))
+                    .unwrap();
+                let sum = sum_non_negative(values).unwrap();
+                prop_assert!(same(sum, fold), "{} vs {}", sum, fold);
+            }
+        }
+
         /// Exactly rust_decimal's half-to-even rounding: mantissa, scale and sign.
         #[test]
         fn fast_rounding_is_rust_decimals(

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::*;
 use crate::customer::activity::Severity;
 use crate::customer::CustomerId;
-use crate::money::{Money, MoneyError};
+use crate::money::{sum_non_negative, Money, MoneyError};
 use crate::units::Ratio;
 
 /// What a cost line prices.
@@ -189,12 +189,15 @@ impl CostToServe {
         &self,
         pred: impl Fn(&CostItem) -> bool,
     ) -> std::result::Result<Money, MoneyError> {
-        Money::checked_sum(
-            self.total.currency(),
-            self.lines
-                .iter()
-                .filter(|l| pred(&l.item))
-                .map(|l| l.amount),
-        )
+        let currency = self.total.currency();
+        let lines = || self.lines.iter().filter(|l| pred(&l.item));
+        // The usual lines, in one currency and not negative, are summed in integers: the same
+        // decimal as the fold below, which decides every other case.
+        if lines().all(|l| l.amount.currency() == currency) {
+            if let Some(sum) = sum_non_negative(lines().map(|l| l.amount.amount())) {
+                return Ok(Money::new(sum, currency));
+            }
+        }
+        Money::checked_sum(currency, lines().map(|l| l.amount))
     }
 }

@@ -15,58 +15,8 @@ use crate::assessment::{FitAssessment, FitClass, Quadrant};
 use crate::cost::RoleHours;
 use crate::customer::{Customer, CustomerId, LifecycleStage};
 use crate::error::{Error, Problem, Result};
-use crate::money::{Currency, Money, MoneyError};
+use crate::money::{Currency, ExactSum as Sum, Money, MoneyError};
 use crate::policy::recommendation::{Action, Effect, Recommendation};
-
-/// The largest mantissa a `Decimal` holds (96 bits).
-const MAX_MANTISSA: i128 = (1 << 96) - 1;
-
-/// An exact sum of decimals: `units / 10^scale`, with the scale `Decimal` addition gives —
-/// the larger of the two, except that adding to zero gives the addend as it is and adding zero
-/// to anything else changes nothing (so `7 + 0.00` is `7`, and `10.50 - 10.50 + 7` is `7`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-struct Sum {
-    units: i128,
-    scale: u32,
-}
-
-impl Sum {
-    fn add(&mut self, d: Decimal) -> std::result::Result<(), Problem> {
-        let (m, s) = (d.mantissa(), d.scale());
-        if self.units == 0 {
-            (self.units, self.scale) = (m, s);
-            return Ok(());
-        }
-        if m == 0 {
-            return Ok(());
-        }
-        let up = |by: u32| 10i128.checked_pow(by).ok_or(Problem::Overflow);
-        let (units, scale) = if s == self.scale {
-            (self.units.checked_add(m), s)
-        } else if s < self.scale {
-            let m = m.checked_mul(up(self.scale - s)?);
-            (m.and_then(|m| self.units.checked_add(m)), self.scale)
-        } else {
-            let units = self.units.checked_mul(up(s - self.scale)?);
-            (units.and_then(|u| u.checked_add(m)), s)
-        };
-        self.units = units.ok_or(Problem::Overflow)?;
-        self.scale = scale;
-        Ok(())
-    }
-
-    /// Whether the sum is a `Decimal`.
-    fn fits(&self) -> bool {
-        self.units.unsigned_abs() <= MAX_MANTISSA as u128
-    }
-
-    fn decimal(&self) -> std::result::Result<Decimal, Problem> {
-        if !self.fits() {
-            return Err(Problem::Overflow);
-        }
-        Decimal::try_from_i128_with_scale(self.units, self.scale).map_err(|_| Problem::Overflow)
-    }
-}
 
 /// Running hours per role.
 #[derive(Debug, Clone, Copy, Default)]
@@ -361,6 +311,7 @@ fn figures<'a>(a: &'a FitAssessment, r: &Recommendation) -> Customer1<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::MAX_MANTISSA;
     use proptest::prelude::*;
 
     fn d(mantissa: i64, scale: u32) -> Decimal {
