@@ -28,6 +28,7 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<CostLine>();
     assert_send_sync::<CostModel>();
     assert_send_sync::<CostModelConfig>();
+    assert_send_sync::<CostTotals>();
     assert_send_sync::<CostToServe>();
     assert_send_sync::<Currency>();
     assert_send_sync::<Customer>();

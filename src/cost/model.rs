@@ -185,6 +185,24 @@ impl CostModel {
     /// margin and the cost of people's time — without itemizing the lines: the same amounts
     /// (property-tested), for a pass that needs only them, such as a portfolio's first phase.
     ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use custfit::cost::CostModelConfig;
+    /// use custfit::{CostModel, Customer};
+    /// use rust_decimal::Decimal;
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// let model = CostModel::new(CostModelConfig::default())?;
+    /// let c = Customer::builder("c", "C").currency("USD")
+    ///     .period(d(2025, 1, 1), d(2025, 12, 31)).customer_since(d(2023, 1, 1))
+    ///     .recurring_revenue(Decimal::from(80_000)).success_hours(Decimal::from(40))
+    ///     .build()?;
+    /// let (full, totals) = (model.cost_to_serve(&c)?, model.totals(&c)?);
+    /// assert_eq!(totals.total, full.total);
+    /// assert_eq!(totals.gross_margin, full.gross_margin);
+    /// assert_eq!(totals.service, full.sum_where(|item| item.role().is_some())?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// As [`cost_to_serve`](Self::cost_to_serve).
