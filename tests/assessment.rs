@@ -750,3 +750,74 @@ fn a_strategy_scoring_outside_0_to_100_is_refused_not_trusted() {
         .assess(&healthy("h").build().unwrap(), as_of())
         .is_err());
 }
+
+/// The dimension reasons are every dimension whose used score moves the overall by at least
+/// 0.05 points, with that effect — (score - 50) × weight — largest first, after the guardrails
+/// and signals; `top_reasons(n)` is the first `n` of them all. Checked on every sample customer.
+#[test]
+fn dimension_reasons_are_the_weighty_dimensions_largest_first() {
+    use custfit::assessment::Reason;
+    let config: custfit::Config =
+        serde_json::from_str(include_str!("../examples/data/config.json")).unwrap();
+    let assessor = config.assessor().unwrap();
+    let customers: Vec<custfit::Customer> =
+        serde_json::from_str(include_str!("../examples/data/customers.json")).unwrap();
+    let (mut sorted_somewhere, mut several) = (false, false);
+    for c in &customers {
+        let Ok(a) = assessor.assess(c, as_of()) else {
+            continue;
+        };
+        let all = a.top_reasons(usize::MAX);
+        for n in 0..all.len() {
+            assert_eq!(a.top_reasons(n), all[..n]);
+        }
+        let first_dimension = all
+            .iter()
+            .position(|r| matches!(r, Reason::Dimension { .. }))
+            .unwrap_or(all.len());
+        assert!(all[first_dimension..]
+            .iter()
+            .all(|r| matches!(r, Reason::Dimension { .. })));
+        let effects: Vec<f64> = all[first_dimension..]
+            .iter()
+            .map(|r| match *r {
+                Reason::Dimension {
+                    dimension,
+                    score,
+                    weight,
+                    effect,
+                } => {
+                    let s = a.scorecard.dimensions.get(dimension);
+                    assert_eq!((Some(score), weight), (s.used, s.weight));
+                    assert_eq!(effect, (score - 50.0) * weight);
+                    effect.abs()
+                }
+                _ => unreachable!(),
+            })
+            .collect();
+        assert!(effects.iter().all(|e| *e >= 0.05));
+        assert!(effects.windows(2).all(|w| w[0] >= w[1]), "{effects:?}");
+        let weighty = a
+            .scorecard
+            .dimensions
+            .iter()
+            .filter(|(_, s)| {
+                s.used
+                    .is_some_and(|u| ((u - 50.0) * s.weight).abs() >= 0.05)
+            })
+            .count();
+        assert_eq!(effects.len(), weighty);
+        several |= effects.len() >= 3;
+        // The scorecard's own order is not the order of effects for some customer: sorting
+        // is what puts them so.
+        let natural: Vec<f64> = a
+            .scorecard
+            .dimensions
+            .iter()
+            .filter_map(|(_, s)| s.used.map(|u| ((u - 50.0) * s.weight).abs()))
+            .filter(|e| *e >= 0.05)
+            .collect();
+        sorted_somewhere |= natural != effects;
+    }
+    assert!(several && sorted_somewhere);
+}
