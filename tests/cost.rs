@@ -447,3 +447,23 @@ fn a_cost_model_gives_back_its_configuration_and_serializes_as_it() {
     let back: CostModel = serde_json::from_value(json).unwrap();
     assert_eq!(back, model);
 }
+
+/// A cost read back with a line in another currency (hand-edited) does not add up: the sums of
+/// its lines are refused, not summed as if the currencies were one.
+#[test]
+fn lines_in_another_currency_are_not_summed() {
+    let c = healthy("fx").build().unwrap();
+    let cost = simple_model().cost_to_serve(&c).unwrap();
+    let service = cost.sum_where(|i| i.role().is_some()).unwrap();
+    assert!(!service.is_zero());
+    let mut json = serde_json::to_value(&cost).unwrap();
+    for line in json["lines"].as_array_mut().unwrap() {
+        let amount = line["amount"].as_str().unwrap().replace("USD", "EUR");
+        line["amount"] = amount.into();
+    }
+    let edited: custfit::CostToServe = serde_json::from_value(json).unwrap();
+    assert!(matches!(
+        edited.sum_where(|i| i.role().is_some()),
+        Err(custfit::units::MoneyError::CurrencyMismatch { .. })
+    ));
+}
