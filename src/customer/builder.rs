@@ -46,6 +46,10 @@ pub struct CustomerBuilder {
 }
 
 /// The values a [`CustomerBuilder`] has been given.
+///
+/// The rare and the large parts (a whole activity, the contract, the first error) are boxed: a
+/// `Parts` under 1 KiB is a small allocation for the allocator, which glibc serves without
+/// consolidating its free lists first, as it does before every larger one.
 #[derive(Debug, Clone)]
 pub(super) struct Parts {
     /// `None`: blank, refused by `build`.
@@ -92,8 +96,6 @@ pub(super) struct Parts {
     pub(super) last_expectation_reset: Option<NaiveDate>,
     pub(super) feature_requests: Vec<FeatureRequest>,
     pub(super) unnamed_feature_requests: RequestCounts,
-    // The rare and the large parts are boxed: a `Parts` under 1 KiB is a small allocation for
-    // the allocator (glibc consolidates its free lists before every larger one).
     pub(super) first_error: Option<Box<Error>>,
 }
 
