@@ -122,7 +122,7 @@ impl<'a> CostBuilder<'a> {
 
     /// The totals, without the lines (built with `keep_lines` false). They fail when the cost
     /// to serve does: what `finish` computes beyond them, the margin ratio, cannot fail for a
-    /// validated customer (|margin| stays below 10^23 and a revenue that is not zero is at
+    /// validated customer (|margin| stays below 10^24 and a revenue that is not zero is at
     /// least 10^-4, so the quotient fits a `Decimal`).
     pub(super) fn totals(mut self) -> Result<CostTotals> {
         let (revenue, _) = self.price()?;
