@@ -513,6 +513,74 @@ mod tests {
         }
     }
 
+    fn d(mantissa: i64, scale: u32) -> Decimal {
+        Decimal::new(mantissa, scale)
+    }
+
+    #[test]
+    fn zero_takes_the_scale_of_decimal_addition() {
+        let sum = |values: &[Decimal]| {
+            let mut s = ExactSum::default();
+            for v in values {
+                s.add(*v).unwrap();
+            }
+            s.decimal().unwrap().to_string()
+        };
+        assert_eq!(sum(&[d(7, 0), d(0, 2)]), "7");
+        assert_eq!(sum(&[d(1050, 2), d(-1050, 2), d(7, 0)]), "7");
+        assert_eq!(sum(&[d(100, 0), d(0, 4)]), "100");
+        assert_eq!(sum(&[d(0, 4)]), "0.0000");
+        assert_eq!(sum(&[d(0, 4), d(0, 1)]), "0.0");
+        assert_eq!(sum(&[d(1050, 2), d(-1050, 2)]), "0.00");
+    }
+
+    #[test]
+    fn a_sum_keeps_the_largest_scale() {
+        let mut s = ExactSum::default();
+        s.add(d(150, 2)).unwrap();
+        s.add(d(5, 0)).unwrap();
+        assert_eq!(s.decimal().unwrap().to_string(), "6.50");
+        s.add(d(1, 3)).unwrap();
+        assert_eq!(s.decimal().unwrap().to_string(), "6.501");
+        assert_eq!(ExactSum::default().decimal().unwrap().to_string(), "0");
+    }
+
+    #[test]
+    fn a_sum_beyond_the_decimal_range_is_an_overflow() {
+        let mut s = ExactSum::default();
+        s.add(Decimal::MAX).unwrap();
+        assert!(s.fits());
+        s.add(d(1, 0)).unwrap();
+        assert!(!s.fits());
+        assert_eq!(s.decimal(), Err(crate::error::Problem::Overflow));
+        // Rescaling past i128 is an overflow too, never a wrap.
+        let mut big = ExactSum::default();
+        big.add(Decimal::MAX).unwrap();
+        assert_eq!(big.add(d(1, 28)), Err(crate::error::Problem::Overflow));
+    }
+
+    proptest! {
+        /// The same decimal, value and scale, as `Decimal` addition one by one.
+        #[test]
+        fn same_as_adding_decimals(
+            // Zeros and values that cancel out are frequent: they decide the scale.
+            values in prop::collection::vec(
+                (prop_oneof![Just(0i64), -3i64..=3, -10_i64.pow(15)..10_i64.pow(15)], 0u32..=6),
+                0..40,
+            )
+        ) {
+            let mut sum = ExactSum::default();
+            let mut expected = Decimal::ZERO;
+            for (m, s) in values {
+                sum.add(d(m, s)).unwrap();
+                expected = expected.checked_add(d(m, s)).unwrap();
+            }
+            let got = sum.decimal().unwrap();
+            prop_assert_eq!(got.to_string(), expected.to_string());
+            prop_assert_eq!(got.scale(), expected.scale());
+        }
+    }
+
     #[test]
     fn fast_rounding_at_the_midpoints_and_zero() {
         for (text, dp, rounded) in [
