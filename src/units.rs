@@ -361,6 +361,11 @@ impl fmt::Display for Nps {
     }
 }
 
+/// Whether a count is zero: counts that are usually zero are left out of the wire format.
+pub(crate) fn is_zero_count(n: &u32) -> bool {
+    *n == 0
+}
+
 /// `Decimal` to `f64` for scoring; every `Decimal` is within `f64`'s range.
 ///
 /// Bit for bit `rust_decimal`'s conversion (property-tested), which splits the value into its

@@ -209,7 +209,7 @@ pub struct Activity {
     pub custom_features: Vec<String>,
     /// Custom features known only by their number (an export that counts them), beside the
     /// named ones.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "crate::units::is_zero_count")]
     pub unnamed_custom_features: u32,
     /// Usage units for per-unit COGS (API calls, seats, gigabytes).
     #[serde(default)]
@@ -243,8 +243,4 @@ impl Activity {
     pub fn ticket_count(&self) -> u64 {
         self.tickets.iter().map(|t| u64::from(t.count)).sum()
     }
-}
-
-fn is_zero(n: &u32) -> bool {
-    *n == 0
 }

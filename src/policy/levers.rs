@@ -163,7 +163,7 @@ pub enum LeverKind {
         /// The features known by name.
         features: Vec<String>,
         /// How many more are known only by their number.
-        #[serde(default, skip_serializing_if = "is_zero")]
+        #[serde(default, skip_serializing_if = "crate::units::is_zero_count")]
         unnamed: u32,
     },
     /// Move to the current product version.
@@ -673,8 +673,4 @@ impl LeverPlan {
             acc.checked_add(&l.hours_freed).unwrap_or(acc)
         })
     }
-}
-
-fn is_zero(n: &u32) -> bool {
-    *n == 0
 }
