@@ -112,13 +112,13 @@ fn bad_test(inputs: &Inputs, seg: &SegmentationConfig, stage: LifecycleStage) ->
     let mut red_flags = [None; 4];
     let mut flags = 0;
     let mut unknown = InputSet::default();
-    for (input, cmp, t) in checks {
+    for ((input, cmp, t), flag) in checks.into_iter().zip(&mut red_flags) {
         if inputs.get(input).is_none() {
             if input.applies_to(stage) {
                 unknown.insert(input);
             }
         } else if let Some(s) = Signal::check(inputs, input, cmp, t) {
-            red_flags[flags] = Some(s);
+            *flag = Some(s);
             flags += 1;
         }
     }
