@@ -39,20 +39,6 @@ pub trait CustomerSource {
     /// the source goes on with the next record on the following call.
     fn next_customer(&mut self) -> Option<Result<Customer>>;
 
-    /// The next record whose id `wanted` accepts, passing over the others — and over records
-    /// that cannot be read, which the caller has counted on an earlier pass. A portfolio run
-    /// uses it between its phases to find the few parent accounts; a source that can read a
-    /// record's id without building the customer (a CSV row's first column, an indexed
-    /// query) should override it to pass over the rest cheaply.
-    fn next_wanted(&mut self, wanted: &dyn Fn(&str) -> bool) -> Option<Result<Customer>> {
-        loop {
-            match self.next_customer()? {
-                Ok(c) if wanted(c.id().as_str()) => return Some(Ok(c)),
-                _ => continue,
-            }
-        }
-    }
-
     /// Bounds on the number of records left, as [`Iterator::size_hint`].
     fn size_hint(&self) -> (usize, Option<usize>) {
         (0, None)
@@ -63,9 +49,6 @@ impl<S: CustomerSource + ?Sized> CustomerSource for &mut S {
     fn next_customer(&mut self) -> Option<Result<Customer>> {
         (**self).next_customer()
     }
-    fn next_wanted(&mut self, wanted: &dyn Fn(&str) -> bool) -> Option<Result<Customer>> {
-        (**self).next_wanted(wanted)
-    }
     fn size_hint(&self) -> (usize, Option<usize>) {
         (**self).size_hint()
     }
@@ -74,9 +57,6 @@ impl<S: CustomerSource + ?Sized> CustomerSource for &mut S {
 impl<S: CustomerSource + ?Sized> CustomerSource for Box<S> {
     fn next_customer(&mut self) -> Option<Result<Customer>> {
         (**self).next_customer()
-    }
-    fn next_wanted(&mut self, wanted: &dyn Fn(&str) -> bool) -> Option<Result<Customer>> {
-        (**self).next_wanted(wanted)
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
         (**self).size_hint()

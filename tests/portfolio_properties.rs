@@ -32,6 +32,13 @@ fn customers(xs: &[Drivers], consumed: &[bool]) -> Vec<Customer> {
             }
             if i % 5 == 0 {
                 b = b.parent("GROUP");
+            } else if i % 5 == 2 {
+                // A parent that is a customer itself: anywhere in the list, in any shard,
+                // repeated when its id is.
+                let parent = format!("c{:03}", (i * 7 + 3) % xs.len());
+                if parent != id {
+                    b = b.parent(parent);
+                }
             }
             b.build().unwrap()
         })
@@ -65,7 +72,11 @@ proptest! {
         for s in &shards {
             summary.merge(analyzer.summarize(s.iter().cloned().map(Ok), None)).unwrap();
         }
-        let facts = analyzer.facts(&summary);
+        let mut facts = analyzer.facts(&summary);
+        // The parents that are customers, looked up in every shard (in any order: each once).
+        for s in shards.iter().rev() {
+            analyzer.include_parents(&mut facts, s.iter().map(Ok)).unwrap();
+        }
         let mut reports = shards
             .iter()
             .map(|s| analyzer.report(s.iter().cloned().map(Ok), &facts, as_of(), &|_, _, _| Ok(()), None).unwrap());
@@ -75,6 +86,8 @@ proptest! {
         }
         let merged = merged.with_summary(summary);
         prop_assert_eq!(&merged, &whole);
+        let included = |r: &custfit::portfolio::PortfolioReport| r.facts.parents_included.len();
+        prop_assert_eq!(included(&merged), included(&whole));
 
         // The streaming path: each shard opened once per phase, on its own thread.
         let open = |i: usize| Ok(SliceSource::new(shards[i]));

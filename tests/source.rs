@@ -142,20 +142,3 @@ fn a_source_error_keeps_its_cause_as_the_error_source() {
     assert!(words.source().is_none() && words.source_cause().is_none());
     assert_ne!(words, err);
 }
-
-#[test]
-fn next_wanted_passes_over_other_and_unreadable_records() {
-    use custfit::source::{CustomerSource, IterSource};
-    let records = vec![
-        base("a").build(),
-        Err(Error::source_message(Some("line 2".into()), "unreadable")),
-        base("b").build(),
-        base("c").build(),
-    ];
-    let mut source = IterSource::new(records.into_iter());
-    let wanted = |id: &str| id != "a";
-    let ids: Vec<String> = std::iter::from_fn(|| source.next_wanted(&wanted))
-        .map(|r| r.unwrap().id().to_string())
-        .collect();
-    assert_eq!(ids, ["b", "c"]);
-}

@@ -470,32 +470,6 @@ impl<'a> Fields<'a> {
 
 impl<R: BufRead> CustomerSource for CsvSource<R> {
     // Rows whose id is not wanted are only split into fields, not parsed into customers.
-    fn next_wanted(&mut self, wanted: &dyn Fn(&str) -> bool) -> Option<custfit::Result<Customer>> {
-        loop {
-            let Ok(_) = self.next_line()? else { continue };
-            let line = &self.line[self.line_start..];
-            // The id first and unquoted, as exports write it: it ends at the first comma, so
-            // the line is split only when the id is wanted.
-            if self.id_column == 0 && !line.starts_with(b"\"") {
-                let id = line.split(|&b| b == b',').next().unwrap_or_default();
-                let plain = !id.contains(&b'\r');
-                if plain && !std::str::from_utf8(id).is_ok_and(wanted) {
-                    continue;
-                }
-            }
-            let read = split(
-                line,
-                &mut self.bounds,
-                &mut self.by_commas,
-                &mut self.record,
-            );
-            if matches!(read, Some(Ok(()))) && self.fields().get(self.id_column).is_some_and(wanted)
-            {
-                return Some(self.customer(None));
-            }
-        }
-    }
-
     fn next_customer(&mut self) -> Option<custfit::Result<Customer>> {
         let (start, read) = self.read_line()?;
         // Rows are named by their id, else by where they start in the file, so that the

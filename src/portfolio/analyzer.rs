@@ -1,7 +1,7 @@
 //! Both phases over a customer base: in memory on threads, or over a source opened twice.
 
 use std::borrow::Borrow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
@@ -11,8 +11,10 @@ use super::summary::add_group;
 use super::*;
 use crate::assessment::scoring::ScoringStrategy;
 use crate::assessment::{AssessmentContext, Assessor, FitAssessment};
+use crate::cost::CostTotals;
 use crate::customer::{Customer, CustomerId};
 use crate::error::{Error, Result};
+use crate::money::Money;
 use crate::policy::recommendation::{
     GroupTotals, PolicyContext, Recommendation, RecommendationPolicy,
 };
@@ -84,6 +86,42 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         C: Borrow<Customer>,
     {
         let mut s = PortfolioSummary::default();
+        self.summarize_into(records, progress, &mut s, |s, id, _| s.ids.push(id));
+        s.ids.sort();
+        s
+    }
+
+    /// Phase 1 with each customer's own totals kept beside its id, so that the parents of
+    /// account groups are found between the phases without reading the records again.
+    fn summarize_keeping<I, C>(&self, records: I, progress: Option<&dyn Progress>) -> PhaseOne
+    where
+        I: IntoIterator<Item = Result<C>>,
+        C: Borrow<Customer>,
+    {
+        let mut summary = PortfolioSummary::default();
+        let mut kept = Vec::new();
+        self.summarize_into(records, progress, &mut summary, |_, id, totals| {
+            kept.push((id, totals));
+        });
+        // Stable, as `summarize` sorts the ids: the same order.
+        kept.sort_by(|a, b| a.0.cmp(&b.0));
+        let own;
+        (summary.ids, own) = kept.into_iter().unzip();
+        PhaseOne { summary, own }
+    }
+
+    /// Summarize every record into `s`, handing each readable customer's id and own totals
+    /// (`None` when it cannot be priced) to `keep`.
+    fn summarize_into<I, C>(
+        &self,
+        records: I,
+        progress: Option<&dyn Progress>,
+        s: &mut PortfolioSummary,
+        mut keep: impl FnMut(&mut PortfolioSummary, CustomerId, Option<OwnTotals>),
+    ) where
+        I: IntoIterator<Item = Result<C>>,
+        C: Borrow<Customer>,
+    {
         for record in records {
             s.records = s.records.saturating_add(1);
             match record {
@@ -91,10 +129,13 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
                 Err(e) => s.bad_records.push(BadRecord::new(e)),
                 Ok(c) => {
                     let c: &Customer = c.borrow();
-                    s.ids.push(c.id().clone());
                     // A customer that cannot be priced adds nothing to the facts; phase 2
                     // prices it again and refuses it then, so it is reported once.
-                    let _ = self.summarize_one(c, &mut s);
+                    let own = self.assessor.cost_model().totals(c).ok().map(|cost| {
+                        let _ = self.summarize_one(c, &cost, s);
+                        (cost.revenue, cost.gross_margin)
+                    });
+                    keep(s, c.id().clone(), own);
                 }
             }
             if let Some(p) = progress {
@@ -104,13 +145,14 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
             }
         }
         sort_bad(&mut s.bad_records);
-        s.ids.sort();
-        s
     }
 
-    fn summarize_one(&self, c: &Customer, s: &mut PortfolioSummary) -> Result<()> {
-        // The totals only: the lines are phase 2's.
-        let cost = self.assessor.cost_model().totals(c)?;
+    fn summarize_one(
+        &self,
+        c: &Customer,
+        cost: &CostTotals,
+        s: &mut PortfolioSummary,
+    ) -> Result<()> {
         let service = cost.service;
         // Everything that can fail comes first, so that a refused customer adds nothing.
         if let Some(parent) = c.parent() {
@@ -200,9 +242,12 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     /// customer to its account group (its revenue, margin and one member). Phase 1 cannot know
     /// which customers are parents — their subsidiaries may be in another shard — so this
     /// looks the group keys up in one more pass over the records; only the parents are
-    /// priced. [`analyze`](Self::analyze) and [`analyze_slice`](Self::analyze_slice) call it;
-    /// call it yourself between [`facts`](Self::facts) and [`report`](Self::report) when you
-    /// run the phases apart (over every shard, in any order: each parent is added once).
+    /// priced. Call it between [`facts`](Self::facts) and [`report`](Self::report) when you
+    /// run the phases apart (over every shard, in any order: each parent is added once). The
+    /// runs that do both phases ([`analyze`](Self::analyze),
+    /// [`analyze_shards`](Self::analyze_shards), [`analyze_slice`](Self::analyze_slice)) need
+    /// no third pass: their phase 1 keeps each customer's own totals beside its id, and they
+    /// add the same parents (property-tested).
     ///
     /// # Errors
     ///
@@ -247,6 +292,51 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
             });
         }
         found
+    }
+
+    /// The merged summary and the facts of phase 1 run over shards, with the parents that are
+    /// customers added to their account groups from the totals the shards kept (looked up on
+    /// up to `workers` threads).
+    fn facts_of_shards(
+        &self,
+        shards: Vec<PhaseOne>,
+        workers: usize,
+    ) -> Result<(PortfolioSummary, PortfolioFacts)> {
+        let parents: BTreeSet<&CustomerId> = shards
+            .iter()
+            .flat_map(|s| s.summary.groups.keys())
+            .collect();
+        let found = if parents.is_empty() {
+            Vec::new()
+        } else {
+            fan_out(&shards, workers, |s| Ok(s.parents(&parents)))?
+        };
+        // A parent found more than once is a repeated id, refused in phase 2 (as in
+        // `include_parents`); one that could not be priced adds nothing.
+        let mut seen: BTreeMap<&CustomerId, (usize, Option<OwnTotals>)> = BTreeMap::new();
+        for (id, count, totals) in found.iter().flatten() {
+            let entry = seen.entry(*id).or_insert((0, *totals));
+            entry.0 += count;
+        }
+        let own_records: Vec<GroupTotals> = seen
+            .into_iter()
+            .filter_map(|(parent, (count, totals))| {
+                let (revenue, margin) = totals.filter(|_| count == 1)?;
+                Some(GroupTotals {
+                    parent: parent.clone(),
+                    members: 1,
+                    revenue,
+                    margin,
+                })
+            })
+            .collect();
+        let mut summary = PortfolioSummary::default();
+        for s in shards {
+            summary.merge(s.summary)?;
+        }
+        let mut facts = self.facts(&summary);
+        add_parents(&mut facts, own_records)?;
+        Ok((summary, facts))
     }
 
     /// Phase 2 over records (owned or borrowed customers): assess and recommend each customer
@@ -328,8 +418,9 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     }
 
     /// Both phases over a source that can be opened twice (a database query, a file): `open`
-    /// is called once per phase, and once more between them when the portfolio has account
-    /// groups (to find the parents that are customers themselves).
+    /// is called once per phase. Phase 1 keeps each customer's own revenue and margin beside
+    /// its id (a few dozen bytes per customer, freed before phase 2), to add the parents that
+    /// are customers themselves to their account groups without a third pass.
     ///
     /// # Errors
     ///
@@ -346,13 +437,8 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         F: FnMut() -> Src,
     {
         let mut first = open();
-        let summary = self.summarize(drain(&mut first), progress);
-        let mut facts = self.facts(&summary);
-        if !facts.groups.is_empty() {
-            let mut parents = open();
-            let found = self.parent_totals(&facts, parents_of(&mut parents, &facts));
-            add_parents(&mut facts, found)?;
-        }
+        let one = self.summarize_keeping(drain(&mut first), progress);
+        let (summary, facts) = self.facts_of_shards(vec![one], 1)?;
         let mut second = open();
         let report = self.report(drain(&mut second), &facts, as_of, sink, progress)?;
         Ok(with_phase_one(report, summary))
@@ -424,10 +510,11 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
 
     /// Both phases over a source split into shards that can each be opened more than once
     /// (byte ranges of a file, partitions of a table, pages of a query), one thread per shard.
-    /// The customers are never all in memory: each shard is read once per phase (and once
-    /// more between them when the portfolio has account groups), and only the report's
-    /// compact rows are kept. This is the fast path for a large export; the report equals that
-    /// of [`analyze`](Self::analyze) over the shards one after the other.
+    /// The customers are never all in memory: each shard is read once per phase, and only the
+    /// report's compact rows are kept (and, until phase 2, each customer's id with its own
+    /// revenue and margin, to find the parents of account groups). This is the fast path for
+    /// a large export; the report equals that of [`analyze`](Self::analyze) over the shards
+    /// one after the other.
     ///
     /// `open(i)` opens shard `i` of `shards` (0 is taken as 1); every record must lie in
     /// exactly one shard. The shards run on as many threads as the machine has cores, each
@@ -481,22 +568,11 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     {
         let indices: Vec<usize> = (0..shards.max(1)).collect();
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let summaries = fan_out(&indices, workers, |&i| {
+        let ones = fan_out(&indices, workers, |&i| {
             let mut src = open(i)?;
-            Ok(self.summarize(drain(&mut src), progress))
+            Ok(self.summarize_keeping(drain(&mut src), progress))
         })?;
-        let mut summary = PortfolioSummary::default();
-        for s in summaries {
-            summary.merge(s)?;
-        }
-        let mut facts = self.facts(&summary);
-        if !facts.groups.is_empty() {
-            let found = fan_out(&indices, workers, |&i| {
-                let mut src = open(i)?;
-                Ok(self.parent_totals(&facts, parents_of(&mut src, &facts)))
-            })?;
-            add_parents(&mut facts, found.into_iter().flatten())?;
-        }
+        let (summary, facts) = self.facts_of_shards(ones, workers)?;
         let guard = StopOnError::new(sink);
         let reports = fan_out(&indices, workers, |&i| {
             let mut src = open(i)?;
@@ -526,15 +602,10 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         let chunk = records.len().div_ceil(threads).max(1);
         let shards: Vec<&[T]> = records.chunks(chunk).collect();
         let get = &get;
-        let summaries = fan_out(&shards, threads, |shard| {
-            Ok(self.summarize(shard.iter().map(get), None))
+        let ones = fan_out(&shards, threads, |shard| {
+            Ok(self.summarize_keeping(shard.iter().map(get), None))
         })?;
-        let mut summary = PortfolioSummary::default();
-        for s in summaries {
-            summary.merge(s)?;
-        }
-        let mut facts = self.facts(&summary);
-        self.include_parents(&mut facts, records.iter().map(get))?;
+        let (summary, facts) = self.facts_of_shards(ones, threads)?;
         let guard = StopOnError::new(sink);
         let indices: Vec<usize> = (0..shards.len()).collect();
         let reports = fan_out(&indices, threads, |&i| {
@@ -549,18 +620,39 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     }
 }
 
+/// A customer's own revenue and gross margin, as phase 1 priced them.
+type OwnTotals = (Money, Money);
+
+/// Phase 1 over one shard, with each customer's own totals.
+struct PhaseOne {
+    /// The summary; its `ids` sorted.
+    summary: PortfolioSummary,
+    /// `own[i]`: the own totals of the customer `summary.ids[i]`, when it could be priced.
+    own: Vec<Option<OwnTotals>>,
+}
+
+impl PhaseOne {
+    /// The `parents` among this shard's customers: each with the number of its records here
+    /// and the totals of the first.
+    fn parents<'p>(
+        &self,
+        parents: &BTreeSet<&'p CustomerId>,
+    ) -> Vec<(&'p CustomerId, usize, Option<OwnTotals>)> {
+        let ids = &self.summary.ids;
+        parents
+            .iter()
+            .filter_map(|&parent| {
+                let first = ids.partition_point(|id| id < parent);
+                let count = ids[first..].iter().take_while(|id| *id == parent).count();
+                (count > 0).then(|| (parent, count, self.own[first]))
+            })
+            .collect()
+    }
+}
+
 /// The records of a source, as an iterator.
 fn drain<Src: CustomerSource>(src: &mut Src) -> impl Iterator<Item = Result<Customer>> + '_ {
     std::iter::from_fn(move || src.next_customer())
-}
-
-/// The records of a source that head an account group, the others passed over.
-fn parents_of<'a, Src: CustomerSource>(
-    src: &'a mut Src,
-    facts: &'a PortfolioFacts,
-) -> impl Iterator<Item = Result<Customer>> + 'a {
-    let wanted = move |id: &str| facts.groups.contains_key(id);
-    std::iter::from_fn(move || src.next_wanted(&wanted))
 }
 
 /// Add the parents' own totals to their groups, each parent once.
