@@ -542,6 +542,11 @@ pub(super) fn row_order(a: &CustomerRow, b: &CustomerRow) -> std::cmp::Ordering 
 /// finds, with a buffer of at most half the rows, rather than merging into a new list that
 /// holds every row a second time.
 pub(super) fn merge_sorted(mut a: Vec<CustomerRow>, b: Vec<CustomerRow>) -> Vec<CustomerRow> {
+    // The first shard merged into an empty report: its rows as they are, when sorted (a
+    // comparison each, where appending and sorting would also move them all).
+    if a.is_empty() && b.is_sorted_by(|x, y| row_order(x, y).is_le()) {
+        return b;
+    }
     a.extend(b);
     a.sort_by(row_order);
     a
@@ -666,6 +671,31 @@ mod tests {
             });
             let expected: Vec<CustomerId> = all.iter().take(n).map(|x| x.id.clone()).collect();
             prop_assert_eq!(r.potential_for_freed_hours(min_growth, n), expected);
+        }
+
+        /// Merged rows are the rows of both, sorted, whatever order they came in (an empty
+        /// side included): the same list as sorting them all.
+        #[test]
+        fn merged_rows_are_sorted_in_any_case(
+            a in prop::collection::vec((any::<u8>(), proptest::option::of(any::<u8>())), 0..20),
+            b in prop::collection::vec((any::<u8>(), proptest::option::of(any::<u8>())), 0..20),
+            sort_a in any::<bool>(),
+            sort_b in any::<bool>(),
+        ) {
+            let rows = |xs: &[(u8, Option<u8>)], sorted: bool| {
+                let mut rows: Vec<CustomerRow> =
+                    xs.iter().map(|&(i, g)| row(i, Action::Retain, g, None)).collect();
+                if sorted {
+                    rows.sort_by(row_order);
+                }
+                rows
+            };
+            let (a, b) = (rows(&a, sort_a), rows(&b, sort_b));
+            let mut expected: Vec<CustomerRow> = a.iter().chain(&b).cloned().collect();
+            expected.sort_by(row_order);
+            let mut merged = report(a);
+            merged.merge(report(b)).unwrap();
+            prop_assert_eq!(merged.rows, expected);
         }
     }
 }
