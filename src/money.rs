@@ -433,6 +433,54 @@ pub(crate) fn sum_non_negative(values: impl IntoIterator<Item = Decimal>) -> Opt
     sum.decimal().ok()
 }
 
+/// `a × b` rounded to `dp` decimal places, half to even: exactly
+/// `round_half_even(a.checked_mul(b)?, dp)` (mantissa, scale and sign, property-tested), or
+/// `None` when that product would not be exact (its mantissa beyond 96 bits or its scale
+/// beyond 28, where `rust_decimal` rounds it first) and the caller multiplies decimals. The
+/// usual cost line — hours or a count at a rate — is one 64-bit product and at most one
+/// 64-bit division.
+pub(crate) fn mul_round_half_even(a: Decimal, b: Decimal, dp: u32) -> Option<Decimal> {
+    let (Ok(x), Ok(y)) = (
+        u64::try_from(a.mantissa().unsigned_abs()),
+        u64::try_from(b.mantissa().unsigned_abs()),
+    ) else {
+        return None;
+    };
+    let product = u128::from(x) * u128::from(y);
+    let scale = a.scale() + b.scale();
+    let negative = a.is_sign_negative() != b.is_sign_negative();
+    if scale > 28 || product > MAX_MANTISSA as u128 || product == 0 {
+        // A zero product keeps whichever sign rust_decimal gives it: left to it.
+        return None;
+    }
+    let cut = scale.saturating_sub(dp);
+    let (Ok(m), Some(p)) = (u64::try_from(product), 10u64.checked_pow(cut)) else {
+        return None;
+    };
+    if cut == 0 {
+        return Some(Decimal::from_parts(
+            m as u32,
+            (m >> 32) as u32,
+            0,
+            negative,
+            scale,
+        ));
+    }
+    let (q, r, half) = (m / p, m % p, p / 2);
+    let q = if r > half || (r == half && q % 2 == 1) {
+        q + 1
+    } else {
+        q
+    };
+    Some(Decimal::from_parts(
+        q as u32,
+        (q >> 32) as u32,
+        0,
+        negative,
+        dp,
+    ))
+}
+
 /// `d` rounded to `dp` decimal places, half to even: exactly
 /// `d.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven)` (mantissa, scale and
 /// sign, property-tested), in one 64-bit division when the mantissa and the power of ten fit in
@@ -496,6 +544,40 @@ mod tests {
                     .unwrap();
                 let sum = sum_non_negative(values).unwrap();
                 prop_assert!(same(sum, fold), "{} vs {}", sum, fold);
+            }
+        }
+
+        /// The fused product is the decimal product rounded, mantissa, scale and sign, or
+        /// none; it is some for every product of 64-bit mantissas that is exact.
+        #[test]
+        fn fused_product_is_the_decimal_product_rounded(
+            a in (prop_oneof![Just(0u64), 0u64..10_000, 0..10_u64.pow(12), any::<u64>()], 0u32..=16),
+            b in (prop_oneof![Just(0u64), 0u64..10_000, 0..10_u64.pow(12), any::<u64>()], 0u32..=16),
+            negative in (any::<bool>(), any::<bool>()),
+            dp in 0u32..=4,
+        ) {
+            let decimal = |(m, s): (u64, u32), negative: bool| {
+                let mut d = Decimal::from_i128_with_scale(i128::from(m), s);
+                d.set_sign_negative(negative);
+                d
+            };
+            let (a, b) = (decimal(a, negative.0), decimal(b, negative.1));
+            let exact = {
+                let p = a.mantissa().unsigned_abs() * b.mantissa().unsigned_abs();
+                p != 0 && p <= MAX_MANTISSA as u128 && a.scale() + b.scale() <= 28
+            };
+            match (mul_round_half_even(a, b, dp), a.checked_mul(b)) {
+                (Some(fused), Some(product)) => {
+                    let expected = round_half_even(product, dp);
+                    prop_assert!(same(fused, expected), "{} x {} to {}: {} vs {}", a, b, dp, fused, expected);
+                }
+                (Some(fused), None) => prop_assert!(false, "{} x {} overflows, fused gave {}", a, b, fused),
+                (None, _) => {
+                    // Left to decimals only when not exact or beyond 64 bits.
+                    let wide = a.mantissa().unsigned_abs() * b.mantissa().unsigned_abs() > u128::from(u64::MAX)
+                        || (a.scale() + b.scale()).saturating_sub(dp) > 19;
+                    prop_assert!(!exact || wide, "{} x {} left to decimals", a, b);
+                }
             }
         }
 

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use super::*;
 use crate::customer::Customer;
 use crate::error::{Error, Problem, Result};
-use crate::money::Money;
+use crate::money::{mul_round_half_even, Money};
 use crate::units::Ratio;
 
 /// Accumulates lines with checked arithmetic.
@@ -63,7 +63,11 @@ impl<'a> CostBuilder<'a> {
         if quantity.is_zero() || rate.is_zero() {
             return Ok(());
         }
-        let amount = Money::new(self.mul(item, quantity, rate)?, self.model.currency()).round();
+        let currency = self.model.currency();
+        let amount = match mul_round_half_even(quantity, rate, currency.minor_units()) {
+            Some(exact) => Money::new(exact, currency),
+            None => Money::new(self.mul(item, quantity, rate)?, currency).round(),
+        };
         self.total = self
             .total
             .checked_add(amount.amount())
