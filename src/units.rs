@@ -366,6 +366,29 @@ pub(crate) fn is_zero_count(n: &u32) -> bool {
     *n == 0
 }
 
+/// 10^0 to 10^19, each exact in `f64`.
+const POWERS_OF_TEN: [f64; 20] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19,
+];
+
+/// `x.round()` (half away from zero) for a finite `x >= 0`, without the library call that
+/// `f64::round` is on x86-64: below 2^52 the integral part is a cast away and the fraction
+/// `x - t` is exact; from 2^52 up every `f64` is an integer.
+fn round_non_negative(x: f64) -> f64 {
+    const INTEGERS_FROM: f64 = 4_503_599_627_370_496.0; // 2^52
+    if x < INTEGERS_FROM {
+        let t = (x as u64) as f64;
+        if x - t >= 0.5 {
+            t + 1.0
+        } else {
+            t
+        }
+    } else {
+        x
+    }
+}
+
 /// `Decimal` to `f64` for scoring; every `Decimal` is within `f64`'s range.
 ///
 /// Bit for bit `rust_decimal`'s conversion (property-tested), which splits the value into its
@@ -381,14 +404,16 @@ pub(crate) fn decimal_to_f64(d: Decimal) -> f64 {
     ) else {
         return d.to_f64().unwrap_or(0.0);
     };
+    // `p` fits 64 bits, so the scale is at most 19: a power of ten that `f64` holds exactly,
+    // as `powi` computes it.
+    let round_to = POWERS_OF_TEN[scale as usize];
     let integral = (m / p) as f64;
-    let fraction = (m % p) as f64 / p as f64;
+    let fraction = (m % p) as f64 / round_to;
     let negative = d.is_sign_negative();
     let value = if fraction == 0.0 {
         integral
     } else {
-        let round_to = 10f64.powi(scale as i32);
-        ((integral + fraction) * round_to).round() / round_to
+        round_non_negative((integral + fraction) * round_to) / round_to
     };
     if negative {
         -value
@@ -404,6 +429,22 @@ mod tests {
     use rust_decimal::prelude::ToPrimitive;
 
     proptest! {
+        /// `f64::round`, bit for bit, on any finite non-negative value: halves, values near
+        /// 2^52, and large ones.
+        #[test]
+        fn rounding_is_f64_round(
+            x in prop_oneof![
+                0.0f64..1e6,
+                (0u64..1 << 53).prop_map(|k| k as f64 + 0.5),
+                (0u64..1 << 53).prop_map(|k| k as f64 / 2.0),
+                (0u64..4096).prop_map(|k| ((1u64 << 52) - 2048 + k) as f64 + 0.5),
+                any::<u64>().prop_map(|b| f64::from_bits(b >> 1)),
+            ],
+        ) {
+            prop_assume!(x.is_finite());
+            prop_assert_eq!(round_non_negative(x).to_bits(), x.round().to_bits(), "{}", x);
+        }
+
         /// Bit for bit rust_decimal's conversion.
         #[test]
         fn fast_conversion_is_rust_decimals(
