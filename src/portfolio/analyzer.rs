@@ -1,7 +1,7 @@
 //! Both phases over a customer base: in memory on threads, or over a source opened twice.
 
 use std::borrow::Borrow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::NaiveDate;
 
@@ -366,6 +366,12 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
             typical_service_cost_ratio: Some(facts.typical_service_ratio),
             ..AssessmentContext::new(as_of)
         };
+        // Hashed: every customer without a parent is looked up, and there may be thousands.
+        let parents: HashSet<&str> = facts
+            .parents_included
+            .iter()
+            .map(CustomerId::as_str)
+            .collect();
         for record in records {
             // Unreadable records are reported by phase 1.
             let Ok(c) = record else { continue };
@@ -393,7 +399,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
                     Ok(r) => match sums.add_to_totals(currency, &a, &r) {
                         Ok(()) => {
                             sink(c, &a, &r)?;
-                            sums.add(c, &a, &r, &facts.parents_included)?;
+                            sums.add(c, &a, &r, &parents)?;
                             report.add_row(c, &a, &r);
                             None
                         }

@@ -198,7 +198,7 @@ impl Sums {
         customer: &Customer,
         a: &FitAssessment,
         r: &Recommendation,
-        parents_included: &std::collections::BTreeSet<CustomerId>,
+        parents_included: &std::collections::HashSet<&str>,
     ) -> Result<()> {
         let arithmetic = |p| Error::arithmetic(Some(customer.id()), "portfolio", p);
         let c = &figures(a, r);
@@ -233,7 +233,7 @@ impl Sums {
         // A parent account that is a customer belongs to its own group.
         let group = customer.parent().or_else(|| {
             parents_included
-                .contains(customer.id())
+                .contains(customer.id().as_str())
                 .then(|| customer.id())
         });
         if let Some(parent) = group {
