@@ -1,11 +1,11 @@
 //! Both phases over a customer base: in memory on threads, or over a source opened twice.
 
 use std::borrow::Borrow;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 use chrono::NaiveDate;
 
-use super::report::with_phase_one;
+use super::report::{merge_sorted_by, with_phase_one};
 use super::running::Sums;
 use super::summary::add_group;
 use super::*;
@@ -190,15 +190,8 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
             .config()
             .segmentation
             .typical_service_cost_ratio;
-        let mut ratios = summary.service_ratios.clone();
-        let median = if self.config.use_portfolio_median && !ratios.is_empty() {
-            ratios.sort_by(f64::total_cmp);
-            let n = ratios.len();
-            let m = if n % 2 == 1 {
-                ratios[n / 2]
-            } else {
-                (ratios[n / 2 - 1] + ratios[n / 2]) / 2.0
-            };
+        let median = if self.config.use_portfolio_median && !summary.service_ratios.is_empty() {
+            let m = median(summary.service_ratios.clone());
             (m > 0.0).then_some(m)
         } else {
             None
@@ -302,26 +295,35 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         shards: Vec<PhaseOne>,
         workers: usize,
     ) -> Result<(PortfolioSummary, PortfolioFacts)> {
-        let parents: BTreeSet<&CustomerId> = shards
-            .iter()
-            .flat_map(|s| s.summary.groups.keys())
-            .collect();
-        let found = if parents.is_empty() {
+        // The summaries merged but for their ids, which are looked up first.
+        let mut summary = PortfolioSummary::default();
+        let mut kept = Vec::with_capacity(shards.len());
+        for mut s in shards {
+            let ids = std::mem::take(&mut s.summary.ids);
+            summary.merge(s.summary)?;
+            kept.push((ids, s.own));
+        }
+        let found = if summary.groups.is_empty() {
             Vec::new()
         } else {
-            fan_out(&shards, workers, |s| Ok(s.parents(&parents)))?
+            let parents = || summary.groups.keys();
+            fan_out(&kept, workers, |(ids, own)| {
+                Ok(parents_in(ids, own, parents()))
+            })?
         };
-        // A parent found more than once is a repeated id, refused in phase 2 (as in
-        // `include_parents`); one that could not be priced adds nothing.
-        let mut seen: BTreeMap<&CustomerId, (usize, Option<OwnTotals>)> = BTreeMap::new();
-        for (id, count, totals) in found.iter().flatten() {
-            let entry = seen.entry(*id).or_insert((0, *totals));
-            entry.0 += count;
+        for (ids, _) in kept {
+            let mine = std::mem::take(&mut summary.ids);
+            summary.ids = merge_sorted_by(mine, ids, |a, b| a.cmp(b));
         }
-        let own_records: Vec<GroupTotals> = seen
+        let mut facts = self.facts(&summary);
+        // A repeated id is refused in phase 2 (as in `include_parents`), wherever its records
+        // are; one that could not be priced adds nothing.
+        let own_records: Vec<GroupTotals> = found
             .into_iter()
-            .filter_map(|(parent, (count, totals))| {
-                let (revenue, margin) = totals.filter(|_| count == 1)?;
+            .flatten()
+            .filter(|(parent, _)| !facts.duplicates.contains(*parent))
+            .filter_map(|(parent, totals)| {
+                let (revenue, margin) = totals?;
                 Some(GroupTotals {
                     parent: parent.clone(),
                     members: 1,
@@ -330,11 +332,6 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
                 })
             })
             .collect();
-        let mut summary = PortfolioSummary::default();
-        for s in shards {
-            summary.merge(s.summary)?;
-        }
-        let mut facts = self.facts(&summary);
         add_parents(&mut facts, own_records)?;
         Ok((summary, facts))
     }
@@ -637,22 +634,47 @@ struct PhaseOne {
     own: Vec<Option<OwnTotals>>,
 }
 
-impl PhaseOne {
-    /// The `parents` among this shard's customers: each with the number of its records here
-    /// and the totals of the first.
-    fn parents<'p>(
-        &self,
-        parents: &BTreeSet<&'p CustomerId>,
-    ) -> Vec<(&'p CustomerId, usize, Option<OwnTotals>)> {
-        let ids = &self.summary.ids;
-        parents
+/// The `parents` (sorted) among a shard's sorted `ids`, each with the totals of its first
+/// record there (`own` is beside `ids`).
+fn parents_in<'p>(
+    ids: &[CustomerId],
+    own: &[Option<OwnTotals>],
+    parents: impl Iterator<Item = &'p CustomerId>,
+) -> Vec<(&'p CustomerId, Option<OwnTotals>)> {
+    let mut found = Vec::new();
+    // Each parent is searched for after the last, galloping, so that the search is linear in
+    // the ids when parents are many and logarithmic when few.
+    let mut at = 0;
+    for parent in parents {
+        let rest = &ids[at..];
+        let mut reach = 1;
+        while reach < rest.len() && rest[reach - 1] < *parent {
+            reach *= 2;
+        }
+        at += rest[..reach.min(rest.len())].partition_point(|id| id < parent);
+        if ids.get(at) == Some(parent) {
+            found.push((parent, own[at]));
+        }
+    }
+    found
+}
+
+/// The median of values that are not empty, in `f64::total_cmp` order: the middle value, or
+/// the mean of the two middle ones. Selected rather than sorted (the same values: elements
+/// equal in that order have the same bits).
+fn median(mut values: Vec<f64>) -> f64 {
+    let n = values.len();
+    let (lower, &mut upper, _) = values.select_nth_unstable_by(n / 2, f64::total_cmp);
+    if n % 2 == 1 {
+        upper
+    } else {
+        // The largest of the lower half is the other middle value.
+        let below = lower
             .iter()
-            .filter_map(|&parent| {
-                let first = ids.partition_point(|id| id < parent);
-                let count = ids[first..].iter().take_while(|id| *id == parent).count();
-                (count > 0).then(|| (parent, count, self.own[first]))
-            })
-            .collect()
+            .copied()
+            .max_by(f64::total_cmp)
+            .unwrap_or(upper);
+        (below + upper) / 2.0
     }
 }
 
@@ -745,6 +767,53 @@ impl<'a> StopOnError<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The selected median is the sorted one, bit for bit: signed zeros, repeats, odd and
+        /// even counts.
+        #[test]
+        fn median_is_the_middle_of_the_sorted_values(
+            values in prop::collection::vec(
+                prop_oneof![Just(0.0f64), Just(-0.0f64), 0.0f64..1.0, -1e6f64..1e6, Just(0.25f64)],
+                1..80,
+            )
+        ) {
+            let mut sorted = values.clone();
+            sorted.sort_by(f64::total_cmp);
+            let n = sorted.len();
+            let expected = if n % 2 == 1 {
+                sorted[n / 2]
+            } else {
+                (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+            };
+            prop_assert_eq!(median(values).to_bits(), expected.to_bits());
+        }
+
+        /// The galloping search finds every parent among sorted ids (repeated or not, near or
+        /// far apart) with the totals of its first record, as a binary search of each does.
+        #[test]
+        fn parents_are_found_as_by_binary_search(
+            ids in prop::collection::vec(0u16..400, 0..300),
+            parents in prop::collection::btree_set(0u16..420, 0..40),
+        ) {
+            let name = |n: u16| CustomerId::new(format!("c{n:03}")).unwrap();
+            let mut ids: Vec<CustomerId> = ids.into_iter().map(name).collect();
+            ids.sort();
+            let eur = |i: usize| Money::new(rust_decimal::Decimal::from(i), crate::money::Currency::EUR);
+            let own: Vec<Option<OwnTotals>> =
+                (0..ids.len()).map(|i| (i % 3 != 0).then(|| (eur(i), eur(i + 1)))).collect();
+            let parents: Vec<CustomerId> = parents.into_iter().map(name).collect();
+            let expected: Vec<(&CustomerId, Option<OwnTotals>)> = parents
+                .iter()
+                .filter_map(|p| {
+                    let first = ids.partition_point(|id| id < p);
+                    (ids.get(first) == Some(p)).then(|| (p, own[first]))
+                })
+                .collect();
+            prop_assert_eq!(parents_in(&ids, &own, parents.iter()), expected);
+        }
+    }
 
     #[test]
     fn later_shards_stop_after_a_failure_and_earlier_ones_go_on() {
