@@ -30,6 +30,7 @@ use custfit::{
     PolicyContext, Recommendation,
 };
 use plotters::prelude::*;
+use std::io::Write as _;
 
 fn main() -> Result<(), Box<dyn Error>> {
     let mut json = false;
@@ -81,7 +82,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             return Ok(());
         }
         println!("custfit: portfolio assessment of {path}, as of {as_of}");
-        print_portfolio(&report);
+        print_portfolio(&report)?;
         return charts(&report, lines, &out);
     }
 
@@ -156,7 +157,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
     }
 
-    print_portfolio(&report);
+    print_portfolio(&report)?;
     charts(&report, lines, &out)
 }
 
@@ -237,22 +238,25 @@ fn print_recommendation(r: &Recommendation) {
     }
 }
 
-fn print_portfolio(report: &PortfolioReport) {
+/// The report as text on stdout, buffered: a large portfolio prints a line per account group.
+fn print_portfolio(report: &PortfolioReport) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let t = &report.totals;
-    println!();
-    println!("== portfolio");
-    println!(
+    writeln!(out)?;
+    writeln!(out, "== portfolio")?;
+    writeln!(
+        out,
         "records              {} read, {} assessed, {} refused",
         report.records,
         t.customers,
         report.bad_records.len()
-    );
+    )?;
     for b in &report.bad_records {
-        println!("  refused: {}", b.error);
+        writeln!(out, "  refused: {}", b.error)?;
     }
-    println!("revenue              {}", t.revenue);
-    println!("cost to serve        {}", t.cost);
-    println!("profit               {}", t.margin);
+    writeln!(out, "revenue              {}", t.revenue)?;
+    writeln!(out, "cost to serve        {}", t.cost)?;
+    writeln!(out, "profit               {}", t.margin)?;
     // The headline figures were computed once, when the report was completed.
     let analytics = report
         .analytics
@@ -262,25 +266,29 @@ fn print_portfolio(report: &PortfolioReport) {
     let pct = |r: Option<custfit::units::Ratio>| {
         r.map_or("undefined (no total profit)".into(), |r| r.to_string())
     };
-    println!(
+    writeln!(
+        out,
         "whale curve          peak {} = {} of total profit, reached by the top {} customers ({:.0}%)",
         w.peak_profit,
         pct(w.peak_share),
         w.peak_rank,
         w.peak_customer_share * 100.0
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "top 20% of customers earn {} of total profit",
         pct(w.top_20_share)
-    );
+    )?;
     let c = &analytics.concentration;
-    println!(
+    writeln!(
+        out,
         "revenue concentration  top {} customers {}; Herfindahl index {}",
         c.top,
         pct(c.top_share),
         c.herfindahl.map_or("n/a".into(), |h| format!("{h:.4}"))
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "typical customer     service cost {:.0}% of revenue ({})",
         report.facts.typical_service_ratio * 100.0,
         if report.facts.typical_from_portfolio {
@@ -288,8 +296,8 @@ fn print_portfolio(report: &PortfolioReport) {
         } else {
             "configured benchmark"
         }
-    );
-    println!("systemic signal      {}", report.facts.systemic);
+    )?;
+    writeln!(out, "systemic signal      {}", report.facts.systemic)?;
     if report.facts.systemic.flagged {
         let ids: Vec<String> = report
             .facts
@@ -298,12 +306,16 @@ fn print_portfolio(report: &PortfolioReport) {
             .iter()
             .map(|c| c.to_string())
             .collect();
-        println!("                     {}", ids.join(", "));
+        writeln!(out, "                     {}", ids.join(", "))?;
     }
-    let section = |title: &str, map: &BTreeMap<String, Tally>| {
-        println!("{title}");
+    let section = |out: &mut dyn std::io::Write,
+                   title: &str,
+                   map: &BTreeMap<String, Tally>|
+     -> std::io::Result<()> {
+        writeln!(out, "{title}")?;
         for (k, v) in map {
-            println!(
+            writeln!(
+        out,
                 "  {k:<24} {:>3} customers  profit {:>10}  {:>6} h  bad fit {}  bad {}  offboard {}",
                 v.customers,
                 whole(v.margin),
@@ -311,34 +323,42 @@ fn print_portfolio(report: &PortfolioReport) {
                 v.bad_fit,
                 v.bad,
                 v.offboard
-            );
+            )?;
         }
+        Ok(())
     };
-    println!("by quadrant          {}", counts(&report.by_quadrant));
-    println!("by recommendation    {}", counts(&report.by_action));
-    println!("by class (customers, profit, hours, cost)");
+    writeln!(out, "by quadrant          {}", counts(&report.by_quadrant))?;
+    writeln!(out, "by recommendation    {}", counts(&report.by_action))?;
+    writeln!(out, "by class (customers, profit, hours, cost)")?;
     for (k, v) in &report.by_class {
-        println!(
+        writeln!(
+            out,
             "  {k:<24} {:>3}  profit {:>10}  {:>6} h  cost {:>10}",
             v.customers,
             whole(v.margin),
             v.hours.total().unwrap_or_default().round(),
             whole(v.cost)
-        );
+        )?;
     }
     section(
+        &mut out,
         "by acquisition channel (where bad fits come from)",
         &report.by_channel,
-    );
-    section("by account owner (who carries the load)", &report.by_owner);
-    section("by segment", &report.by_segment);
+    )?;
+    section(
+        &mut out,
+        "by account owner (who carries the load)",
+        &report.by_owner,
+    )?;
+    section(&mut out, "by segment", &report.by_segment)?;
     let churned = &report.churned;
-    println!(
+    writeln!(
+        out,
         "lost to churn        {} customers, revenue {}, margin {}",
         churned.customers,
         whole(churned.revenue),
         whole(churned.margin)
-    );
+    )?;
     for (label, map) in [
         ("  by segment", &report.churned_by_segment),
         ("  by channel", &report.churned_by_channel),
@@ -347,23 +367,25 @@ fn print_portfolio(report: &PortfolioReport) {
             .iter()
             .map(|(k, v)| format!("{k} {} ({})", v.customers, whole(v.revenue)))
             .collect();
-        println!("{label:<20} {}", parts.join(", "));
+        writeln!(out, "{label:<20} {}", parts.join(", "))?;
     }
-    println!("account groups");
+    writeln!(out, "account groups")?;
     for (parent, g) in &report.groups {
-        println!(
+        writeln!(
+            out,
             "  {parent:<10} {} customers  revenue {:>10}  profit {:>10}  {}",
             g.tally.customers,
             whole(g.tally.revenue),
             whole(g.tally.margin),
             counts(&g.actions)
-        );
+        )?;
     }
     let p = &report.plan;
-    println!("effect of the plan");
-    println!("  revenue lost       {}", p.revenue_lost);
-    println!("  margin gained      {}", p.margin_gained);
-    println!(
+    writeln!(out, "effect of the plan")?;
+    writeln!(out, "  revenue lost       {}", p.revenue_lost)?;
+    writeln!(out, "  margin gained      {}", p.margin_gained)?;
+    writeln!(
+        out,
         "  margin %           {} before, {} after",
         report
             .margin_before()
@@ -371,21 +393,24 @@ fn print_portfolio(report: &PortfolioReport) {
         report
             .margin_after()
             .map_or("n/a".into(), |r| r.to_string())
-    );
+    )?;
     let h = &p.hours_freed;
-    println!(
+    writeln!(
+        out,
         "  hours freed        support {}, engineering {}, success {}, executive {}, implementation {}",
         h.support.round(), h.engineering.round(), h.success.round(), h.executive.round(), h.implementation.round()
-    );
+    )?;
     let to: Vec<String> = report
         .potential_for_freed_hours(60.0, 8)
         .iter()
         .map(|c| c.to_string())
         .collect();
-    println!(
+    writeln!(
+        out,
         "  give freed hours to customers with potential who get little attention: {}",
         to.join(", ")
-    );
+    )?;
+    out.flush()
 }
 
 fn counts<K: std::fmt::Display, V: Countable>(map: &BTreeMap<K, V>) -> String {
