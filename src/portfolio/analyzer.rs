@@ -444,7 +444,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         let (summary, facts) = self.facts_of_shards(vec![one], 1)?;
         let mut second = open();
         let report = self.report(drain(&mut second), &facts, as_of, sink, progress)?;
-        Ok(with_phase_one(report, summary))
+        Ok(with_phase_one(report, summary, 1))
     }
 
     /// Both phases over customers in memory, on `threads` threads (scoped; at least 1). The
@@ -586,7 +586,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         for r in reports {
             report.merge(r)?;
         }
-        Ok(with_phase_one(report, summary))
+        Ok(with_phase_one(report, summary, workers))
     }
 
     fn analyze_records_with<T: Sync>(
@@ -619,7 +619,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         for r in reports {
             report.merge(r)?;
         }
-        Ok(with_phase_one(report, summary))
+        Ok(with_phase_one(report, summary, threads))
     }
 }
 

@@ -272,6 +272,11 @@ impl PortfolioReport {
 
     /// The headline figures from the rows and totals.
     pub fn analytics(&self) -> Analytics {
+        self.analytics_of(self.whale_curve(20), self.revenue_concentration(10))
+    }
+
+    /// The headline analytics with the whale curve and concentration given.
+    fn analytics_of(&self, whale_curve: WhaleCurve, concentration: Concentration) -> Analytics {
         let losses = self
             .rows
             .iter()
@@ -283,8 +288,8 @@ impl PortfolioReport {
         Analytics {
             margin_before: self.margin_before(),
             margin_after: self.margin_after(),
-            whale_curve: self.whale_curve(20),
-            concentration: self.revenue_concentration(10),
+            whale_curve,
+            concentration,
             loss_makers: self.rows.iter().filter(|r| r.profit.is_negative()).count() as u64,
             losses,
         }
@@ -572,23 +577,43 @@ pub(super) fn merge_sorted_by<T>(
     out
 }
 
-/// Count the records phase 1 read and add the records it refused.
+/// Count the records phase 1 read and add the records it refused; the headline analytics are
+/// computed on up to `workers` threads (the whale curve beside the concentration: the same
+/// figures).
 pub(super) fn with_phase_one(
-    report: PortfolioReport,
+    mut report: PortfolioReport,
     summary: PortfolioSummary,
+    workers: usize,
 ) -> PortfolioReport {
-    report.with_summary(summary)
+    report.add_summary(summary);
+    report.analytics = Some(if workers > 1 {
+        std::thread::scope(|scope| {
+            let whale = scope.spawn(|| report.whale_curve(20));
+            let concentration = report.revenue_concentration(10);
+            let whale = whale
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            report.analytics_of(whale, concentration)
+        })
+    } else {
+        report.analytics()
+    });
+    report
 }
 
 impl PortfolioReport {
     /// Complete a report of phase 2 (merged over shards) with the merged phase-1 summary: the
     /// records read and the records refused. Call it once, after merging.
     pub fn with_summary(mut self, summary: PortfolioSummary) -> Self {
+        self.add_summary(summary);
+        self.analytics = Some(self.analytics());
+        self
+    }
+
+    fn add_summary(&mut self, summary: PortfolioSummary) {
         self.records = summary.records;
         self.bad_records.extend(summary.bad_records);
         sort_bad(&mut self.bad_records);
-        self.analytics = Some(self.analytics());
-        self
     }
 
     /// Records assessed plus records refused: always the records read.
