@@ -435,8 +435,8 @@ pub(crate) fn sum_non_negative(values: impl IntoIterator<Item = Decimal>) -> Opt
 
 /// `a × b` rounded to `dp` decimal places, half to even: exactly
 /// `round_half_even(a.checked_mul(b)?, dp)` (mantissa, scale and sign, property-tested), or
-/// `None` when that product would not be exact (its mantissa beyond 96 bits or its scale
-/// beyond 28, where `rust_decimal` rounds it first) and the caller multiplies decimals. The
+/// `None` when the product is zero or would not be exact (its mantissa beyond 96 bits or its
+/// scale beyond 28, where `rust_decimal` rounds it first) and the caller multiplies decimals. The
 /// usual cost line — hours or a count at a rate — is one 64-bit product and at most one
 /// 64-bit division.
 pub(crate) fn mul_round_half_even(a: Decimal, b: Decimal, dp: u32) -> Option<Decimal> {
@@ -449,12 +449,16 @@ pub(crate) fn mul_round_half_even(a: Decimal, b: Decimal, dp: u32) -> Option<Dec
     let product = u128::from(x) * u128::from(y);
     let scale = a.scale() + b.scale();
     let negative = a.is_sign_negative() != b.is_sign_negative();
-    if scale > 28 || product > MAX_MANTISSA as u128 || product == 0 {
-        // A zero product keeps whichever sign rust_decimal gives it: left to it.
-        return None;
-    }
+    // Left to rust_decimal: beyond scale 28, where it rounds the product first; a zero, which
+    // it gives at scale 0; a product beyond 64 bits (so any beyond the 96-bit mantissa) or a
+    // cut beyond 10^19.
     let cut = scale.saturating_sub(dp);
-    let (Ok(m), Some(p)) = (u64::try_from(product), 10u64.checked_pow(cut)) else {
+    let (false, false, Ok(m), Some(p)) = (
+        scale > 28,
+        product == 0,
+        u64::try_from(product),
+        10u64.checked_pow(cut),
+    ) else {
         return None;
     };
     if cut == 0 {
@@ -554,7 +558,8 @@ mod tests {
             a in (prop_oneof![Just(0u64), 0u64..10_000, 0..10_u64.pow(12), any::<u64>()], 0u32..=16),
             b in (prop_oneof![Just(0u64), 0u64..10_000, 0..10_u64.pow(12), any::<u64>()], 0u32..=16),
             negative in (any::<bool>(), any::<bool>()),
-            dp in 0u32..=4,
+            // Minor units are 0 to 4; larger places reach the products beyond scale 28.
+            dp in prop_oneof![0u32..=4, 0u32..=14],
         ) {
             let decimal = |(m, s): (u64, u32), negative: bool| {
                 let mut d = Decimal::from_i128_with_scale(i128::from(m), s);
@@ -597,6 +602,23 @@ mod tests {
 
     fn d(mantissa: i64, scale: u32) -> Decimal {
         Decimal::new(mantissa, scale)
+    }
+
+    #[test]
+    fn a_product_beyond_scale_28_is_left_to_decimals() {
+        // 1.49e-27 at scale 29: rust_decimal keeps 28 places (1.5e-27), which rounds to
+        // 2e-27; rounding the exact product once would give 1e-27.
+        let (a, b) = (d(149, 15), d(1, 14));
+        assert_eq!(mul_round_half_even(a, b, 27), None);
+        let decimal = round_half_even(a.checked_mul(b).unwrap(), 27);
+        assert_eq!(decimal, d(2, 27));
+        // Within 28 places the fused product is the decimal one.
+        let (a, b) = (d(149, 14), d(1, 14));
+        assert_eq!(mul_round_half_even(a, b, 27), Some(d(15, 27)));
+        assert!(same(
+            d(15, 27),
+            round_half_even(a.checked_mul(b).unwrap(), 27)
+        ));
     }
 
     #[test]
