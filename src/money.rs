@@ -605,6 +605,15 @@ mod tests {
     }
 
     #[test]
+    fn fused_products_at_a_midpoint_round_to_even() {
+        // Half an hour at 0.25 is 0.125: a tie, to the even cent; 0.135 to 0.14.
+        assert_eq!(mul_round_half_even(d(5, 1), d(25, 2), 2), Some(d(12, 2)));
+        assert_eq!(mul_round_half_even(d(135, 3), d(1, 0), 2), Some(d(14, 2)));
+        assert_eq!(mul_round_half_even(d(-135, 3), d(1, 0), 2), Some(d(-14, 2)));
+        assert_eq!(mul_round_half_even(d(1251, 4), d(1, 0), 2), Some(d(13, 2)));
+    }
+
+    #[test]
     fn a_product_beyond_scale_28_is_left_to_decimals() {
         // 1.49e-27 at scale 29: rust_decimal keeps 28 places (1.5e-27), which rounds to
         // 2e-27; rounding the exact product once would give 1e-27.
