@@ -24,13 +24,18 @@ fn config() -> Config {
 
 /// The report of the straightforward path, as JSON.
 fn straightforward(path: &Path) -> String {
+    straightforward_on(path, 2)
+}
+
+/// [`straightforward`] on `threads` threads.
+fn straightforward_on(path: &Path, threads: usize) -> String {
     let file = std::io::BufReader::new(std::fs::File::open(path).unwrap());
     let mut source = flat::CsvSource::new(file).unwrap();
     let records: Vec<_> = std::iter::from_fn(|| source.next_customer()).collect();
     let report = config()
         .analyzer()
         .unwrap()
-        .analyze_records(&records, as_of(), 2, &|_, _, _| Ok(()))
+        .analyze_records(&records, as_of(), threads, &|_, _, _| Ok(()))
         .unwrap();
     assert!(report.counts_add_up());
     serde_json::to_string(&report).unwrap()
@@ -107,6 +112,8 @@ fn a_seeded_10k_portfolio_gives_the_same_report() {
     let path = generated(10_000, 7, |t| t);
     let expected = straightforward(&path);
     assert!(expected.contains("\"records\":10000"));
+    // One thread, and the analytics computed on one: the same report.
+    assert_eq!(straightforward_on(&path, 1), expected);
     assert_eq!(by_csv_and_serde(&path), expected);
     for shards in [1, 2, 5] {
         assert_eq!(fast(&path, shards), expected, "{shards} shards");

@@ -577,6 +577,10 @@ pub(super) fn merge_sorted_by<T>(
     out
 }
 
+/// Rows from which the headline analytics are worth a second thread: below, its start costs
+/// more than the sort it takes over.
+const PARALLEL_ANALYTICS_FROM: usize = 4096;
+
 /// Count the records phase 1 read and add the records it refused; the headline analytics are
 /// computed on up to `workers` threads (the whale curve beside the concentration: the same
 /// figures).
@@ -586,7 +590,8 @@ pub(super) fn with_phase_one(
     workers: usize,
 ) -> PortfolioReport {
     report.add_summary(summary);
-    report.analytics = Some(if workers > 1 {
+    let parallel = workers > 1 && report.rows.len() >= PARALLEL_ANALYTICS_FROM;
+    report.analytics = Some(if parallel {
         std::thread::scope(|scope| {
             let whale = scope.spawn(|| report.whale_curve(20));
             let concentration = report.revenue_concentration(10);
