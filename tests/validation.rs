@@ -86,6 +86,13 @@ rule!(
     "customer `c1`: field `activity.tickets[0].handling_hours`: must not be negative, got -4"
 );
 rule!(
+    negative_hours_of_a_later_ticket_group,
+    base("c1")
+        .tickets(Severity::Normal, 5, Some(dec("2.5")))
+        .tickets(Severity::High, 3, Some(dec("-4"))),
+    "customer `c1`: field `activity.tickets[1].handling_hours`: must not be negative, got -4"
+);
+rule!(
     negative_implementation_hours,
     base("c1").implementation(dec("-10"), d(2025, 1, 1), None),
     "customer `c1`: field `activity.implementation.hours`: must not be negative, got -10"

@@ -294,15 +294,15 @@ impl CustomerBuilder {
     /// Add tickets of one severity, with their total handling hours if measured.
     pub fn tickets(mut self, severity: Severity, count: u32, hours: Option<Decimal>) -> Self {
         self.parts.activity_parts = true;
-        let handling_hours = match hours {
-            Some(h) => {
-                // The index this group gets: one naming scheme with the record's other checks.
+        let handling_hours = match hours.map(Hours::new) {
+            Some(Ok(h)) => Some(h),
+            Some(Err(e)) => {
+                // Named only when refused (no allocation on the happy path), by the index this
+                // group would get: one naming scheme with the record's other checks.
                 let i = self.parts.tickets.len();
                 let field = format!("activity.tickets[{i}].handling_hours");
-                match self.check(&field, Hours::new(h)) {
-                    Some(h) => Some(h),
-                    None => return self,
-                }
+                let _ = self.check::<Hours>(&field, Err(e));
+                return self;
             }
             None => None,
         };
