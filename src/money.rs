@@ -436,9 +436,9 @@ pub(crate) fn sum_non_negative(values: impl IntoIterator<Item = Decimal>) -> Opt
 /// `a × b` rounded to `dp` decimal places, half to even: exactly
 /// `round_half_even(a.checked_mul(b)?, dp)` (mantissa, scale and sign, property-tested), or
 /// `None` when the product is zero or would not be exact (its mantissa beyond 96 bits or its
-/// scale beyond 28, where `rust_decimal` rounds it first) and the caller multiplies decimals. The
-/// usual cost line — hours or a count at a rate — is one 64-bit product and at most one
-/// 64-bit division.
+/// scale beyond 28, where `rust_decimal` rounds it first) and the caller multiplies decimals.
+/// The usual cost line — hours or a count at a rate — is one 64-bit product, rounded by
+/// [`round_half_even`] in at most one 64-bit division.
 pub(crate) fn mul_round_half_even(a: Decimal, b: Decimal, dp: u32) -> Option<Decimal> {
     let (Ok(x), Ok(y)) = (
         u64::try_from(a.mantissa().unsigned_abs()),
@@ -448,41 +448,19 @@ pub(crate) fn mul_round_half_even(a: Decimal, b: Decimal, dp: u32) -> Option<Dec
     };
     let product = u128::from(x) * u128::from(y);
     let scale = a.scale() + b.scale();
-    let negative = a.is_sign_negative() != b.is_sign_negative();
-    // Left to rust_decimal: beyond scale 28, where it rounds the product first; a zero, which
-    // it gives at scale 0; a product beyond 64 bits (so any beyond the 96-bit mantissa) or a
-    // cut beyond 10^19.
-    let cut = scale.saturating_sub(dp);
-    let (false, false, Ok(m), Some(p)) = (
-        scale > 28,
-        product == 0,
-        u64::try_from(product),
-        10u64.checked_pow(cut),
-    ) else {
+    // Left to rust_decimal: a zero, which it gives at scale 0, and a product it would round.
+    if product == 0 || product > MAX_MANTISSA as u128 || scale > 28 {
         return None;
-    };
-    if cut == 0 {
-        return Some(Decimal::from_parts(
-            m as u32,
-            (m >> 32) as u32,
-            0,
-            negative,
-            scale,
-        ));
     }
-    let (q, r, half) = (m / p, m % p, p / 2);
-    let q = if r > half || (r == half && q % 2 == 1) {
-        q + 1
-    } else {
-        q
-    };
-    Some(Decimal::from_parts(
-        q as u32,
-        (q >> 32) as u32,
-        0,
+    let negative = a.is_sign_negative() != b.is_sign_negative();
+    let exact = Decimal::from_parts(
+        product as u32,
+        (product >> 32) as u32,
+        (product >> 64) as u32,
         negative,
-        dp,
-    ))
+        scale,
+    );
+    Some(round_half_even(exact, dp))
 }
 
 /// `d` rounded to `dp` decimal places, half to even: exactly
@@ -577,12 +555,7 @@ mod tests {
                     prop_assert!(same(fused, expected), "{} x {} to {}: {} vs {}", a, b, dp, fused, expected);
                 }
                 (Some(fused), None) => prop_assert!(false, "{} x {} overflows, fused gave {}", a, b, fused),
-                (None, _) => {
-                    // Left to decimals only when not exact or beyond 64 bits.
-                    let wide = a.mantissa().unsigned_abs() * b.mantissa().unsigned_abs() > u128::from(u64::MAX)
-                        || (a.scale() + b.scale()).saturating_sub(dp) > 19;
-                    prop_assert!(!exact || wide, "{} x {} left to decimals", a, b);
-                }
+                (None, _) => prop_assert!(!exact, "{} x {} left to decimals", a, b),
             }
         }
 
