@@ -305,7 +305,7 @@ fn source_rows(text: &[u8]) -> Vec<Result<Vec<String>, ()>> {
                 rows.push(Err(()))
             }
             Some(_) => {
-                let fields = source.fields();
+                let fields = source.fields().expect("a row that was read has fields");
                 let row = (0..fields.len()).map(|i| fields.get(i).unwrap().to_owned());
                 rows.push(Ok(row.collect()))
             }
@@ -354,6 +354,16 @@ fn a_line_the_csv_reader_would_cut_in_two_is_refused_not_lost() {
     assert_eq!(rows[0], Err(()));
     assert_eq!(rows[1], Ok(vec!["B".to_owned(), "ok".to_owned()]));
     assert!(csv_rows(text)[0].is_err());
+    // The refused row is named by the byte it starts at, even with a readable id.
+    let mut source = flat::CsvSource::new(&text[..]).unwrap();
+    let err = source.next_customer().unwrap().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "data source, record byte 8: the row is not valid UTF-8"
+    );
+    // Reading goes on: the next row is read (and refused for its missing columns, by id).
+    let next = source.next_customer().unwrap().unwrap_err().to_string();
+    assert!(next.starts_with("data source, record B:"), "{next}");
 }
 
 proptest::proptest! {

@@ -387,20 +387,21 @@ pub fn split_at_commas(line: &[u8], bounds: &mut Vec<(usize, usize)>) -> bool {
     true
 }
 
+/// The error of a row that is not UTF-8.
+const NOT_UTF8: &str = "the row is not valid UTF-8";
+
 /// `line` (without its line end) into fields: the usual line, without quotes or carriage
-/// returns, into the ranges between its commas (`by_commas`), any other by the csv reader into
-/// `record`. `None` when the csv reader finds no row in it.
+/// returns, into the ranges between its commas (`by_commas`; its UTF-8 is checked once, where
+/// its text is taken, by [`Fields::of`]), any other by the csv reader into `record`. `None`
+/// when the csv reader finds no row in it.
 fn split(
     line: &[u8],
     bounds: &mut Vec<(usize, usize)>,
     by_commas: &mut bool,
     record: &mut csv::StringRecord,
 ) -> Option<Result<(), String>> {
-    let not_utf8 = || "the row is not valid UTF-8".to_owned();
+    let not_utf8 = || NOT_UTF8.to_owned();
     if split_at_commas(line, bounds) {
-        if std::str::from_utf8(line).is_err() {
-            return Some(Err(not_utf8()));
-        }
         *by_commas = true;
         return Some(Ok(()));
     }
@@ -439,15 +440,20 @@ pub enum Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
+    /// The fields of a line split at its commas (`by_commas`, then `None` when it is not
+    /// UTF-8), else of the csv reader's `record`.
     fn of(
         line: &'a [u8],
         bounds: &'a [(usize, usize)],
         by_commas: bool,
         record: &'a csv::StringRecord,
-    ) -> Self {
-        match std::str::from_utf8(line) {
-            Ok(text) if by_commas => Fields::Commas(text, bounds),
-            _ => Fields::Record(record),
+    ) -> Option<Self> {
+        if by_commas {
+            std::str::from_utf8(line)
+                .ok()
+                .map(|text| Fields::Commas(text, bounds))
+        } else {
+            Some(Fields::Record(record))
         }
     }
 
@@ -476,7 +482,7 @@ impl<R: BufRead> CustomerSource for CsvSource<R> {
         // name does not depend on how the file was cut.
         let byte = self.base + start;
         Some(match read {
-            Ok(()) => self.customer(Some(byte)),
+            Ok(()) => self.customer(byte),
             Err(message) => Err(custfit::Error::source_message(
                 Some(format!("byte {byte}")),
                 message,
@@ -489,13 +495,14 @@ impl<R: BufRead> CsvSource<R> {
     /// Read the next row (whatever its customer), for tests of the parsers; `false` at the end
     /// or on a line that cannot be split.
     pub fn next_record(&mut self) -> bool {
-        let read = matches!(self.read_line(), Some((_, Ok(()))));
+        let read = matches!(self.read_line(), Some((_, Ok(())))) && self.fields().is_some();
         self.materialize();
         read
     }
 
-    /// The fields of the row just read.
-    pub fn fields(&self) -> Fields<'_> {
+    /// The fields of the row just read; `None` for a line split at its commas that is not
+    /// UTF-8.
+    pub fn fields(&self) -> Option<Fields<'_>> {
         let line = &self.line[self.line_start..];
         Fields::of(line, &self.bounds, self.by_commas, &self.record)
     }
@@ -515,14 +522,19 @@ impl<R: BufRead> CsvSource<R> {
 
     /// The customer of the record just read, which started at `byte` of the file (for the
     /// name of a row without an id).
-    fn customer(&mut self, byte: Option<u64>) -> custfit::Result<Customer> {
+    fn customer(&mut self, byte: u64) -> custfit::Result<Customer> {
         let line = &self.line[self.line_start..];
-        let fields = Fields::of(line, &self.bounds, self.by_commas, &self.record);
+        let Some(fields) = Fields::of(line, &self.bounds, self.by_commas, &self.record) else {
+            // Named by where it starts, as any row that cannot be split into fields.
+            return Err(custfit::Error::source_message(
+                Some(format!("byte {byte}")),
+                NOT_UTF8,
+            ));
+        };
         let id = fields.get(self.id_column).filter(|id| !id.is_empty());
-        let name = || match (id, byte) {
-            (Some(id), _) => id.to_owned(),
-            (None, Some(byte)) => format!("byte {byte}"),
-            (None, None) => "(no id)".to_owned(),
+        let name = || match id {
+            Some(id) => id.to_owned(),
+            None => format!("byte {byte}"),
         };
         if fields.len() != self.header.len() {
             return Err(custfit::Error::source_message(
@@ -558,7 +570,7 @@ impl<R: BufRead> CsvSource<R> {
 
     /// The record just read, parsed field by field; `None` when serde must read it.
     pub fn by_hand(&self) -> Option<Row<'_>> {
-        self.columns.row(self.fields())
+        self.columns.row(self.fields()?)
     }
 }
 
