@@ -31,7 +31,7 @@ impl CustomerId {
     /// [`Error::InvalidField`] on field `id` with [`Problem::Empty`].
     pub fn new(id: impl AsRef<str>) -> Result<Self> {
         let id = id.as_ref();
-        if id.trim().is_empty() {
+        if is_blank(id) {
             Err(Error::invalid(None, "id", Problem::Empty))
         } else {
             Ok(CustomerId(Arc::from(id)))
@@ -41,6 +41,18 @@ impl CustomerId {
     /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// Whether `text` is empty or only white space: `text.trim().is_empty()`, deciding at the
+/// first character that is not white space (the usual text is decided by its first
+/// character, where trimming looks at both ends). Every text of a customer is checked so.
+pub(crate) fn is_blank(text: &str) -> bool {
+    match text.as_bytes().first() {
+        // The usual text starts with an ASCII character that is not white space (the ASCII
+        // white space of `char::is_whitespace`: space, and tab to carriage return).
+        Some(&b) if b.is_ascii() && !matches!(b, b' ' | b'\t'..=b'\r') => false,
+        _ => text.chars().all(char::is_whitespace),
     }
 }
 
@@ -94,5 +106,34 @@ impl std::str::FromStr for CustomerId {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
         CustomerId::new(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_is_empty_or_white_space_only() {
+        for blank in ["", " ", "\t\n", "\u{a0}\u{2003}", " \u{3000} "] {
+            assert!(is_blank(blank), "{blank:?}");
+        }
+        for text in ["a", " a", "a ", "\u{a0}x", "x\u{2003}", "-"] {
+            assert!(!is_blank(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Exactly `trim().is_empty()`, on text mixing ASCII and Unicode white space.
+        #[test]
+        fn blank_is_what_trimming_leaves_empty(
+            chars in proptest::collection::vec(
+                proptest::sample::select(vec![' ', '\t', '\n', '\r', '\u{b}', '\u{c}', '\u{1c}', '\u{e}', '\u{a0}', '\u{85}', '\u{2028}', '\u{3000}', '\u{200b}', 'a', '0', 'é']),
+                0..12,
+            ),
+        ) {
+            let text: String = chars.into_iter().collect();
+            proptest::prop_assert_eq!(is_blank(&text), text.trim().is_empty());
+        }
     }
 }

@@ -24,6 +24,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::error::{Error, Problem, Result};
+use crate::id::is_blank;
 use crate::money::{Currency, Money};
 
 /// A customer, valid by construction.
@@ -122,7 +123,7 @@ impl Customer {
     pub(super) fn check(&self) -> Result<Money> {
         let id = &self.id;
         let bad = |field: &str, problem: Problem| Error::invalid(Some(id), field, problem);
-        if self.name.trim().is_empty() {
+        if is_blank(&self.name) {
             return Err(bad("name", Problem::Empty));
         }
         let currency = self.currency;
@@ -243,7 +244,7 @@ impl Customer {
             ("product_version", &self.product_version),
         ];
         for (field, tag) in tags {
-            if tag.as_deref().is_some_and(|t| t.trim().is_empty()) {
+            if tag.as_deref().is_some_and(is_blank) {
                 return Err(bad(field, Problem::Empty));
             }
         }
@@ -257,7 +258,7 @@ impl Customer {
             ));
         }
         fn blank<T: AsRef<str>>(list: &[T]) -> Option<usize> {
-            list.iter().position(|s| s.as_ref().trim().is_empty())
+            list.iter().position(|s| is_blank(s.as_ref()))
         }
         let texts = [
             ("use_cases", blank(&self.use_cases)),
@@ -275,7 +276,7 @@ impl Customer {
         if let Some(i) = self
             .feature_requests
             .iter()
-            .position(|r| r.title.trim().is_empty())
+            .position(|r| is_blank(&r.title))
         {
             return Err(bad(&format!("feature_requests[{i}].title"), Problem::Empty));
         }
