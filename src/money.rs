@@ -365,6 +365,18 @@ impl From<Money> for String {
 /// The largest mantissa a `Decimal` holds (96 bits).
 pub(crate) const MAX_MANTISSA: i128 = (1 << 96) - 1;
 
+/// `10^k` for every `k` whose power fits an `i128` (up to 38; a `Decimal`'s scale is at most
+/// 28): looked up, as sums are aligned on every addition of a new scale.
+const POWERS_OF_TEN: [i128; 39] = {
+    let mut powers = [1i128; 39];
+    let mut k = 1;
+    while k < powers.len() {
+        powers[k] = powers[k - 1] * 10;
+        k += 1;
+    }
+    powers
+};
+
 /// An exact sum of decimals: `units / 10^scale`, with the scale `Decimal` addition gives —
 /// the larger of the two, except that adding to zero gives the addend as it is and adding zero
 /// to anything else changes nothing (so `7 + 0.00` is `7`, and `10.50 - 10.50 + 7` is `7`).
@@ -385,21 +397,22 @@ impl ExactSum {
         if m == 0 {
             return Ok(());
         }
-        let up = |by: u32| {
-            10i128
-                .checked_pow(by)
-                .ok_or(crate::error::Problem::Overflow)
-        };
-        let (units, scale) = if s == self.scale {
-            (self.units.checked_add(m), s)
+        let power = |k: u32| POWERS_OF_TEN.get(k as usize).copied();
+        let aligned = if s == self.scale {
+            self.units.checked_add(m).map(|u| (u, s))
         } else if s < self.scale {
-            let m = m.checked_mul(up(self.scale - s)?);
-            (m.and_then(|m| self.units.checked_add(m)), self.scale)
+            let m = power(self.scale - s).and_then(|p| m.checked_mul(p));
+            m.and_then(|m| self.units.checked_add(m))
+                .map(|u| (u, self.scale))
         } else {
-            let units = self.units.checked_mul(up(s - self.scale)?);
-            (units.and_then(|u| u.checked_add(m)), s)
+            let units = power(s - self.scale).and_then(|p| self.units.checked_mul(p));
+            units.and_then(|u| u.checked_add(m)).map(|u| (u, s))
         };
-        self.units = units.ok_or(crate::error::Problem::Overflow)?;
+        // Built only on an overflow: a `Problem` made eagerly is dropped on every addition.
+        let Some((units, scale)) = aligned else {
+            return Err(crate::error::Problem::Overflow);
+        };
+        self.units = units;
         self.scale = scale;
         Ok(())
     }
@@ -497,6 +510,16 @@ pub(crate) fn round_half_even(d: Decimal, dp: u32) -> Decimal {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_table_holds_every_power_of_ten_an_i128_holds() {
+        for k in 0..45u32 {
+            assert_eq!(
+                POWERS_OF_TEN.get(k as usize).copied(),
+                10i128.checked_pow(k)
+            );
+        }
+    }
 
     fn same(a: Decimal, b: Decimal) -> bool {
         a.mantissa() == b.mantissa()

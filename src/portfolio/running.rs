@@ -63,7 +63,11 @@ struct Running {
 
 impl Running {
     fn add(&mut self, c: &Customer1) -> std::result::Result<(), Problem> {
-        let count = |a: u64, b: bool| a.checked_add(u64::from(b)).ok_or(Problem::Overflow);
+        // Matched, not `ok_or`: a `Problem` made eagerly is dropped on every count.
+        let count = |a: u64, b: bool| match a.checked_add(u64::from(b)) {
+            Some(n) => Ok(n),
+            None => Err(Problem::Overflow),
+        };
         self.customers = count(self.customers, true)?;
         self.revenue.add(c.revenue)?;
         self.cost.add(c.cost)?;
