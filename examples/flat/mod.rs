@@ -212,6 +212,8 @@ pub struct CsvSource<R> {
     /// order mark).
     line: Vec<u8>,
     line_start: usize,
+    /// The line end taken off `line`.
+    line_end: Vec<u8>,
     header: csv::StringRecord,
     /// Whether the header lists the columns in the order of [`COLUMNS`].
     in_order: bool,
@@ -245,6 +247,7 @@ impl<R: BufRead> CsvSource<R> {
             input,
             line: Vec::new(),
             line_start: 0,
+            line_end: Vec::new(),
             in_order: in_order(&header),
             columns: Columns::of(&header),
             id_column: header.iter().position(|h| h == "id").unwrap_or(0),
@@ -274,7 +277,7 @@ impl<R: BufRead> CsvSource<R> {
         Ok(source)
     }
 
-    /// The next non-blank line, split into `record`, with the byte of `input` it starts at;
+    /// The next non-blank row, split into `record`, with the byte of `input` it starts at;
     /// `None` at the end of the range or of the input.
     fn read_line(&mut self) -> Option<(u64, Result<(), String>)> {
         loop {
@@ -282,13 +285,14 @@ impl<R: BufRead> CsvSource<R> {
                 Ok(start) => start,
                 Err((start, message)) => return Some((start, Err(message))),
             };
+            // The usual line has no quote: split at its commas, without looking for quotes
+            // twice. A line with one may go on over the next lines.
+            let plain = split_at_commas(&self.line[self.line_start..], &mut self.bounds);
+            if !plain {
+                self.read_quoted_line_breaks();
+            }
             let line = &self.line[self.line_start..];
-            if let Some(read) = split(
-                line,
-                &mut self.bounds,
-                &mut self.by_commas,
-                &mut self.record,
-            ) {
+            if let Some(read) = split(line, plain, &mut self.by_commas, &mut self.record) {
                 return Some((start, read));
             }
         }
@@ -313,33 +317,45 @@ impl<R: BufRead> CsvSource<R> {
                 }
             };
             self.at += n as u64;
-            // A quoted field with a line break inside (valid CSV, though exports of this
-            // format have none): the row goes on until its quotes balance.
-            while self.line.contains(&b'"')
-                && self.line.iter().filter(|&&b| b == b'"').count() % 2 == 1
-            {
-                match self.input.read_until(b'\n', &mut self.line) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => self.at += n as u64,
-                }
-            }
-            let mut len = self.line.len();
-            for end in [b'\n', b'\r'] {
-                if len > 0 && self.line[len - 1] == end {
-                    len -= 1;
-                }
-            }
-            self.line.truncate(len);
+            self.cut_line_end();
             self.line_start = if start == 0 && self.line.starts_with(BOM) {
                 BOM.len()
             } else {
                 0
             };
-            // A blank line is no row, as for the csv reader.
+            // A blank line is no row, as for the csv reader (a line with a quote is not blank).
             if self.line.len() > self.line_start {
                 return Some(Ok(start));
             }
         }
+    }
+
+    /// Take the line end (`\n`, `\r\n` or `\r`) off `line`, keeping it in `line_end`.
+    fn cut_line_end(&mut self) {
+        self.line_end.clear();
+        for end in [b'\n', b'\r'] {
+            if self.line.last() == Some(&end) {
+                self.line.pop();
+                self.line_end.insert(0, end);
+            }
+        }
+    }
+
+    /// A quoted field with a line break inside (valid CSV, though exports of this format have
+    /// none): the row goes on over the next lines until its quotes balance.
+    fn read_quoted_line_breaks(&mut self) {
+        let odd_quotes = |line: &[u8]| line.iter().filter(|&&b| b == b'"').count() % 2 == 1;
+        if !odd_quotes(&self.line) {
+            return;
+        }
+        self.line.extend_from_slice(&self.line_end);
+        while odd_quotes(&self.line) {
+            match self.input.read_until(b'\n', &mut self.line) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => self.at += n as u64,
+            }
+        }
+        self.cut_line_end();
     }
 }
 
@@ -391,17 +407,17 @@ pub fn split_at_commas(line: &[u8], bounds: &mut Vec<(usize, usize)>) -> bool {
 const NOT_UTF8: &str = "the row is not valid UTF-8";
 
 /// `line` (without its line end) into fields: the usual line, without quotes or carriage
-/// returns, into the ranges between its commas (`by_commas`; its UTF-8 is checked once, where
-/// its text is taken, by [`Fields::of`]), any other by the csv reader into `record`. `None`
-/// when the csv reader finds no row in it.
+/// returns, that [`split_at_commas`] split (`plain`; its UTF-8 is checked once, where its text
+/// is taken, by [`Fields::of`]), or any other by the csv reader into `record`. `None` when the
+/// csv reader finds no row in it.
 fn split(
     line: &[u8],
-    bounds: &mut Vec<(usize, usize)>,
+    plain: bool,
     by_commas: &mut bool,
     record: &mut csv::StringRecord,
 ) -> Option<Result<(), String>> {
     let not_utf8 = || NOT_UTF8.to_owned();
-    if split_at_commas(line, bounds) {
+    if plain {
         *by_commas = true;
         return Some(Ok(()));
     }
