@@ -478,32 +478,40 @@ pub(crate) fn mul_round_half_even(a: Decimal, b: Decimal, dp: u32) -> Option<Dec
 
 /// `d` rounded to `dp` decimal places, half to even: exactly
 /// `d.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven)` (mantissa, scale and
-/// sign, property-tested), in one 64-bit division when the mantissa and the power of ten fit in
-/// 64 bits, as amounts of money do. Every cost line is rounded so.
+/// sign, property-tested), in integers: one 64-bit division when the mantissa and the power of
+/// ten fit in 64 bits, as amounts of money do (every cost line is rounded so), else one
+/// 128-bit division (a ratio's 28-digit quotient, rounded to its places).
 pub(crate) fn round_half_even(d: Decimal, dp: u32) -> Decimal {
-    let scale = d.scale();
-    let cut = scale.saturating_sub(dp);
-    let (Ok(m), Some(p)) = (
-        u64::try_from(d.mantissa().unsigned_abs()),
-        10u64.checked_pow(cut),
-    ) else {
-        return d.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven);
-    };
+    let cut = d.scale().saturating_sub(dp);
     if cut == 0 {
         return d;
     }
+    let m = d.mantissa().unsigned_abs();
     if m == 0 {
         // rust_decimal keeps the sign of a zero; `from_parts` would drop it.
         return d.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven);
     }
-    let (q, r, half) = (m / p, m % p, p / 2);
-    let q = if r > half || (r == half && q % 2 == 1) {
-        q + 1
-    } else {
-        q
+    // Half to even: up when the remainder is over half, or half and the quotient odd.
+    let q = match (u64::try_from(m), 10u64.checked_pow(cut)) {
+        (Ok(m), Some(p)) => {
+            let (q, r) = (m / p, m % p);
+            u128::from(q) + u128::from(r > p / 2 || (r == p / 2 && q % 2 == 1))
+        }
+        _ => {
+            // A scale is at most 28, and 10^28 fits 128 bits.
+            let p = 10u128.pow(cut);
+            let (q, r) = (m / p, m % p);
+            q + u128::from(r > p / 2 || (r == p / 2 && q % 2 == 1))
+        }
     };
-    // `q` is at most `m`, so it fits the 96-bit mantissa; the sign is kept even for zero.
-    Decimal::from_parts(q as u32, (q >> 32) as u32, 0, d.is_sign_negative(), dp)
+    // `q` is at most `m` (the power is at least 10), so it fits the 96-bit mantissa.
+    Decimal::from_parts(
+        q as u32,
+        (q >> 32) as u32,
+        (q >> 64) as u32,
+        d.is_sign_negative(),
+        dp,
+    )
 }
 
 #[cfg(test)]
@@ -591,6 +599,25 @@ mod tests {
             // Mostly amounts that fit 64 bits (the fast path), some that do not.
             let (mid, hi) = if small { (mid % 1000, 0) } else { (mid, hi) };
             let d = Decimal::from_parts(lo, mid, hi, negative, scale);
+            let expected = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven);
+            prop_assert!(same(round_half_even(d, dp), expected), "{} to {}", d, dp);
+        }
+    }
+
+    proptest! {
+        /// At and beside the midpoints, where the rounding decides, for mantissas of every
+        /// width up to 96 bits (random mantissas almost never land on one).
+        #[test]
+        fn rounding_at_the_midpoints_is_rust_decimals(
+            wide in any::<u128>(), cut in 1u32..=28, dp in 0u32..=6, beside in -1i128..=1,
+            negative in any::<bool>(),
+        ) {
+            prop_assume!(cut + dp <= 28);
+            let p = 10u128.pow(cut);
+            let q = wide % (MAX_MANTISSA as u128 / p);
+            let m = (q * p + p / 2) as i128 + beside;
+            prop_assume!(m > 0 && m <= MAX_MANTISSA);
+            let d = Decimal::from_i128_with_scale(if negative { -m } else { m }, cut + dp);
             let expected = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven);
             prop_assert!(same(round_half_even(d, dp), expected), "{} to {}", d, dp);
         }
