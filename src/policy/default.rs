@@ -590,7 +590,11 @@ impl RecommendationPolicy for DefaultPolicy {
                         .revenue
                         .ratio_to(group.revenue)
                         .map_err(arithmetic)?
-                        .map(|r| crate::units::Ratio::new(r.round_dp(6).normalize())),
+                        .map(|r| {
+                            crate::units::Ratio::new(
+                                crate::money::round_half_even(r, 6).normalize(),
+                            )
+                        }),
                     margin_without: group
                         .margin
                         .checked_sub(a.cost.gross_margin)

@@ -571,7 +571,7 @@ impl LeverPlan {
             ratio: (!recurring.is_zero())
                 .then(|| amount.checked_div(recurring))
                 .flatten()
-                .map(|r| Ratio::new(r.round_dp(4).normalize())),
+                .map(|r| Ratio::new(round_half_even(r, 4).normalize())),
         };
         let target_margin = config.target_margin;
         let break_even = change(fixed_before, Decimal::ZERO)?;
@@ -620,7 +620,7 @@ impl LeverPlan {
                 None
             } else {
                 m.checked_div(revenue_after)
-                    .map(|r| Ratio::new(r.round_dp(6).normalize()))
+                    .map(|r| Ratio::new(round_half_even(r, 6).normalize()))
             }
         };
         Ok(LeverPlan {

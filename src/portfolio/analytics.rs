@@ -11,7 +11,7 @@ pub(super) fn ratio(num: Decimal, den: Decimal) -> Option<Ratio> {
         None
     } else {
         num.checked_div(den)
-            .map(|r| Ratio::new(r.round_dp(6).normalize()))
+            .map(|r| Ratio::new(crate::money::round_half_even(r, 6).normalize()))
     }
 }
 
