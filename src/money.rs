@@ -367,7 +367,7 @@ pub(crate) const MAX_MANTISSA: i128 = (1 << 96) - 1;
 
 /// `10^k` for every `k` whose power fits an `i128` (up to 38; a `Decimal`'s scale is at most
 /// 28): looked up, as sums are aligned on every addition of a new scale.
-const POWERS_OF_TEN: [i128; 39] = {
+pub(crate) const POWERS_OF_TEN: [i128; 39] = {
     let mut powers = [1i128; 39];
     let mut k = 1;
     while k < powers.len() {

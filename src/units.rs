@@ -138,6 +138,14 @@ non_negative_decimal!(
 #[serde(try_from = "Decimal", into = "Decimal")]
 pub struct Share(Decimal);
 
+/// `0 <= value <= 1`, decided on the mantissa and scale (`|m| <= 10^scale`) instead of by two
+/// decimal comparisons: every share of every record read is checked so.
+fn in_unit_interval(value: Decimal) -> bool {
+    let m = value.mantissa().unsigned_abs();
+    let one = crate::money::POWERS_OF_TEN[value.scale() as usize].unsigned_abs();
+    m == 0 || (!value.is_sign_negative() && m <= one)
+}
+
 impl Share {
     /// Nothing.
     pub const ZERO: Share = Share(Decimal::ZERO);
@@ -150,7 +158,7 @@ impl Share {
     ///
     /// [`Error::InvalidField`] with [`Problem::OutOfRange`] outside `0..=1`.
     pub fn new(value: Decimal) -> Result<Self> {
-        if value >= Decimal::ZERO && value <= Decimal::ONE {
+        if in_unit_interval(value) {
             Ok(Share(value.normalize()))
         } else {
             Err(out_of_range("share", value, "0..=1"))
@@ -443,6 +451,28 @@ mod tests {
         ) {
             prop_assume!(x.is_finite());
             prop_assert_eq!(round_non_negative(x).to_bits(), x.round().to_bits(), "{}", x);
+        }
+
+        /// Exactly the two comparisons, at and around 0 and 1 at every scale and on any
+        /// mantissa (a negative zero included).
+        #[test]
+        fn unit_interval_is_the_comparisons(
+            near in prop_oneof![Just(0i128), Just(1), Just(-1), -3i128..=3],
+            lo in any::<u32>(), mid in any::<u32>(), hi in any::<u32>(),
+            random in any::<bool>(), negative in any::<bool>(), scale in 0u32..=28,
+        ) {
+            let d = if random {
+                Decimal::from_parts(lo, mid, hi, negative, scale)
+            } else {
+                // 10^scale + near: one and its neighbours, or near itself.
+                let m = if negative { near } else { 10i128.pow(scale) + near };
+                Decimal::from_i128_with_scale(m, scale)
+            };
+            let expected = d >= Decimal::ZERO && d <= Decimal::ONE;
+            prop_assert_eq!(in_unit_interval(d), expected, "{}", d);
+            let mut zero = Decimal::from_parts(0, 0, 0, false, scale);
+            zero.set_sign_negative(true);
+            prop_assert!(in_unit_interval(zero));
         }
 
         /// Bit for bit rust_decimal's conversion.
