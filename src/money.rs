@@ -491,15 +491,16 @@ pub(crate) fn round_half_even(d: Decimal, dp: u32) -> Decimal {
         // rust_decimal keeps the sign of a zero; `from_parts` would drop it.
         return d.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven);
     }
-    // Half to even: up when the remainder is over half, or half and the quotient odd.
-    let q = match (u64::try_from(m), 10u64.checked_pow(cut)) {
-        (Ok(m), Some(p)) => {
+    // Half to even: up when the remainder is over half, or half and the quotient odd; in a
+    // 64-bit division when both fit (faster than a 128-bit one). A scale is at most
+    // 28, and 10^28 fits 128 bits.
+    let p = POWERS_OF_TEN[cut as usize].unsigned_abs();
+    let q = match (u64::try_from(m), u64::try_from(p)) {
+        (Ok(m), Ok(p)) => {
             let (q, r) = (m / p, m % p);
             u128::from(q) + u128::from(r > p / 2 || (r == p / 2 && q % 2 == 1))
         }
         _ => {
-            // A scale is at most 28, and 10^28 fits 128 bits.
-            let p = 10u128.pow(cut);
             let (q, r) = (m / p, m % p);
             q + u128::from(r > p / 2 || (r == p / 2 && q % 2 == 1))
         }
