@@ -342,6 +342,78 @@ pub struct LeverPlan {
     pub reaches_target: bool,
 }
 
+/// A sum of cost lines, `None` once it overflowed.
+#[derive(Clone, Copy)]
+struct LineSum(Option<Decimal>);
+
+impl Default for LineSum {
+    fn default() -> Self {
+        LineSum(Some(Decimal::ZERO))
+    }
+}
+
+impl LineSum {
+    fn add(&mut self, x: Decimal) {
+        self.0 = self.0.and_then(|a| a.checked_add(x));
+    }
+
+    /// The sum; `Decimal::MAX` if it overflowed. Lines are non-negative and summed to the
+    /// total without overflow, so their subsets cannot overflow; they are summed checked all
+    /// the same.
+    fn get(self) -> Decimal {
+        self.0.unwrap_or(Decimal::MAX)
+    }
+}
+
+/// The amounts (and quantities) of the lines each lever acts on, in one pass over the lines.
+/// Each sum adds its lines in their order, as a fold over the lines of one kind would.
+#[derive(Default)]
+struct LineSums {
+    upkeep: LineSum,
+    standby: LineSum,
+    standby_hours: LineSum,
+    /// Every support line: hours, tickets and time.
+    support: LineSum,
+    /// The quantities of the support lines measured in hours (not tickets).
+    support_hours: LineSum,
+    engineering: LineSum,
+    engineering_hours: LineSum,
+    /// Customer success, executive and escalation lines: what a cadence change saves on.
+    cadence: LineSum,
+    implementation: LineSum,
+}
+
+impl LineSums {
+    fn of(cost: &CostToServe) -> LineSums {
+        let mut s = LineSums::default();
+        for l in &cost.lines {
+            let amount = l.amount.amount();
+            match l.item {
+                CostItem::CustomFeatureUpkeep => s.upkeep.add(amount),
+                CostItem::SlaStandby => {
+                    s.standby.add(amount);
+                    s.standby_hours.add(l.quantity);
+                }
+                CostItem::SupportHours { .. } | CostItem::SupportTime => {
+                    s.support.add(amount);
+                    s.support_hours.add(l.quantity);
+                }
+                CostItem::SupportTickets { .. } => s.support.add(amount),
+                CostItem::Engineering => {
+                    s.engineering.add(amount);
+                    s.engineering_hours.add(l.quantity);
+                }
+                CostItem::CustomerSuccess | CostItem::Executive | CostItem::Escalations => {
+                    s.cadence.add(amount)
+                }
+                CostItem::Implementation => s.implementation.add(amount),
+                CostItem::CogsShareOfRevenue | CostItem::CogsUsage | CostItem::Overhead => {}
+            }
+        }
+        s
+    }
+}
+
 impl LeverPlan {
     /// Quantify every lever for `customer` from its cost to serve.
     ///
@@ -374,22 +446,7 @@ impl LeverPlan {
         let mul =
             |a: Decimal, b: Decimal, field: &str| a.checked_mul(b).ok_or_else(|| overflow(field));
         let with_overhead = Decimal::ONE + model.config().overhead_share.get();
-        // Lines are non-negative and summed to the total without overflow, so their subsets
-        // cannot overflow either; quantities are summed checked all the same.
-        let line_sum = |pred: &dyn Fn(&CostItem) -> bool| -> Decimal {
-            cost.lines
-                .iter()
-                .filter(|l| pred(&l.item))
-                .try_fold(Decimal::ZERO, |a, l| a.checked_add(l.amount.amount()))
-                .unwrap_or(Decimal::MAX)
-        };
-        let line_quantity = |pred: &dyn Fn(&CostItem) -> bool| -> Decimal {
-            cost.lines
-                .iter()
-                .filter(|l| pred(&l.item))
-                .try_fold(Decimal::ZERO, |a, l| a.checked_add(l.quantity))
-                .unwrap_or(Decimal::MAX)
-        };
+        let sums = LineSums::of(cost);
         let mut levers: Vec<Lever> = Vec::new();
         let mut push = |kind: LeverKind, direct: Decimal, hours: RoleHours| -> Result<()> {
             if direct > Decimal::ZERO {
@@ -399,7 +456,14 @@ impl LeverPlan {
                 levers.push(Lever {
                     kind,
                     margin_gain: Money::new(saved, currency).round(),
-                    hours_freed: hours.map(|_, h| round_half_even(*h, 2).normalize()),
+                    // Most roles' hours are zero, which normalizes to 0: no rounding to do.
+                    hours_freed: hours.map(|_, &h| {
+                        if h.is_zero() {
+                            Decimal::ZERO
+                        } else {
+                            round_half_even(h, 2).normalize()
+                        }
+                    }),
                     estimate,
                 });
             }
@@ -412,7 +476,7 @@ impl LeverPlan {
         };
 
         let activity = customer.activity();
-        let upkeep = line_sum(&|i| *i == CostItem::CustomFeatureUpkeep);
+        let upkeep = sums.upkeep.get();
         let eng_rate = model.hourly_rate(Role::Engineering).amount();
         let upkeep_hours = if eng_rate.is_zero() {
             Decimal::ZERO
@@ -430,26 +494,15 @@ impl LeverPlan {
 
         if let Some(sla) = customer.contract().map(|c| c.sla()) {
             if sla.tier != SlaTier::Standard {
-                let standby = |i: &CostItem| *i == CostItem::SlaStandby;
                 push(
                     LeverKind::ChangeSla { from: sla.tier },
-                    line_sum(&standby),
-                    hours(Role::Support, line_quantity(&standby)),
+                    sums.standby.get(),
+                    hours(Role::Support, sums.standby_hours.get()),
                 )?;
             }
         }
 
-        let is_support = |i: &CostItem| {
-            matches!(
-                i,
-                CostItem::SupportHours { .. }
-                    | CostItem::SupportTickets { .. }
-                    | CostItem::SupportTime
-            )
-        };
-        let is_support_hours =
-            |i: &CostItem| matches!(i, CostItem::SupportHours { .. } | CostItem::SupportTime);
-        let (support, support_hours) = (line_sum(&is_support), line_quantity(&is_support_hours));
+        let (support, support_hours) = (sums.support.get(), sums.support_hours.get());
         // Version and boundaries both cut support: boundaries apply to what the move leaves.
         let mut remaining = Decimal::ONE;
         if let (Some(to), Some(from)) =
@@ -474,29 +527,22 @@ impl LeverPlan {
             mul(support, r, "boundaries")?,
             hours(Role::Support, mul(support_hours, r, "boundaries")?),
         )?;
-        let engineering = |i: &CostItem| *i == CostItem::Engineering;
         push(
             LeverKind::RoadmapInfluenceLimits,
             mul(
-                line_sum(&engineering),
+                sums.engineering.get(),
                 config.roadmap_limits_saving,
                 "roadmap",
             )?,
             hours(
                 Role::Engineering,
                 mul(
-                    line_quantity(&engineering),
+                    sums.engineering_hours.get(),
                     config.roadmap_limits_saving,
                     "roadmap",
                 )?,
             ),
         )?;
-        let cadence_lines = |i: &CostItem| {
-            matches!(
-                i,
-                CostItem::CustomerSuccess | CostItem::Executive | CostItem::Escalations
-            )
-        };
         let cadence_hours = RoleHours {
             success: mul(cost.hours.success, config.cadence_saving, "cadence")?,
             executive: mul(cost.hours.executive, config.cadence_saving, "cadence")?,
@@ -504,14 +550,13 @@ impl LeverPlan {
         };
         push(
             LeverKind::CommunicationCadence,
-            mul(line_sum(&cadence_lines), config.cadence_saving, "cadence")?,
+            mul(sums.cadence.get(), config.cadence_saving, "cadence")?,
             cadence_hours,
         )?;
-        let implementation = |i: &CostItem| *i == CostItem::Implementation;
         push(
             LeverKind::ImplementationTimelines,
             mul(
-                line_sum(&implementation),
+                sums.implementation.get(),
                 config.timeline_saving,
                 "timelines",
             )?,
