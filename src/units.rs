@@ -49,7 +49,7 @@ macro_rules! non_negative_decimal {
                 if value.is_sign_negative() && !value.is_zero() {
                     Err(negative($field, value))
                 } else {
-                    Ok($name(value.normalize()))
+                    Ok($name($crate::units::normalized(value)))
                 }
             }
 
@@ -138,6 +138,18 @@ non_negative_decimal!(
 #[serde(try_from = "Decimal", into = "Decimal")]
 pub struct Share(Decimal);
 
+/// `d.normalize()` (mantissa, scale and sign, property-tested), without the call for a value
+/// with no trailing zero to strip: a whole number that is not a negative zero, or one with an
+/// odd mantissa — most hours, quantities and shares read.
+#[inline]
+pub(crate) fn normalized(d: Decimal) -> Decimal {
+    if (d.scale() == 0 && !d.is_sign_negative()) || d.mantissa() & 1 == 1 {
+        d
+    } else {
+        d.normalize()
+    }
+}
+
 /// `0 <= value <= 1`, decided on the mantissa and scale (`|m| <= 10^scale`) instead of by two
 /// decimal comparisons: every share of every record read is checked so.
 fn in_unit_interval(value: Decimal) -> bool {
@@ -159,7 +171,7 @@ impl Share {
     /// [`Error::InvalidField`] with [`Problem::OutOfRange`] outside `0..=1`.
     pub fn new(value: Decimal) -> Result<Self> {
         if in_unit_interval(value) {
-            Ok(Share(value.normalize()))
+            Ok(Share(normalized(value)))
         } else {
             Err(out_of_range("share", value, "0..=1"))
         }
@@ -473,6 +485,28 @@ mod tests {
             let mut zero = Decimal::from_parts(0, 0, 0, false, scale);
             zero.set_sign_negative(true);
             prop_assert!(in_unit_interval(zero));
+        }
+
+        /// Mantissa, scale and sign of `Decimal::normalize`, on whole numbers, odd and even
+        /// mantissas and zeros of either sign at every scale.
+        #[test]
+        fn normalized_is_rust_decimals(
+            lo in any::<u32>(), mid in any::<u32>(), hi in any::<u32>(),
+            width in 0u32..4, negative in any::<bool>(), scale in 0u32..=28,
+        ) {
+            let (lo, mid, hi) = match width {
+                0 => (0, 0, 0),
+                1 => (lo, 0, 0),
+                2 => (lo & !1, mid, 0), // even, so there may be zeros to strip
+                _ => (lo, mid, hi),
+            };
+            let d = Decimal::from_parts(lo, mid, hi, negative, scale);
+            let (got, want) = (normalized(d), d.normalize());
+            prop_assert_eq!(
+                (got.mantissa(), got.scale(), got.is_sign_negative()),
+                (want.mantissa(), want.scale(), want.is_sign_negative()),
+                "{:?}", d
+            );
         }
 
         /// Bit for bit rust_decimal's conversion.

@@ -111,7 +111,7 @@ impl<'a> CostBuilder<'a> {
         let margin = gross_margin
             .ratio_to(revenue)
             .map_err(|e| Error::arithmetic(Some(customer.id()), "margin", e))?
-            .map(|r| Ratio::new(round_dp(r, RATIO_DP).normalize()));
+            .map(|r| Ratio::new(crate::units::normalized(round_dp(r, RATIO_DP))));
         Ok(CostToServe {
             customer: customer.id().clone(),
             lines: self.lines.unwrap_or_default(),
@@ -120,7 +120,7 @@ impl<'a> CostBuilder<'a> {
             deferred_revenue,
             gross_margin,
             margin,
-            hours: self.hours.map(|_, h| h.normalize()),
+            hours: self.hours.map(|_, &h| crate::units::normalized(h)),
         })
     }
 

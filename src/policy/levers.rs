@@ -36,7 +36,7 @@ use crate::customer::contract::SlaTier;
 use crate::customer::Customer;
 use crate::error::{Error, Problem, Result};
 use crate::money::{round_half_even, Money};
-use crate::units::Ratio;
+use crate::units::{normalized, Ratio};
 
 /// Settings for the levers; plain serde data with example defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -461,7 +461,7 @@ impl LeverPlan {
                         if h.is_zero() {
                             Decimal::ZERO
                         } else {
-                            round_half_even(h, 2).normalize()
+                            normalized(round_half_even(h, 2))
                         }
                     }),
                     estimate,
@@ -616,7 +616,7 @@ impl LeverPlan {
             ratio: (!recurring.is_zero())
                 .then(|| amount.checked_div(recurring))
                 .flatten()
-                .map(|r| Ratio::new(round_half_even(r, 4).normalize())),
+                .map(|r| Ratio::new(normalized(round_half_even(r, 4)))),
         };
         let target_margin = config.target_margin;
         let break_even = change(fixed_before, Decimal::ZERO)?;
@@ -665,7 +665,7 @@ impl LeverPlan {
                 None
             } else {
                 m.checked_div(revenue_after)
-                    .map(|r| Ratio::new(round_half_even(r, 6).normalize()))
+                    .map(|r| Ratio::new(normalized(round_half_even(r, 6))))
             }
         };
         Ok(LeverPlan {
