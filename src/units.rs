@@ -500,7 +500,9 @@ mod tests {
                 2 => (lo & !1, mid, 0), // even, so there may be zeros to strip
                 _ => (lo, mid, hi),
             };
-            let d = Decimal::from_parts(lo, mid, hi, negative, scale);
+            let mut d = Decimal::from_parts(lo, mid, hi, negative, scale);
+            // `from_parts` drops the sign of a zero: a negative zero (as "-0" parses) is set.
+            d.set_sign_negative(negative);
             let (got, want) = (normalized(d), d.normalize());
             prop_assert_eq!(
                 (got.mantissa(), got.scale(), got.is_sign_negative()),
@@ -553,5 +555,20 @@ mod tests {
                 "{scale}"
             );
         }
+    }
+
+    #[test]
+    fn a_negative_zero_normalizes_to_zero() {
+        for scale in [0, 2, 28] {
+            let mut d = Decimal::new(0, scale);
+            d.set_sign_negative(true);
+            let n = normalized(d);
+            assert!(!n.is_sign_negative() && n.scale() == 0, "{scale}: {n:?}");
+            assert!(!Hours::new(d).unwrap().get().is_sign_negative(), "{scale}");
+        }
+        // A negative whole number and an odd mantissa are kept as they are.
+        assert_eq!(normalized(Decimal::new(-7, 0)).mantissa(), -7);
+        assert_eq!(normalized(Decimal::new(125, 2)).scale(), 2);
+        assert_eq!(normalized(Decimal::new(1250, 3)).scale(), 2);
     }
 }
