@@ -389,7 +389,15 @@ pub(crate) struct ExactSum {
 impl ExactSum {
     /// Add `d`; an overflow of 128 bits (the sum is then left as it was).
     pub(crate) fn add(&mut self, d: Decimal) -> std::result::Result<(), crate::error::Problem> {
-        let (m, s) = (d.mantissa(), d.scale());
+        self.add_parts(Addend::of(d))
+    }
+
+    /// Add a decimal taken apart beforehand (one value added to many sums is taken apart
+    /// once).
+    pub(crate) fn add_parts(
+        &mut self,
+        Addend { units: m, scale: s }: Addend,
+    ) -> std::result::Result<(), crate::error::Problem> {
         if self.units == 0 {
             (self.units, self.scale) = (m, s);
             return Ok(());
@@ -429,6 +437,22 @@ impl ExactSum {
         }
         Decimal::try_from_i128_with_scale(self.units, self.scale)
             .map_err(|_| crate::error::Problem::Overflow)
+    }
+}
+
+/// A decimal as [`ExactSum::add_parts`] adds it: its mantissa and scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Addend {
+    units: i128,
+    scale: u32,
+}
+
+impl Addend {
+    pub(crate) fn of(d: Decimal) -> Addend {
+        Addend {
+            units: d.mantissa(),
+            scale: d.scale(),
+        }
     }
 }
 

@@ -8,28 +8,38 @@
 
 use std::collections::BTreeMap;
 
-use rust_decimal::Decimal;
-
 use super::report::{GroupRollup, PortfolioReport, Tally, UNTAGGED};
 use crate::assessment::{FitAssessment, FitClass, Quadrant};
 use crate::cost::RoleHours;
 use crate::customer::{Customer, CustomerId, LifecycleStage};
 use crate::error::{Error, Problem, Result};
-use crate::money::{Currency, ExactSum as Sum, Money, MoneyError};
+use crate::money::{Addend, Currency, ExactSum as Sum, Money, MoneyError};
 use crate::policy::recommendation::{Action, Effect, Recommendation};
 
 /// Running hours per role.
 #[derive(Debug, Clone, Copy, Default)]
 struct Hours([Sum; 5]);
 
+/// Hours per role taken apart for [`Hours::add`], in its order.
+type RoleAddends = [Addend; 5];
+
+fn role_addends(h: &RoleHours) -> RoleAddends {
+    [
+        h.support,
+        h.engineering,
+        h.success,
+        h.executive,
+        h.implementation,
+    ]
+    .map(Addend::of)
+}
+
 impl Hours {
-    fn add(&mut self, h: &RoleHours) -> std::result::Result<(), Problem> {
-        let [a, b, c, d, e] = &mut self.0;
-        a.add(h.support)?;
-        b.add(h.engineering)?;
-        c.add(h.success)?;
-        d.add(h.executive)?;
-        e.add(h.implementation)
+    fn add(&mut self, h: &RoleAddends) -> std::result::Result<(), Problem> {
+        for (sum, &hours) in self.0.iter_mut().zip(h) {
+            sum.add_parts(hours)?;
+        }
+        Ok(())
     }
 
     fn fits(&self) -> bool {
@@ -69,10 +79,10 @@ impl Running {
             None => Err(Problem::Overflow),
         };
         self.customers = count(self.customers, true)?;
-        self.revenue.add(c.revenue)?;
-        self.cost.add(c.cost)?;
-        self.margin.add(c.margin)?;
-        self.hours.add(c.hours)?;
+        self.revenue.add_parts(c.revenue)?;
+        self.cost.add_parts(c.cost)?;
+        self.margin.add_parts(c.margin)?;
+        self.hours.add(&c.hours)?;
         self.bad_fit = count(self.bad_fit, c.bad_fit)?;
         self.bad = count(self.bad, c.bad)?;
         self.offboard = count(self.offboard, c.offboard)?;
@@ -98,12 +108,13 @@ impl Running {
     }
 }
 
-/// One assessed customer's figures, as every tally adds them.
-struct Customer1<'a> {
-    revenue: Decimal,
-    cost: Decimal,
-    margin: Decimal,
-    hours: &'a RoleHours,
+/// One assessed customer's figures, as every tally adds them: taken apart once, as each is
+/// added to several tallies.
+struct Customer1 {
+    revenue: Addend,
+    cost: Addend,
+    margin: Addend,
+    hours: RoleAddends,
     bad_fit: bool,
     bad: bool,
     offboard: bool,
@@ -140,7 +151,7 @@ impl Plan {
         self.revenue_lost.add(e.revenue_lost.amount())?;
         self.revenue_gained.add(e.revenue_gained.amount())?;
         self.margin_gained.add(e.margin_gained.amount())?;
-        self.hours_freed.add(&e.hours_freed)
+        self.hours_freed.add(&role_addends(&e.hours_freed))
     }
 
     fn fits(&self) -> bool {
@@ -300,12 +311,12 @@ impl Sums {
     }
 }
 
-fn figures<'a>(a: &'a FitAssessment, r: &Recommendation) -> Customer1<'a> {
+fn figures(a: &FitAssessment, r: &Recommendation) -> Customer1 {
     Customer1 {
-        revenue: a.cost.revenue.amount(),
-        cost: a.cost.total.amount(),
-        margin: a.cost.gross_margin.amount(),
-        hours: &a.cost.hours,
+        revenue: Addend::of(a.cost.revenue.amount()),
+        cost: Addend::of(a.cost.total.amount()),
+        margin: Addend::of(a.cost.gross_margin.amount()),
+        hours: role_addends(&a.cost.hours),
         bad_fit: a.classification.class == FitClass::BadFit,
         bad: a.classification.class == FitClass::Bad,
         offboard: r.action == Action::Offboard,
@@ -316,6 +327,7 @@ fn figures<'a>(a: &'a FitAssessment, r: &Recommendation) -> Customer1<'a> {
 mod tests {
     use super::*;
     use crate::money::MAX_MANTISSA;
+    use rust_decimal::Decimal;
 
     fn d(mantissa: i64, scale: u32) -> Decimal {
         Decimal::new(mantissa, scale)
