@@ -139,8 +139,8 @@ non_negative_decimal!(
 pub struct Share(Decimal);
 
 /// `d.normalize()` (mantissa, scale and sign, property-tested), without the call for a value
-/// with no trailing zero to strip: a whole number that is not a negative zero, or one with an
-/// odd mantissa — most hours, quantities and shares read.
+/// with no trailing zero to strip: a whole number that is not negative (a negative zero
+/// becomes zero), or one with an odd mantissa — most hours, quantities and shares read.
 #[inline]
 pub(crate) fn normalized(d: Decimal) -> Decimal {
     if (d.scale() == 0 && !d.is_sign_negative()) || d.mantissa() & 1 == 1 {

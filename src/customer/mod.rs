@@ -520,6 +520,7 @@ pub const MAX_DECIMALS: u32 = 4;
 
 /// `value` within `-max..=max` with at most [`MAX_DECIMALS`] decimal places (trailing zeros
 /// do not count).
+///
 /// Inlined, so that the usual value is decided without a call (a customer has a dozen).
 #[inline]
 fn check_bounded(value: Decimal, max: Decimal) -> std::result::Result<(), Problem> {

@@ -342,6 +342,17 @@ pub struct LeverPlan {
     pub reaches_target: bool,
 }
 
+/// Hours a lever frees, to the hundredth and normalized: `round_half_even(h, 2).normalize()`.
+/// Most roles' hours are zero, which normalizes to 0 (of scale 0, not negative) whatever its
+/// scale and sign: no rounding to do.
+fn freed_hours(h: Decimal) -> Decimal {
+    if h.is_zero() {
+        Decimal::ZERO
+    } else {
+        normalized(round_half_even(h, 2))
+    }
+}
+
 /// A sum of cost lines, `None` once it overflowed.
 #[derive(Clone, Copy)]
 struct LineSum(Option<Decimal>);
@@ -357,9 +368,9 @@ impl LineSum {
         self.0 = self.0.and_then(|a| a.checked_add(x));
     }
 
-    /// The sum; `Decimal::MAX` if it overflowed. Lines are non-negative and summed to the
-    /// total without overflow, so their subsets cannot overflow; they are summed checked all
-    /// the same.
+    /// The sum; `Decimal::MAX` if it overflowed. Amounts cannot: lines are non-negative and
+    /// summed to the total without overflow, so their subsets cannot overflow either.
+    /// Quantities were not summed before, so both are summed checked.
     fn get(self) -> Decimal {
         self.0.unwrap_or(Decimal::MAX)
     }
@@ -456,14 +467,7 @@ impl LeverPlan {
                 levers.push(Lever {
                     kind,
                     margin_gain: Money::new(saved, currency).round(),
-                    // Most roles' hours are zero, which normalizes to 0: no rounding to do.
-                    hours_freed: hours.map(|_, &h| {
-                        if h.is_zero() {
-                            Decimal::ZERO
-                        } else {
-                            normalized(round_half_even(h, 2))
-                        }
-                    }),
+                    hours_freed: hours.map(|_, &h| freed_hours(h)),
                     estimate,
                 });
             }
@@ -717,5 +721,112 @@ impl LeverPlan {
         self.levers.iter().fold(RoleHours::default(), |acc, l| {
             acc.checked_add(&l.hours_freed).unwrap_or(acc)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cost::CostLine;
+    use crate::customer::Severity;
+    use crate::money::Currency;
+
+    fn line(item: CostItem, quantity: i64, amount: i64) -> CostLine {
+        CostLine {
+            item,
+            quantity: Decimal::from(quantity),
+            rate: Decimal::ONE,
+            amount: Money::new(Decimal::new(amount, 2), Currency::USD),
+        }
+    }
+
+    /// Each lever's sums take exactly its lines: every item once, with a quantity and an
+    /// amount of its own (powers of two, so that any other mix of lines gives another sum).
+    #[test]
+    fn each_lever_sums_exactly_its_lines() {
+        let items = [
+            CostItem::CogsShareOfRevenue,
+            CostItem::CogsUsage,
+            CostItem::SupportHours {
+                severity: Severity::High,
+            },
+            CostItem::SupportTickets {
+                severity: Severity::Normal,
+            },
+            CostItem::SupportTime,
+            CostItem::SlaStandby,
+            CostItem::Engineering,
+            CostItem::CustomerSuccess,
+            CostItem::Executive,
+            CostItem::Escalations,
+            CostItem::Implementation,
+            CostItem::CustomFeatureUpkeep,
+            CostItem::Overhead,
+        ];
+        let lines: Vec<CostLine> = items
+            .iter()
+            .enumerate()
+            .map(|(i, &item)| line(item, 1 << i, 1 << (i + 13)))
+            .collect();
+        let amount = |i: u32| Decimal::new(1 << (i + 13), 2);
+        let quantity = |i: u32| Decimal::from(1 << i);
+        let cost = CostToServe {
+            customer: crate::CustomerId::new("c").unwrap(),
+            lines,
+            total: Money::zero(Currency::USD),
+            revenue: Money::zero(Currency::USD),
+            deferred_revenue: None,
+            gross_margin: Money::zero(Currency::USD),
+            margin: None,
+            hours: RoleHours::default(),
+        };
+        let s = LineSums::of(&cost);
+        assert_eq!(s.upkeep.get(), amount(11));
+        assert_eq!(s.standby.get(), amount(5));
+        assert_eq!(s.standby_hours.get(), quantity(5));
+        assert_eq!(s.support.get(), amount(2) + amount(3) + amount(4));
+        // Tickets priced per ticket free no hours: their quantity is tickets.
+        assert_eq!(s.support_hours.get(), quantity(2) + quantity(4));
+        assert_eq!(s.engineering.get(), amount(6));
+        assert_eq!(s.engineering_hours.get(), quantity(6));
+        assert_eq!(s.cadence.get(), amount(7) + amount(8) + amount(9));
+        assert_eq!(s.implementation.get(), amount(10));
+    }
+
+    #[test]
+    fn a_sum_that_overflows_is_the_largest_decimal() {
+        let mut sum = LineSum::default();
+        sum.add(Decimal::MAX);
+        sum.add(Decimal::ONE);
+        sum.add(Decimal::ONE);
+        assert_eq!(sum.get(), Decimal::MAX);
+        let mut small = LineSum::default();
+        small.add(Decimal::new(150, 2));
+        assert_eq!(small.get(), Decimal::new(150, 2));
+    }
+
+    /// A zero of any scale or sign frees 0 hours (scale 0), as normalizing it would give.
+    #[test]
+    fn freed_hours_are_normalized_hundredths() {
+        for scale in [0, 1, 2, 6] {
+            for negative in [false, true] {
+                let mut zero = Decimal::new(0, scale);
+                zero.set_sign_negative(negative);
+                let freed = freed_hours(zero);
+                let old = round_half_even(zero, 2).normalize();
+                assert_eq!(
+                    (freed.mantissa(), freed.scale(), freed.is_sign_negative()),
+                    (0, 0, false),
+                    "{zero:?}"
+                );
+                assert_eq!(
+                    (old.mantissa(), old.scale(), old.is_sign_negative()),
+                    (0, 0, false)
+                );
+            }
+        }
+        assert_eq!(freed_hours(Decimal::new(18_750, 4)).to_string(), "1.88");
+        assert_eq!(freed_hours(Decimal::new(12_500, 4)).to_string(), "1.25");
+        assert_eq!(freed_hours(Decimal::new(30_000, 4)).to_string(), "3");
     }
 }

@@ -423,4 +423,27 @@ mod tests {
             assert!(!r.fits(), "sum {i}");
         }
     }
+
+    /// Every role's hours go to that role's sum, each time they are added.
+    #[test]
+    fn hours_are_summed_role_by_role() {
+        let h = RoleHours {
+            support: d(1, 0),
+            engineering: d(20, 0),
+            success: d(300, 1),
+            executive: d(4_000, 0),
+            implementation: d(50_000, 2),
+        };
+        let mut sum = Hours::default();
+        sum.add(&role_addends(&h)).unwrap();
+        sum.add(&role_addends(&h)).unwrap();
+        let twice = sum.role_hours().unwrap();
+        assert_eq!(twice.support, d(2, 0));
+        assert_eq!(twice.engineering, d(40, 0));
+        assert_eq!(twice.success, d(600, 1));
+        assert_eq!(twice.executive, d(8_000, 0));
+        assert_eq!(twice.implementation, d(100_000, 2));
+        // The scale of each sum is its addends' (`Decimal` addition's).
+        assert_eq!(twice.implementation.scale(), 2);
+    }
 }
