@@ -6,7 +6,7 @@ use super::*;
 use crate::customer::Customer;
 use crate::error::{Error, Problem, Result};
 use crate::money::{mul_round_half_even, Money};
-use crate::units::Ratio;
+use crate::units::{normalized, Ratio};
 
 /// Accumulates lines with checked arithmetic.
 pub(super) struct CostBuilder<'a> {
@@ -111,7 +111,7 @@ impl<'a> CostBuilder<'a> {
         let margin = gross_margin
             .ratio_to(revenue)
             .map_err(|e| Error::arithmetic(Some(customer.id()), "margin", e))?
-            .map(|r| Ratio::new(crate::units::normalized(round_dp(r, RATIO_DP))));
+            .map(|r| Ratio::new(normalized(round_dp(r, RATIO_DP))));
         Ok(CostToServe {
             customer: customer.id().clone(),
             lines: self.lines.unwrap_or_default(),
@@ -120,7 +120,7 @@ impl<'a> CostBuilder<'a> {
             deferred_revenue,
             gross_margin,
             margin,
-            hours: self.hours.map(|_, &h| crate::units::normalized(h)),
+            hours: self.hours.map(|_, &h| normalized(h)),
         })
     }
 

@@ -344,7 +344,8 @@ pub struct LeverPlan {
 
 /// Hours a lever frees, to the hundredth and normalized: `round_half_even(h, 2).normalize()`.
 /// Most roles' hours are zero, which normalizes to 0 (of scale 0, not negative) whatever its
-/// scale and sign: no rounding to do.
+/// scale and sign: no rounding to do (and no call: without this test a restructure takes
+/// 1.3 % more instructions).
 fn freed_hours(h: Decimal) -> Decimal {
     if h.is_zero() {
         Decimal::ZERO
