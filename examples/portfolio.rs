@@ -32,6 +32,16 @@ use custfit::{
 use plotters::prelude::*;
 use std::io::Write as _;
 
+/// The whole report as pretty JSON on stdout, written as it is serialized: a large report is
+/// never held as one string (that of a million customers is about 370 MB of text).
+fn print_json(report: &PortfolioReport) -> Result<(), Box<dyn Error>> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, report)?;
+    writeln!(out)?;
+    out.flush()?;
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn Error>> {
     let mut json = false;
     let mut out = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/out").to_owned();
@@ -78,8 +88,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             report.records as f64 / secs
         );
         if json {
-            println!("{}", serde_json::to_string_pretty(&report)?);
-            return Ok(());
+            return print_json(&report);
         }
         println!("custfit: portfolio assessment of {path}, as of {as_of}");
         print_portfolio(&report)?;
@@ -107,8 +116,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         Ok(())
     })?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-        return Ok(());
+        return print_json(&report);
     }
     let mut full = full.into_inner().map_err(|_| "sink poisoned")?;
     full.sort_by(|a, b| a.0.customer.cmp(&b.0.customer));
