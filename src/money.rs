@@ -150,8 +150,8 @@ pub enum MoneyError {
 /// assert!(a.checked_add("1 USD".parse()?).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(try_from = "String")]
 pub struct Money {
     amount: Decimal,
     currency: Currency,
@@ -312,13 +312,102 @@ impl Money {
 /// decimal the amount has beyond them, so that the text reads back to the same amount.
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut amount = self.amount;
-        let minor = self.currency.minor_units();
+        f.write_str(MoneyText::of(self).as_str())
+    }
+}
+
+/// On the wire, the text of [`Display`](fmt::Display), written without allocating: a report
+/// holds two amounts per customer.
+impl Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(MoneyText::of(self).as_str())
+    }
+}
+
+/// The text of a [`Money`] on the stack: its amount as `Decimal` writes it (sign, digits,
+/// point), with at least the currency's decimals, a space and the code.
+struct MoneyText {
+    bytes: [u8; MoneyText::CAPACITY],
+    len: usize,
+}
+
+impl MoneyText {
+    /// A sign, 29 digits (the leading zero of `0.05` among them), a point, a space and a code
+    /// of 3 letters.
+    const CAPACITY: usize = 35;
+
+    fn of(money: &Money) -> Self {
+        let mut amount = money.amount;
+        let minor = money.currency.minor_units();
         if amount.scale() < minor {
             amount.rescale(minor);
         }
-        write!(f, "{} {}", amount, self.currency)
+        let mut text = MoneyText {
+            bytes: [0; MoneyText::CAPACITY],
+            len: 0,
+        };
+        if amount.is_sign_negative() {
+            text.push(b'-');
+        }
+        let scale = amount.scale() as usize;
+        // At least one digit before the point, as `Decimal` writes `0.05`.
+        let (digits, count) = decimal_digits(amount.mantissa().unsigned_abs(), scale + 1);
+        let digits = &digits[digits.len() - count..];
+        let (whole, fraction) = digits.split_at(count - scale);
+        text.extend(whole);
+        if scale > 0 {
+            text.push(b'.');
+            text.extend(fraction);
+        }
+        text.push(b' ');
+        text.extend(money.currency.as_str().as_bytes());
+        text
     }
+
+    fn push(&mut self, byte: u8) {
+        self.extend(&[byte]);
+    }
+
+    fn extend(&mut self, bytes: &[u8]) {
+        // Within capacity by construction; a longer text would be cut, never overrun.
+        let room = MoneyText::CAPACITY - self.len;
+        let n = bytes.len().min(room);
+        self.bytes[self.len..self.len + n].copy_from_slice(&bytes[..n]);
+        self.len += n;
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII digits, sign, point, space and the code's letters are written.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+}
+
+/// The decimal digits of `m` (at most 96 bits), at the end of the buffer, zero-padded to at
+/// least `min` digits (at most 29): the buffer and how many of its last bytes are the digits.
+fn decimal_digits(m: u128, min: usize) -> ([u8; 40], usize) {
+    const TEN_19: u128 = 10_000_000_000_000_000_000;
+    let mut out = [b'0'; 40];
+    let mut at = out.len();
+    let mut write_u64 = |mut v: u64, at: &mut usize, pad: usize| {
+        let end = *at;
+        while v > 0 {
+            *at -= 1;
+            out[*at] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+        // The zeros are there already: only move past them.
+        *at = (*at).min(end.saturating_sub(pad));
+    };
+    // One 128-bit division at most: 2^96 < 10^29, so `m / 10^19` fits in 64 bits.
+    let (high, low) = (m / TEN_19, m % TEN_19);
+    if high > 0 {
+        write_u64(low as u64, &mut at, 19);
+        write_u64(high as u64, &mut at, 0);
+    } else {
+        write_u64(low as u64, &mut at, 0);
+    }
+    let count = (out.len() - at).max(min.min(out.len()));
+    (out, count)
 }
 
 impl fmt::Debug for Money {
@@ -627,6 +716,68 @@ mod tests {
             let expected = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven);
             prop_assert!(same(round_half_even(d, dp), expected), "{} to {}", d, dp);
         }
+
+        /// The text of an amount is rust_decimal's, rescaled to the currency's decimals as
+        /// before: any mantissa of 96 bits, any scale, negative zeros, currencies of 0, 2 and 3
+        /// decimals; and it is what goes on the wire.
+        #[test]
+        fn money_text_is_rust_decimals(
+            lo in any::<u32>(), mid in any::<u32>(), hi in prop_oneof![Just(0u32), any::<u32>()],
+            small in any::<bool>(), negative in any::<bool>(), scale in 0u32..=28,
+            code in prop_oneof![Just("EUR"), Just("JPY"), Just("KWD")],
+        ) {
+            let (mid, hi) = if small { (mid % 1000, 0) } else { (mid, hi) };
+            let (lo, mid) = if small && lo % 4 == 0 { (lo % 1000, 0) } else { (lo, mid) };
+            let mut amount = Decimal::from_parts(lo, mid, hi, false, scale);
+            // Set apart: `from_parts` drops the sign of a zero.
+            amount.set_sign_negative(negative);
+            let currency = Currency::new(code).unwrap();
+            let mut rescaled = amount;
+            if rescaled.scale() < currency.minor_units() {
+                rescaled.rescale(currency.minor_units());
+            }
+            let expected = format!("{rescaled} {currency}");
+            let money = Money::new(amount, currency);
+            prop_assert_eq!(money.to_string(), expected.clone());
+            prop_assert_eq!(serde_json::to_string(&money).unwrap(), format!("\"{expected}\""));
+        }
+    }
+
+    #[test]
+    fn money_texts_at_the_edges() {
+        let text = |d: Decimal, code: &str| Money::new(d, Currency::new(code).unwrap()).to_string();
+        assert_eq!(text(Decimal::ZERO, "EUR"), "0.00 EUR");
+        assert_eq!(text(Decimal::ZERO, "JPY"), "0 JPY");
+        assert_eq!(text(Decimal::new(-0, 2), "EUR"), "0.00 EUR");
+        // A negative zero keeps its sign, as rust_decimal writes it.
+        let mut negative_zero = Decimal::new(0, 2);
+        negative_zero.set_sign_negative(true);
+        assert!(negative_zero.is_sign_negative());
+        assert_eq!(text(negative_zero, "EUR"), "-0.00 EUR");
+        assert_eq!(format!("{negative_zero}"), "-0.00");
+        assert_eq!(text(Decimal::new(5, 2), "EUR"), "0.05 EUR");
+        assert_eq!(text(Decimal::new(-5, 3), "JPY"), "-0.005 JPY");
+        assert_eq!(
+            text(Decimal::new(1, 28), "EUR"),
+            "0.0000000000000000000000000001 EUR"
+        );
+        assert_eq!(
+            text(Decimal::MIN, "KWD"),
+            "-79228162514264337593543950335 KWD"
+        );
+        assert_eq!(
+            text(Decimal::from(10_000_000_000_000_000_000u128), "EUR"),
+            "10000000000000000000.00 EUR"
+        );
+        let longest = text(-Decimal::MAX / Decimal::from(10), "EUR");
+        assert_eq!(longest, "-7922816251426433759354395033.5 EUR");
+        let widest = text(
+            Decimal::from_parts(u32::MAX, u32::MAX, u32::MAX, true, 28),
+            "EUR",
+        );
+        assert_eq!(widest, "-7.9228162514264337593543950335 EUR");
+        // The longest text there is (29 digits, a sign and a point) fills the buffer exactly.
+        assert_eq!(widest.len(), MoneyText::CAPACITY);
     }
 
     proptest! {
@@ -646,6 +797,7 @@ mod tests {
             let expected = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven);
             prop_assert!(same(round_half_even(d, dp), expected), "{} to {}", d, dp);
         }
+
     }
 
     fn d(mantissa: i64, scale: u32) -> Decimal {
