@@ -19,9 +19,19 @@ use crate::error::{Error, Problem, Result};
 /// assert!(CustomerId::new("  ").is_err());
 /// # Ok::<(), custfit::Error>(())
 /// ```
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(try_from = "String")]
 pub struct CustomerId(Arc<str>);
+
+/// On the wire, the text itself (written from the shared copy, without cloning it).
+impl Serialize for CustomerId {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
 
 impl CustomerId {
     /// An id; surrounding white space is kept, but an id of only white space is refused.
@@ -112,6 +122,16 @@ impl std::str::FromStr for CustomerId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_id_and_a_currency_are_their_text_on_the_wire() {
+        let id = CustomerId::new(" C-\"7\" ").unwrap();
+        let text = serde_json::to_string(&id).unwrap();
+        assert_eq!(text, r#"" C-\"7\" ""#);
+        assert_eq!(serde_json::from_str::<CustomerId>(&text).unwrap(), id);
+        let eur = crate::units::Currency::EUR;
+        assert_eq!(serde_json::to_string(&eur).unwrap(), r#""EUR""#);
+    }
 
     #[test]
     fn blank_is_empty_or_white_space_only() {

@@ -20,9 +20,16 @@ use serde::{Deserialize, Serialize};
 /// assert!("eur".parse::<Currency>().is_err());
 /// # Ok::<(), custfit::Error>(())
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(try_from = "String")]
 pub struct Currency([u8; 3]);
+
+/// On the wire, the code (`"EUR"`), written without allocating.
+impl Serialize for Currency {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
 
 impl Currency {
     /// US dollar.
