@@ -497,13 +497,13 @@ impl<R: BufRead> CustomerSource for CsvSource<R> {
         // Rows are named by their id, else by where they start in the file, so that the
         // name does not depend on how the file was cut.
         let byte = self.base + start;
-        Some(match read {
-            Ok(()) => self.customer(byte),
-            Err(message) => Err(custfit::Error::source_message(
+        if let Err(message) = read {
+            return Some(Err(custfit::Error::source_message(
                 Some(format!("byte {byte}")),
                 message,
-            )),
-        })
+            )));
+        }
+        Some(self.customer(byte))
     }
 }
 

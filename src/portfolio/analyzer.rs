@@ -122,11 +122,12 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         I: IntoIterator<Item = Result<C>>,
         C: Borrow<Customer>,
     {
-        for record in records {
+        // By reference: a customer is large to move.
+        for ref record in records {
             s.records = s.records.saturating_add(1);
             match record {
                 // Unreadable: refused here, once; phase 2 skips it.
-                Err(e) => s.bad_records.push(BadRecord::new(e)),
+                Err(e) => s.bad_records.push(BadRecord::new(e.clone())),
                 Ok(c) => {
                     let c: &Customer = c.borrow();
                     // A customer that cannot be priced adds nothing to the facts; phase 2
@@ -369,7 +370,8 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
             .iter()
             .map(CustomerId::as_str)
             .collect();
-        for record in records {
+        // By reference: a customer is large to move.
+        for ref record in records {
             // Unreadable records are reported by phase 1.
             let Ok(c) = record else { continue };
             let c: &Customer = c.borrow();
@@ -382,7 +384,6 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
                     }));
                 continue;
             }
-            // Nested rather than chained, so that the (large) assessment is not moved about.
             let policy_ctx = || {
                 PolicyContext::with_systemic(
                     facts.systemic.flagged
@@ -390,14 +391,16 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
                 )
                 .with_group(c.parent().and_then(|p| facts.groups.get(p)).cloned())
             };
+            // Nested rather than chained, and the assessment and the recommendation looked at
+            // where they were made (`ref`): they are large to move.
             let refused = match self.assessor.assess_with(c, &ctx) {
-                Ok(a) => match self.policy.recommend(c, &a, &policy_ctx()) {
+                Ok(ref a) => match self.policy.recommend(c, a, &policy_ctx()) {
                     // A customer whose figures would overflow the totals is refused on its own.
-                    Ok(r) => match sums.add_to_totals(currency, &a, &r) {
+                    Ok(ref r) => match sums.add_to_totals(currency, a, r) {
                         Ok(()) => {
-                            sink(c, &a, &r)?;
-                            sums.add(c, &a, &r, &parents)?;
-                            report.add_row(c, &a, &r);
+                            sink(c, a, r)?;
+                            sums.add(c, a, r, &parents)?;
+                            report.add_row(c, a, r);
                             None
                         }
                         Err(e) => Some(e),
