@@ -99,6 +99,56 @@ pub(super) struct Parts {
     pub(super) first_error: Option<Box<Error>>,
 }
 
+impl Default for Parts {
+    /// Nothing given yet: no id or currency, every amount, count and hour zero, the stage
+    /// active.
+    fn default() -> Self {
+        Parts {
+            id: None,
+            name: String::new(),
+            currency: None,
+            period: None,
+            industry: None,
+            use_cases: Vec::new(),
+            roadmap_interests: Vec::new(),
+            region: None,
+            segment: None,
+            employees: None,
+            parent: None,
+            account_owner: None,
+            acquisition_channel: None,
+            plan: None,
+            product_version: None,
+            stage: LifecycleStage::Active,
+            customer_since: None,
+            recurring_revenue: Amount::Plain(Decimal::ZERO),
+            one_time_revenue: Amount::Plain(Decimal::ZERO),
+            acquisition_cost: None,
+            contract: None,
+            activity: None,
+            activity_parts: false,
+            tickets: Vec::new(),
+            support_hours: Hours::ZERO,
+            engineering_hours: Hours::ZERO,
+            success_hours: Hours::ZERO,
+            executive_hours: Hours::ZERO,
+            escalations: 0,
+            implementation: None,
+            custom_features: Vec::new(),
+            unnamed_custom_features: 0,
+            usage_units: Quantity::ZERO,
+            logo: LogoValue::default(),
+            whitespace: [None; 3],
+            growth: GrowthFacts::default(),
+            behavior: Behavior::default(),
+            last_expectation_reset: None,
+            feature_requests: Vec::new(),
+            unnamed_feature_requests: RequestCounts::default(),
+            first_error: None,
+        }
+    }
+}
+
 /// Rename the field of an error raised by a unit constructor.
 fn at_field(e: Error, field: &str) -> Error {
     match e {
@@ -115,51 +165,12 @@ fn at_field(e: Error, field: &str) -> Error {
 
 impl CustomerBuilder {
     pub(super) fn new(id: &str, name: String) -> Self {
-        CustomerBuilder {
-            parts: Box::new(Parts {
-                id: CustomerId::new(id).ok(),
-                name,
-                currency: None,
-                period: None,
-                industry: None,
-                use_cases: Vec::new(),
-                roadmap_interests: Vec::new(),
-                region: None,
-                segment: None,
-                employees: None,
-                parent: None,
-                account_owner: None,
-                acquisition_channel: None,
-                plan: None,
-                product_version: None,
-                stage: LifecycleStage::Active,
-                customer_since: None,
-                recurring_revenue: Amount::Plain(Decimal::ZERO),
-                one_time_revenue: Amount::Plain(Decimal::ZERO),
-                acquisition_cost: None,
-                contract: None,
-                activity: None,
-                activity_parts: false,
-                tickets: Vec::new(),
-                support_hours: Hours::ZERO,
-                engineering_hours: Hours::ZERO,
-                success_hours: Hours::ZERO,
-                executive_hours: Hours::ZERO,
-                escalations: 0,
-                implementation: None,
-                custom_features: Vec::new(),
-                unnamed_custom_features: 0,
-                usage_units: Quantity::ZERO,
-                logo: LogoValue::default(),
-                whitespace: [None; 3],
-                growth: GrowthFacts::default(),
-                behavior: Behavior::default(),
-                last_expectation_reset: None,
-                feature_requests: Vec::new(),
-                unnamed_feature_requests: RequestCounts::default(),
-                first_error: None,
-            }),
-        }
+        // Made where it lives (`Box::default` writes in place): built on the stack and then
+        // boxed, the parts would be copied once more.
+        let mut parts = Box::<Parts>::default();
+        parts.id = CustomerId::new(id).ok();
+        parts.name = name;
+        CustomerBuilder { parts }
     }
 
     /// Keep the first error, with its field named.
