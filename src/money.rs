@@ -376,11 +376,12 @@ impl MoneyText {
     }
 
     fn extend(&mut self, bytes: &[u8]) {
-        // Within capacity by construction; a longer text would be cut, never overrun.
-        let room = MoneyText::CAPACITY - self.len;
-        let n = bytes.len().min(room);
-        self.bytes[self.len..self.len + n].copy_from_slice(&bytes[..n]);
-        self.len += n;
+        // The buffer holds the longest text there is (tested), so every byte finds a slot.
+        let free = self.bytes.iter_mut().skip(self.len);
+        for (slot, &byte) in free.zip(bytes) {
+            *slot = byte;
+            self.len += 1;
+        }
     }
 
     fn as_str(&self) -> &str {
