@@ -377,6 +377,7 @@ impl MoneyText {
 
     fn extend(&mut self, bytes: &[u8]) {
         // The buffer holds the longest text there is (tested), so every byte finds a slot.
+        debug_assert!(self.len + bytes.len() <= MoneyText::CAPACITY);
         let free = self.bytes.iter_mut().skip(self.len);
         for (slot, &byte) in free.zip(bytes) {
             *slot = byte;
@@ -390,10 +391,12 @@ impl MoneyText {
     }
 }
 
-/// The decimal digits of `m` (at most 96 bits), at the end of the buffer, zero-padded to at
-/// least `min` digits (at most 29): the buffer and how many of its last bytes are the digits.
+/// The decimal digits of `m` (a `Decimal`'s mantissa: at most 96 bits), at the end of the
+/// buffer, zero-padded to at least `min` digits (a scale and one: at most 29): the buffer and
+/// how many of its last bytes are the digits.
 fn decimal_digits(m: u128, min: usize) -> ([u8; 40], usize) {
     const TEN_19: u128 = 10_000_000_000_000_000_000;
+    debug_assert!(m >> 96 == 0 && min <= 29);
     let mut out = [b'0'; 40];
     let mut at = out.len();
     let mut write_u64 = |mut v: u64, at: &mut usize, pad: usize| {
@@ -805,7 +808,6 @@ mod tests {
             let expected = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven);
             prop_assert!(same(round_half_even(d, dp), expected), "{} to {}", d, dp);
         }
-
     }
 
     fn d(mantissa: i64, scale: u32) -> Decimal {

@@ -100,8 +100,8 @@ pub(super) struct Parts {
 }
 
 impl Default for Parts {
-    /// Nothing given yet: no id or currency, every amount, count and hour zero, the stage
-    /// active.
+    /// Nothing given yet: no id, name or currency; revenues, hours, counts and usage zero;
+    /// every optional fact absent; the stage active.
     fn default() -> Self {
         Parts {
             id: None,
@@ -165,8 +165,8 @@ fn at_field(e: Error, field: &str) -> Error {
 
 impl CustomerBuilder {
     pub(super) fn new(id: &str, name: String) -> Self {
-        // Made where it lives (`Box::default` writes in place): built on the stack and then
-        // boxed, the parts would be copied once more.
+        // Made where they live (today's `Box::default` writes in place, measured): built on
+        // the stack and then boxed, the parts would be copied once more.
         let mut parts = Box::<Parts>::default();
         parts.id = CustomerId::new(id).ok();
         parts.name = name;
