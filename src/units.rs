@@ -501,7 +501,7 @@ mod tests {
                 _ => (lo, mid, hi),
             };
             let mut d = Decimal::from_parts(lo, mid, hi, negative, scale);
-            // `from_parts` drops the sign of a zero: a negative zero (as "-0" parses) is set.
+            // `from_parts` drops the sign of a zero, so a negative zero is made by hand.
             d.set_sign_negative(negative);
             let (got, want) = (normalized(d), d.normalize());
             prop_assert_eq!(
