@@ -1,5 +1,6 @@
 //! Decisions per action, and portfolio runs: 10,000 synthetic customers in memory, and
-//! 100,000 customers end to end from a CSV text in memory (parse, build, both phases).
+//! 100,000 customers end to end from a CSV text in memory (parse, build, both phases), and
+//! what reading that text alone costs.
 
 #[path = "../examples/synthetic/mod.rs"]
 mod synthetic;
@@ -105,6 +106,26 @@ fn bench(c: &mut Criterion) {
         .expect("the shipped configuration reads");
     let analyzer = config.analyzer().expect("valid");
     let (header, runs) = flat::split_lines(&text, 2);
+    // What the run is made of: both phases read every row, and this is one such read.
+    group.bench_function("100k-csv/2-threads-read-only", |b| {
+        b.iter(|| {
+            std::thread::scope(|s| {
+                let reads: Vec<_> = runs
+                    .iter()
+                    .map(|&(base, run)| {
+                        let header = header.clone();
+                        s.spawn(move || {
+                            count_customers(flat::CsvSource::headerless(header, run, base))
+                        })
+                    })
+                    .collect();
+                reads
+                    .into_iter()
+                    .map(|r| r.join().expect("read"))
+                    .sum::<usize>()
+            })
+        })
+    });
     group.bench_function("100k-csv/2-threads", |b| {
         b.iter(|| {
             let open = |i: usize| {
@@ -115,6 +136,35 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.finish();
+
+    // The floor of any reading, one thread: the csv crate splitting the same text into
+    // fields, against reading it into validated customers.
+    let mut group = c.benchmark_group("read");
+    group.sample_size(10);
+    group.bench_function("100k-csv/fields", |b| {
+        b.iter(|| {
+            let mut reader = csv::Reader::from_reader(black_box(&text[..]));
+            let mut record = csv::ByteRecord::new();
+            let mut fields = 0;
+            while reader.read_byte_record(&mut record).expect("a record") {
+                fields += record.len();
+            }
+            fields
+        })
+    });
+    group.bench_function("100k-csv/customers", |b| {
+        b.iter(|| count_customers(flat::CsvSource::new(black_box(&text[..])).expect("header")))
+    });
+    group.finish();
+}
+
+/// The customers a source reads (and drops), refused records left out.
+fn count_customers(mut source: impl custfit::source::CustomerSource) -> usize {
+    let mut n = 0;
+    while let Some(c) = source.next_customer() {
+        n += usize::from(c.is_ok());
+    }
+    n
 }
 
 criterion_group!(benches, bench);
