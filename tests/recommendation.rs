@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use custfit::cost::Role;
 use custfit::customer::{LifecycleStage, RequestScope, Severity, Sla, SlaTier};
 use custfit::policy::{LeverKind, Rule};
 use custfit::{Action, Contract, PolicyContext, RecommendationPolicy};
@@ -376,6 +377,122 @@ fn reprice_gives_the_break_even_and_target_changes_by_hand() {
     .unwrap();
     assert!(!capped.reaches_target);
     assert!(capped.reaches_break_even);
+}
+
+/// A lever comes only with a saving, and frees the hours of the lines it cuts.
+#[test]
+fn levers_come_only_with_a_saving_and_free_the_hours_they_cut() {
+    // No tickets, SLA, custom features, version or implementation: nothing to save there.
+    let c = base("hours")
+        .recurring_revenue(dec("100000"))
+        .engineering_hours(dec("400"))
+        .success_hours(dec("42.5"))
+        .executive_hours(dec("6"))
+        .build()
+        .unwrap();
+    let a = assessor().assess(&c, as_of()).unwrap();
+    let config = custfit::policy::LeverConfig::default();
+    let plan = custfit::LeverPlan::new(&c, &a.cost, &simple_model(), &config).unwrap();
+    // Costs: COGS 10,000, engineering 40,000, success 3,400, executive 1,200: a 45.4 % margin,
+    // above the 20 % target, so no price change either.
+    let kinds: Vec<_> = plan.levers.iter().map(|l| &l.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            &LeverKind::RoadmapInfluenceLimits,
+            &LeverKind::CommunicationCadence
+        ],
+        "{plan:?}"
+    );
+    let hours = |kind: LeverKind| {
+        let lever = plan.levers.iter().find(|l| l.kind == kind).unwrap();
+        Role::ALL.map(|r| *lever.hours_freed.get(r))
+    };
+    let zero = rust_decimal::Decimal::ZERO;
+    // Roles: support, engineering, success, executive, implementation. 25 % of 400 h; 20 % of
+    // 42.5 h and of 6 h.
+    assert_eq!(
+        hours(LeverKind::RoadmapInfluenceLimits),
+        [zero, dec("100"), zero, zero, zero]
+    );
+    assert_eq!(
+        hours(LeverKind::CommunicationCadence),
+        [zero, zero, dec("8.5"), dec("1.2"), zero]
+    );
+    assert_eq!(plan.levers[1].margin_gain, usd("920")); // 20 % of 3,400 + 1,200
+}
+
+/// With a negative target margin, a customer can be above the target and below break-even:
+/// the price change proposed is the one that breaks even.
+#[test]
+fn above_a_negative_target_but_below_break_even_the_price_breaks_even() {
+    // Revenue 100,000; COGS 10,000 and engineering 950 h = 95,000: a margin of -5 %.
+    let c = base("loss")
+        .recurring_revenue(dec("100000"))
+        .engineering_hours(dec("950"))
+        .build()
+        .unwrap();
+    let a = assessor().assess(&c, as_of()).unwrap();
+    let config = custfit::policy::LeverConfig {
+        target_margin: dec("-0.10"),
+        roadmap_limits_saving: rust_decimal::Decimal::ZERO,
+        ..Default::default()
+    };
+    let plan = custfit::LeverPlan::new(&c, &a.cost, &simple_model(), &config).unwrap();
+    let [lever] = &plan.levers[..] else {
+        panic!("one lever expected: {:?}", plan.levers)
+    };
+    let LeverKind::Reprice {
+        break_even,
+        target,
+        proposed,
+    } = &lever.kind
+    else {
+        panic!("reprice expected: {lever:?}")
+    };
+    // Fixed 95,000: break-even revenue 95,000 / 0.9 = 105,555.56; the -10 % target needs
+    // 95,000 / 1.0, less than today.
+    assert_eq!(break_even.unwrap().amount, usd("5555.56"));
+    assert_eq!(target.unwrap().amount, usd("0"));
+    assert_eq!(proposed.amount, usd("5555.56"));
+    assert_eq!(lever.margin_gain, usd("5000")); // the 5,000 lost, less nothing
+    assert!(plan.reaches_break_even);
+    assert!(plan.reaches_target);
+}
+
+/// Below the target with no room to raise the price (a cap of 0), the plan still shows the
+/// price changes that break even and reach the target, and proposes none.
+#[test]
+fn below_target_without_room_to_reprice_the_needed_prices_are_still_shown() {
+    let c = base("capped")
+        .recurring_revenue(dec("100000"))
+        .engineering_hours(dec("1000"))
+        .build()
+        .unwrap();
+    let a = assessor().assess(&c, as_of()).unwrap();
+    let config = custfit::policy::LeverConfig {
+        roadmap_limits_saving: rust_decimal::Decimal::ZERO,
+        max_price_increase: rust_decimal::Decimal::ZERO,
+        ..Default::default()
+    };
+    let plan = custfit::LeverPlan::new(&c, &a.cost, &simple_model(), &config).unwrap();
+    let [lever] = &plan.levers[..] else {
+        panic!("one lever expected: {:?}", plan.levers)
+    };
+    let LeverKind::Reprice {
+        break_even,
+        target,
+        proposed,
+    } = &lever.kind
+    else {
+        panic!("reprice expected: {lever:?}")
+    };
+    assert_eq!(break_even.unwrap().amount, usd("11111.11"));
+    assert_eq!(target.unwrap().amount, usd("42857.14"));
+    assert_eq!(proposed.amount, usd("0"));
+    assert_eq!(lever.margin_gain, usd("0"));
+    assert!(!plan.reaches_break_even);
+    assert!(!plan.reaches_target);
 }
 
 #[test]

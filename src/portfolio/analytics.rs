@@ -22,11 +22,9 @@ pub(super) fn ratio(num: Decimal, den: Decimal) -> Option<Ratio> {
 /// unit) equal integers are identical values, so their order cannot matter.
 pub(super) fn sorted_descending(values: Vec<Decimal>) -> Vec<Decimal> {
     let scale = values.iter().map(Decimal::scale).max().unwrap_or(0);
-    // A negative zero would come back positive from its mantissa: sort such lists as decimals.
-    let negative_zero = |d: &Decimal| d.is_zero() && d.is_sign_negative();
     if values
         .iter()
-        .all(|d| d.scale() == scale && !negative_zero(d))
+        .all(|d| d.scale() == scale && !is_negative_zero(d))
     {
         // Amounts of money fit 64 bits: half the memory to sort, and cheaper comparisons.
         let narrow: Option<Vec<i64>> = values
@@ -79,6 +77,12 @@ pub(super) fn sorted_descending(values: Vec<Decimal>) -> Vec<Decimal> {
             values
         }
     }
+}
+
+/// Whether `d` is a zero with its sign set: it would come back positive from its mantissa, so
+/// a list with one is sorted as decimals.
+fn is_negative_zero(d: &Decimal) -> bool {
+    d.is_zero() && d.is_sign_negative()
 }
 
 /// `items` from the largest `key` to the smallest, equal keys in their given order: a
@@ -201,6 +205,9 @@ mod tests {
         let sorted = sorted_descending(vec![zero, d(100, 2)]);
         assert_eq!(sorted, [d(100, 2), zero]);
         assert!(sorted[1].is_sign_negative());
+        // Alone, too: no integer path may take it.
+        let sorted = sorted_descending(vec![zero, zero]);
+        assert!(sorted.iter().all(|z| z.is_zero() && z.is_sign_negative()));
     }
 
     #[test]
