@@ -6,8 +6,8 @@ mod common;
 use common::*;
 use custfit::cost::Role;
 use custfit::customer::{LifecycleStage, RequestScope, Severity, Sla, SlaTier};
-use custfit::policy::{LeverKind, Rule};
-use custfit::{Action, Contract, PolicyContext, RecommendationPolicy};
+use custfit::policy::{LeverConfig, LeverKind, PriceChange, Rule};
+use custfit::{Action, Contract, Money, PolicyContext, RecommendationPolicy};
 
 fn annual(start_year: i32) -> custfit::customer::ContractBuilder {
     Contract::builder(d(start_year, 4, 1), d(start_year + 1, 3, 31))
@@ -422,40 +422,54 @@ fn levers_come_only_with_a_saving_and_free_the_hours_they_cut() {
     assert_eq!(plan.levers[1].margin_gain, usd("920")); // 20 % of 3,400 + 1,200
 }
 
-/// With a negative target margin, a customer can be above the target and below break-even:
-/// the price change proposed is the one that breaks even.
-#[test]
-fn above_a_negative_target_but_below_break_even_the_price_breaks_even() {
-    // Revenue 100,000; COGS 10,000 and engineering 950 h = 95,000: a margin of -5 %.
-    let c = base("loss")
+/// The lever plan of a customer with revenue 100,000 and `hours` of engineering at 100 an hour
+/// (COGS 10 %, nothing else), with `config`.
+fn engineering_plan(id: &str, hours: &str, config: LeverConfig) -> custfit::LeverPlan {
+    let c = base(id)
         .recurring_revenue(dec("100000"))
-        .engineering_hours(dec("950"))
+        .engineering_hours(dec(hours))
         .build()
         .unwrap();
     let a = assessor().assess(&c, as_of()).unwrap();
-    let config = custfit::policy::LeverConfig {
-        target_margin: dec("-0.10"),
-        roadmap_limits_saving: rust_decimal::Decimal::ZERO,
-        ..Default::default()
-    };
-    let plan = custfit::LeverPlan::new(&c, &a.cost, &simple_model(), &config).unwrap();
+    custfit::LeverPlan::new(&c, &a.cost, &simple_model(), &config).unwrap()
+}
+
+/// The plan's only lever, a price change: its break-even, target and proposed changes and
+/// the margin it gains.
+fn only_price_change(plan: &custfit::LeverPlan) -> (PriceChange, PriceChange, PriceChange, Money) {
     let [lever] = &plan.levers[..] else {
         panic!("one lever expected: {:?}", plan.levers)
     };
     let LeverKind::Reprice {
-        break_even,
-        target,
+        break_even: Some(break_even),
+        target: Some(target),
         proposed,
-    } = &lever.kind
+    } = lever.kind
     else {
-        panic!("reprice expected: {lever:?}")
+        panic!("a price change with both targets expected: {lever:?}")
     };
+    (break_even, target, proposed, lever.margin_gain)
+}
+
+/// With a negative target margin, a customer can be above the target and below break-even:
+/// the price change proposed is the one that breaks even.
+#[test]
+fn above_a_negative_target_but_below_break_even_the_price_breaks_even() {
+    // Costs: COGS 10,000 and engineering 95,000: a margin of -5 %.
+    let config = LeverConfig {
+        target_margin: dec("-0.10"),
+        roadmap_limits_saving: rust_decimal::Decimal::ZERO,
+        ..Default::default()
+    };
+    let plan = engineering_plan("loss", "950", config);
+    let (break_even, target, proposed, gain) = only_price_change(&plan);
     // Fixed 95,000: break-even revenue 95,000 / 0.9 = 105,555.56; the -10 % target needs
     // 95,000 / 1.0, less than today.
-    assert_eq!(break_even.unwrap().amount, usd("5555.56"));
-    assert_eq!(target.unwrap().amount, usd("0"));
+    assert_eq!(break_even.amount, usd("5555.56"));
+    assert_eq!(target.amount, usd("0"));
     assert_eq!(proposed.amount, usd("5555.56"));
-    assert_eq!(lever.margin_gain, usd("5000")); // the 5,000 lost, less nothing
+    // 5,555.56 of revenue less its 10 % COGS: the 5,000 lost.
+    assert_eq!(gain, usd("5000"));
     assert!(plan.reaches_break_even);
     assert!(plan.reaches_target);
 }
@@ -464,33 +478,17 @@ fn above_a_negative_target_but_below_break_even_the_price_breaks_even() {
 /// price changes that break even and reach the target, and proposes none.
 #[test]
 fn below_target_without_room_to_reprice_the_needed_prices_are_still_shown() {
-    let c = base("capped")
-        .recurring_revenue(dec("100000"))
-        .engineering_hours(dec("1000"))
-        .build()
-        .unwrap();
-    let a = assessor().assess(&c, as_of()).unwrap();
-    let config = custfit::policy::LeverConfig {
+    let config = LeverConfig {
         roadmap_limits_saving: rust_decimal::Decimal::ZERO,
         max_price_increase: rust_decimal::Decimal::ZERO,
         ..Default::default()
     };
-    let plan = custfit::LeverPlan::new(&c, &a.cost, &simple_model(), &config).unwrap();
-    let [lever] = &plan.levers[..] else {
-        panic!("one lever expected: {:?}", plan.levers)
-    };
-    let LeverKind::Reprice {
-        break_even,
-        target,
-        proposed,
-    } = &lever.kind
-    else {
-        panic!("reprice expected: {lever:?}")
-    };
-    assert_eq!(break_even.unwrap().amount, usd("11111.11"));
-    assert_eq!(target.unwrap().amount, usd("42857.14"));
+    let plan = engineering_plan("capped", "1000", config);
+    let (break_even, target, proposed, gain) = only_price_change(&plan);
+    assert_eq!(break_even.amount, usd("11111.11"));
+    assert_eq!(target.amount, usd("42857.14"));
     assert_eq!(proposed.amount, usd("0"));
-    assert_eq!(lever.margin_gain, usd("0"));
+    assert_eq!(gain, usd("0"));
     assert!(!plan.reaches_break_even);
     assert!(!plan.reaches_target);
 }
