@@ -25,10 +25,7 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use custfit::portfolio::{Phase, PortfolioReport, Progress, Tally};
-use custfit::{
-    what_to_collect, Action, AssessmentContext, Config, Customer, FitAssessment, Money,
-    PolicyContext, Recommendation,
-};
+use custfit::{Action, Config, Customer, FitAssessment, Money, Recommendation};
 use plotters::prelude::*;
 use std::io::Write as _;
 
@@ -66,7 +63,6 @@ fn main() -> Result<(), Box<dyn Error>> {
         config.assessment.segmentation.growth_line,
     );
     let analyzer = config.analyzer()?;
-    let (assessor, policy) = (config.assessor()?, config.policy()?);
     // The sample's assessment period is 2025; it is assessed two weeks after.
     let as_of = NaiveDate::from_ymd_opt(2026, 1, 15).ok_or("bad date")?;
 
@@ -152,14 +148,11 @@ fn main() -> Result<(), Box<dyn Error>> {
                 "", a.classification
             );
         }
-        // What to collect next: the unknown facts that would change the decision.
+        // What to collect next: the unknown facts that would change the decision, decided
+        // again in the contexts the report used.
         if let Some(c) = customers.iter().find(|c| *c.id() == a.customer) {
-            let ctx = AssessmentContext::new(as_of);
-            let pctx = PolicyContext::default();
-            for item in what_to_collect(&assessor, &policy, c, &ctx, &pctx, r)?
-                .iter()
-                .take(3)
-            {
+            let collect = analyzer.what_to_collect(c, &report.facts, as_of, r)?;
+            for item in collect.iter().take(3) {
                 println!("{:<10}? {item}", "");
             }
         }
@@ -225,6 +218,9 @@ fn print_recommendation(r: &Recommendation) {
                 "not reached"
             }
         );
+    }
+    if let Some(p) = &r.provisional {
+        println!("{:<10}! {p}", "");
     }
     if let Some(exit) = &r.exit_plan {
         println!("{:<10}* {exit}", "");
@@ -337,6 +333,25 @@ fn print_portfolio(report: &PortfolioReport) -> std::io::Result<()> {
     };
     writeln!(out, "by quadrant          {}", counts(&report.by_quadrant))?;
     writeln!(out, "by recommendation    {}", counts(&report.by_action))?;
+    writeln!(
+        out,
+        "let go               {} confirmed, {} provisional (revenue at stake {})",
+        report.let_go.confirmed.customers,
+        report.let_go.provisional.customers,
+        whole(report.let_go.provisional.revenue)
+    )?;
+    // Decide on the facts at hand: provisional let-goes whose facts must be confirmed before
+    // a notice deadline passes, the soonest first.
+    let week = report.as_of + chrono::Days::new(6);
+    writeln!(out, "confirm this week (by {week})")?;
+    let mut any = false;
+    for t in report.to_confirm_by(week) {
+        any = true;
+        writeln!(out, "  {:<8} {}", t.customer, t.provisional)?;
+    }
+    if !any {
+        writeln!(out, "  nothing")?;
+    }
     writeln!(out, "by class (customers, profit, hours, cost)")?;
     for (k, v) in &report.by_class {
         writeln!(

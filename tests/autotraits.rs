@@ -129,6 +129,18 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<source::ActivityMap>();
     assert_send_sync::<source::SliceSource<'static>>();
     assert_send_sync::<source::VecSource>();
+    assert_send_sync::<PlausibleConfig>();
+    assert_send_sync::<PlausibleRange>();
+    assert_send_sync::<PlausibleRanges>();
+    assert_send_sync::<Provisional>();
+    assert_send_sync::<ProvisionalLetGo>();
+    assert_send_sync::<NoGrace>();
+    assert_send_sync::<LeverTrigger>();
+    assert_send_sync::<WhatToCollect>();
+    assert_send_sync::<ToCollect>();
+    assert_send_sync::<FactOutcome>();
+    assert_send_sync::<portfolio::LetGoSplit>();
+    assert_send_sync::<portfolio::ToConfirm>();
 }
 
 #[test]

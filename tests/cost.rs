@@ -41,6 +41,42 @@ fn published_tdabc_unused_capacity() {
     assert_eq!(second.unused_cost, usd("54000"));
 }
 
+/// Kaplan and Anderson's customer-service department (Harvard Business Review, 2004): $560,000
+/// a quarter over 700,000 practical minutes is $0.80 a minute, $48.00 an hour; processing an
+/// order (8 minutes) costs $6.40, handling an inquiry (44 minutes) $35.20, a credit check
+/// (50 minutes) $40.00. Exact: the minutes are not turned into 11,666.67 hours first.
+#[test]
+fn published_tdabc_rate_from_minutes_is_exact() {
+    let rate = CapacityCostRate::from_minutes(usd("560000"), dec("700000")).unwrap();
+    assert_eq!(rate.rate(), usd("48"));
+    assert_eq!(rate.rate().amount().to_string(), "48");
+    assert_eq!(rate.rate_per_minute().unwrap(), usd("0.8"));
+    let cost = |m: &str| rate.activity_cost_of_minutes(dec(m)).unwrap();
+    assert_eq!(cost("8"), usd("6.40"));
+    assert_eq!(cost("44"), usd("35.20"));
+    assert_eq!(cost("50"), usd("40.00"));
+    // An hour of an activity priced by the hour: 48.00.
+    assert_eq!(
+        rate.activity_cost(Hours::new(dec("1")).unwrap()).unwrap(),
+        usd("48.00")
+    );
+    // The hours it stands for, for the usage report: 700,000 / 60.
+    assert_eq!(rate.practical_capacity().get().round_dp(2), dec("11666.67"));
+    // On the wire it keeps its minutes, and reads back the same.
+    let json = serde_json::to_value(rate).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"resource_cost": "560000.00 USD", "practical_capacity_minutes": "700000"})
+    );
+    let back: CapacityCostRate = serde_json::from_value(json).unwrap();
+    assert_eq!(back, rate);
+    // Hours and minutes together, or a capacity of no minutes, are refused.
+    let both = serde_json::json!({"resource_cost": "560000 USD", "practical_capacity": "10", "practical_capacity_minutes": "600"});
+    assert!(serde_json::from_value::<CapacityCostRate>(both).is_err());
+    assert!(CapacityCostRate::from_minutes(usd("560000"), Decimal::ZERO).is_err());
+    assert!(CapacityCostRate::from_minutes(usd("-1"), dec("60")).is_err());
+}
+
 #[test]
 fn time_driven_rate_prices_a_role_and_reports_unused_capacity() {
     let mut config = CostModelConfig::default();

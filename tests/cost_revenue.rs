@@ -34,17 +34,31 @@ fn support_time_without_tickets_is_a_line_of_its_own() {
     });
     let from_json: custfit::Customer = serde_json::from_value(json).unwrap();
     assert_eq!(from_json.activity().support_hours.get(), dec("12.5"));
-    // The support levers count it: clear support boundaries save a share of it.
-    let a = assessor().assess(&c, as_of()).unwrap();
-    let plan = custfit::LeverPlan::new(&c, &a.cost, &simple_model(), &Default::default()).unwrap();
-    let boundaries = plan
-        .levers
-        .iter()
-        .find(|l| l.kind == custfit::policy::LeverKind::SupportBoundaries)
-        .expect("support boundaries");
+    // The support levers count it: clear support boundaries save a share of it — offered to a
+    // customer that shows what they reset (here an escalation; a light customer without one
+    // is offered none).
+    let boundaries = |c: &custfit::Customer| {
+        let a = assessor().assess(c, as_of()).unwrap();
+        let plan = custfit::LeverPlan::new(c, &a, &simple_model(), &Default::default()).unwrap();
+        plan.levers
+            .into_iter()
+            .find(|l| l.kind == custfit::policy::LeverKind::SupportBoundaries)
+    };
+    assert_eq!(boundaries(&c), None);
+    let escalated = base("chat")
+        .recurring_revenue(dec("10000"))
+        .support_hours(dec("12.5"))
+        .escalations(1)
+        .build()
+        .unwrap();
+    let lever = boundaries(&escalated).expect("support boundaries");
     // 15 % of 625.00 = 93.75, no overhead in the simple model.
-    assert_eq!(boundaries.margin_gain, usd("93.75"));
-    assert_eq!(boundaries.hours_freed.support, dec("1.88"));
+    assert_eq!(lever.margin_gain, usd("93.75"));
+    assert_eq!(lever.hours_freed.support, dec("1.88"));
+    assert_eq!(
+        lever.trigger,
+        Some(custfit::policy::LeverTrigger::Escalations { count: 1 })
+    );
 }
 
 fn amortizing(months: Option<u32>) -> CostModel {

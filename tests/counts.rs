@@ -54,7 +54,7 @@ fn the_lever_names_what_it_knows_and_counts_the_rest() {
     let c = with_counts(3, 0, 0, 1);
     let a = assessor().assess(&c, as_of()).unwrap();
     let config = custfit::policy::LeverConfig::default();
-    let plan = LeverPlan::new(&c, &a.cost, &simple_model(), &config).unwrap();
+    let plan = LeverPlan::new(&c, &a, &simple_model(), &config).unwrap();
     let lever = plan
         .levers
         .iter()

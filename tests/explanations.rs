@@ -122,7 +122,7 @@ fn lever_configuration_bounds_on_both_sides() {
             target_margin: dec(margin),
             ..LeverConfig::default()
         };
-        let err = custfit::LeverPlan::new(&c, &a.cost, &simple_model(), &config).unwrap_err();
+        let err = custfit::LeverPlan::new(&c, &a, &simple_model(), &config).unwrap_err();
         assert!(
             err.to_string().contains("levers.target_margin"),
             "{margin}: {err}"
@@ -133,13 +133,13 @@ fn lever_configuration_bounds_on_both_sides() {
             cadence_saving: dec(share),
             ..LeverConfig::default()
         };
-        assert!(custfit::LeverPlan::new(&c, &a.cost, &simple_model(), &config).is_err());
+        assert!(custfit::LeverPlan::new(&c, &a, &simple_model(), &config).is_err());
     }
     let ok = LeverConfig {
         target_margin: dec("0.99"),
         ..LeverConfig::default()
     };
-    assert!(custfit::LeverPlan::new(&c, &a.cost, &simple_model(), &ok).is_ok());
+    assert!(custfit::LeverPlan::new(&c, &a, &simple_model(), &ok).is_ok());
 }
 
 #[test]
@@ -199,16 +199,18 @@ fn a_one_day_stretch_before_the_term_ends_is_priced_as_one_day() {
 
 #[test]
 fn a_plan_states_its_levers_effect_and_hours() {
-    // Revenue 100,000, COGS 10 %, engineering 1,000 h at 100 and support 200 h at 50: a loss.
+    // Revenue 100,000, COGS 10 %, engineering 1,000 h at 100 and support 200 h at 50: a loss;
+    // two one-off feature requests, which a limit on roadmap influence resets.
     let c = base("plan")
         .recurring_revenue(dec("100000"))
         .engineering_hours(dec("1000"))
         .tickets(custfit::customer::Severity::Normal, 50, Some(dec("200")))
+        .feature_request("custom export", custfit::customer::RequestScope::Custom)
+        .feature_request("bespoke report", custfit::customer::RequestScope::Custom)
         .build()
         .unwrap();
     let a = assessor().assess(&c, as_of()).unwrap();
-    let plan =
-        custfit::LeverPlan::new(&c, &a.cost, &simple_model(), &LeverConfig::default()).unwrap();
+    let plan = custfit::LeverPlan::new(&c, &a, &simple_model(), &LeverConfig::default()).unwrap();
     let roadmap = plan
         .levers
         .iter()
@@ -217,7 +219,7 @@ fn a_plan_states_its_levers_effect_and_hours() {
     // 25 % of 100,000 engineering: 25,000, an estimate, 250 h freed.
     assert_eq!(
         roadmap.to_string(),
-        "reset expectations: limits on roadmap influence (estimated +25000.00 USD margin, 250 h freed)"
+        "reset expectations: limits on roadmap influence (estimated +25000.00 USD margin, 250 h freed; because of 2 one-off feature requests)"
     );
     let reprice = plan
         .levers
@@ -258,15 +260,35 @@ fn rules_look_backs_and_facts_to_collect_read_as_sentences() {
         "was a good fit, star; worth winning back: unknown"
     );
     let collect = ToCollect::new(
-        Input::PlanAdherence,
+        vec![Input::PlanAdherence],
         vec![
-            FactOutcome::new(0.0, Action::Offboard, None),
-            FactOutcome::new(1.0, Action::Restructure, Some(Rule::BadFitFixable)),
+            FactOutcome::new(vec![0.0], Action::Offboard, None, false),
+            FactOutcome::new(
+                vec![1.0],
+                Action::Restructure,
+                Some(Rule::BadFitFixable),
+                false,
+            ),
         ],
+        d(2026, 4, 15),
     );
     assert_eq!(
         collect.to_string(),
-        "record plan adherence: at 0% → offboard; at 100% → restructure (bad fit whose margin the levers can fix)"
+        "record plan adherence by 2026-04-15: at 0% → offboard, confirmed; at 100% → restructure (bad fit whose margin the levers can fix)"
+    );
+    let pair = ToCollect::new(
+        vec![Input::MeetingAttendance, Input::GoalChanges, Input::Nps],
+        vec![FactOutcome::new(
+            vec![1.0, 12.0, -100.0],
+            Action::Offboard,
+            Some(Rule::Dog),
+            true,
+        )],
+        d(2026, 3, 1),
+    );
+    assert_eq!(
+        pair.to_string(),
+        "record meeting attendance, goal changes and NPS by 2026-03-01: at 100%, 12, -100 → offboard, provisional (loses money with little growth potential)"
     );
     let bare = Because::Custom {
         rule: "payment arrears".into(),

@@ -220,7 +220,7 @@ fn the_shipped_sample_exercises_the_whole_flow() {
         .analyze_slice(&customers, as_of(), 2, &|_, _, _| Ok(()))
         .unwrap();
     assert!(report.counts_add_up());
-    assert_eq!(report.totals.customers, 62);
+    assert_eq!(report.totals.customers, 63);
     assert_eq!(
         report.by_quadrant.len(),
         6,
@@ -237,6 +237,26 @@ fn the_shipped_sample_exercises_the_whole_flow() {
     );
     assert!(report.facts.systemic.flagged, "{}", report.facts.systemic);
     assert_eq!(report.groups.len(), 2);
+    // Let-goes confirmed and provisional, apart; what to confirm this week, soonest first:
+    // C-063 now (its renewal notice is due in two days), C-062 on 18 January.
+    let let_go = &report.let_go;
+    assert_eq!(
+        let_go.confirmed.customers + let_go.provisional.customers,
+        report.by_action[&Action::Offboard].customers
+    );
+    assert!(let_go.confirmed.customers > 0 && let_go.provisional.customers > 0);
+    let week: Vec<(&str, chrono::NaiveDate, bool)> = report
+        .to_confirm_by(as_of() + chrono::Days::new(6))
+        .map(|t| {
+            let p = &t.provisional;
+            (t.customer.as_str(), p.confirm_by, p.urgent)
+        })
+        .collect();
+    assert_eq!(
+        week,
+        [("C-063", as_of(), true), ("C-062", d(2026, 1, 18), false)]
+    );
+    assert_eq!(report.to_confirm.len() as u64, let_go.provisional.customers);
 }
 
 #[test]

@@ -166,10 +166,11 @@ fn seed_002_bad_customer_gets_one_reset_then_is_let_go() {
     assert_eq!(after.action, Action::Offboard);
 }
 
-/// Never decide on one signal alone: a bad customer after its reset that is profitable and
-/// growing shows one signal only, and is restructured rather than let go.
+/// A bad customer after its reset that is profitable (and growing) is not let go: salvage
+/// holds — it already breaks even — so it is restructured (DESIGN: no profitable customer is
+/// let go).
 #[test]
-fn one_signal_alone_never_lets_a_customer_go() {
+fn a_profitable_bad_customer_after_its_reset_is_restructured_not_let_go() {
     let c = healthy("star-but-bad")
         .meeting_attendance(dec("0.3"))
         .plan_adherence(dec("0.2"))
@@ -180,13 +181,42 @@ fn one_signal_alone_never_lets_a_customer_go() {
         .unwrap();
     let (a, r) = recommend(&c);
     assert_eq!(a.quadrant, custfit::assessment::Quadrant::Star);
+    assert_eq!(a.classification.class, custfit::assessment::FitClass::Bad);
+    assert_eq!(
+        (r.action, r.rule()),
+        (Action::Restructure, Some(Rule::Salvageable))
+    );
+    assert_eq!(
+        r.reasons[0].to_string(),
+        "the confirmed levers bring it to break-even or better: restructure rather than let go"
+    );
+}
+
+/// Never decide on fewer signals than the policy requires: with three required, a dog showing
+/// two (unprofitable, little growth) is restructured rather than let go.
+#[test]
+fn too_few_signals_never_let_a_customer_go() {
+    let config = custfit::policy::PolicyConfig {
+        min_offboard_signals: 3,
+        ..Default::default()
+    };
+    let policy = custfit::DefaultPolicy::new(config, simple_model()).unwrap();
+    let c = dog("dog").contract(annual(2025)).build().unwrap();
+    let a = assessor().assess(&c, as_of()).unwrap();
+    let r = policy
+        .recommend(&c, &a, &custfit::PolicyContext::default())
+        .unwrap();
     assert_eq!(r.action, Action::Restructure);
-    assert!(matches!(
+    assert_eq!(
         r.rule(),
         Some(Rule::TooFewSignals {
-            signals: 1,
-            required: 2
+            signals: 2,
+            required: 3
         })
+    );
+    assert!(matches!(
+        r.reasons[1],
+        custfit::policy::Because::Overridden(Rule::Dog)
     ));
 }
 
@@ -278,6 +308,7 @@ fn levers_are_quantified_from_the_cost_lines_and_ranked() {
         .engineering_hours(dec("400"))
         .success_hours(dec("100"))
         .custom_feature("ERP sync")
+        .feature_request("ERP field mapping", custfit::customer::RequestScope::Custom)
         .build()
         .unwrap();
     let a = assessor().assess(&c, as_of()).unwrap();
@@ -286,7 +317,7 @@ fn levers_are_quantified_from_the_cost_lines_and_ranked() {
         current_product_version: Some("v3".into()),
         ..Default::default()
     };
-    let plan = custfit::LeverPlan::new(&c, &a.cost, &model, &config).unwrap();
+    let plan = custfit::LeverPlan::new(&c, &a, &model, &config).unwrap();
     let gain = |f: fn(&LeverKind) -> bool| {
         plan.levers
             .iter()
@@ -347,7 +378,7 @@ fn reprice_gives_the_break_even_and_target_changes_by_hand() {
         max_price_increase: dec("1"),
         ..Default::default()
     };
-    let plan = custfit::LeverPlan::new(&c, &a.cost, &simple_model(), &config).unwrap();
+    let plan = custfit::LeverPlan::new(&c, &a, &simple_model(), &config).unwrap();
     let LeverKind::Reprice {
         break_even,
         target,
@@ -367,7 +398,7 @@ fn reprice_gives_the_break_even_and_target_changes_by_hand() {
     // Capped at 15 %, the price alone does not reach the target, and the plan says so.
     let capped = custfit::LeverPlan::new(
         &c,
-        &a.cost,
+        &a,
         &simple_model(),
         &custfit::policy::LeverConfig {
             roadmap_limits_saving: rust_decimal::Decimal::ZERO,
@@ -382,17 +413,19 @@ fn reprice_gives_the_break_even_and_target_changes_by_hand() {
 /// A lever comes only with a saving, and frees the hours of the lines it cuts.
 #[test]
 fn levers_come_only_with_a_saving_and_free_the_hours_they_cut() {
-    // No tickets, SLA, custom features, version or implementation: nothing to save there.
+    // No tickets, SLA, custom features, version or implementation: nothing to save there. One
+    // one-off feature request and executive hours: what roadmap limits and a cadence reset.
     let c = base("hours")
         .recurring_revenue(dec("100000"))
         .engineering_hours(dec("400"))
         .success_hours(dec("42.5"))
         .executive_hours(dec("6"))
+        .feature_request("bespoke export", custfit::customer::RequestScope::Custom)
         .build()
         .unwrap();
     let a = assessor().assess(&c, as_of()).unwrap();
     let config = custfit::policy::LeverConfig::default();
-    let plan = custfit::LeverPlan::new(&c, &a.cost, &simple_model(), &config).unwrap();
+    let plan = custfit::LeverPlan::new(&c, &a, &simple_model(), &config).unwrap();
     // Costs: COGS 10,000, engineering 40,000, success 3,400, executive 1,200: a 45.4 % margin,
     // above the 20 % target, so no price change either.
     let kinds: Vec<_> = plan.levers.iter().map(|l| &l.kind).collect();
@@ -431,7 +464,7 @@ fn engineering_plan(id: &str, hours: &str, config: LeverConfig) -> custfit::Leve
         .build()
         .unwrap();
     let a = assessor().assess(&c, as_of()).unwrap();
-    custfit::LeverPlan::new(&c, &a.cost, &simple_model(), &config).unwrap()
+    custfit::LeverPlan::new(&c, &a, &simple_model(), &config).unwrap()
 }
 
 /// The plan's only lever, a price change: its break-even, target and proposed changes and

@@ -58,16 +58,27 @@ pub(crate) fn likes_product(inputs: &Inputs, seg: &SegmentationConfig) -> Test {
             return Test::Holds(vec![s]);
         }
     }
+    let unknown = likes_unknown(inputs);
+    Test::Unknown(unknown)
+}
+
+/// The unknown facts that could show whether the customer likes the product
+/// ([`likes_product`]): what it says (NPS, renewal intent), and, while it has said nothing,
+/// what it does (outcomes achieved, recommended content consumed).
+pub(crate) fn likes_unknown(inputs: &Inputs) -> InputSet {
+    const SAID: [Input; 2] = [Input::Nps, Input::RenewalIntent];
+    const DID: [Input; 2] = [Input::OutcomesAchieved, Input::ContentConsumed];
+    let said_known = SAID.iter().any(|i| inputs.get(*i).is_some());
     let mut unknown = InputSet::default();
-    for (i, _) in said
+    for i in SAID
         .iter()
-        .chain(if said_known == 0 { &did[..] } else { &[] })
+        .chain(if said_known { &[][..] } else { &DID[..] })
     {
         if inputs.get(*i).is_none() {
             unknown.insert(*i);
         }
     }
-    Test::Unknown(unknown)
+    unknown
 }
 
 /// Whether the customer shapes the product (seed 000): broad requests, at least one and at
@@ -212,14 +223,18 @@ fn challenging_test(inputs: &Inputs, influence: Option<f64>, seg: &SegmentationC
     }
 }
 
+/// The behavior facts the *bad* test reads: the facts whose absence alone never holds up a
+/// let-go.
+pub(crate) const BAD_TEST_INPUTS: [Input; 4] = [
+    Input::MeetingAttendance,
+    Input::PlanAdherence,
+    Input::GoalChanges,
+    Input::Responsiveness,
+];
+
 /// The inputs each class test reads, in precedence order.
 const TEST_INPUTS: [&[Input]; 3] = [
-    &[
-        Input::MeetingAttendance,
-        Input::PlanAdherence,
-        Input::GoalChanges,
-        Input::Responsiveness,
-    ],
+    &BAD_TEST_INPUTS,
     &[
         Input::MeetingAttendance,
         Input::PlanAdherence,

@@ -342,7 +342,7 @@ impl Input {
     /// What to record to know this input, for a "what to collect" line.
     pub fn collect_label(self) -> &'static str {
         match self {
-            Input::ExpectedGrowth => "growth whitespace and the likelihood of seizing it",
+            Input::ExpectedGrowth => "growth whitespace",
             Input::Likelihood => "likelihood of seizing the growth whitespace",
             Input::HistoricalGrowth => "revenue growth over the last year",
             Input::Nps => "NPS",
@@ -463,9 +463,21 @@ impl InputSet {
     pub fn is_empty(&self) -> bool {
         self.0 == 0
     }
+    /// Whether every input of this set is in `other`.
+    pub fn is_subset_of(&self, other: InputSet) -> bool {
+        self.0 & !other.0 == 0
+    }
     /// The inputs, in [`Input::ALL`] order.
     pub fn iter(&self) -> impl Iterator<Item = Input> + '_ {
         Input::ALL.into_iter().filter(move |i| self.contains(*i))
+    }
+}
+
+impl std::ops::BitOr for InputSet {
+    type Output = InputSet;
+    /// The union of two sets.
+    fn bitor(self, other: InputSet) -> InputSet {
+        InputSet(self.0 | other.0)
     }
 }
 

@@ -6,6 +6,7 @@ use crate::assessment::scoring::Scorecard;
 use crate::cost::CostToServe;
 use crate::customer::{BrandTier, Customer, CustomerId, Level, RequestScope};
 use crate::error::{Error, Problem, Result};
+use crate::money::Money;
 use crate::units::decimal_to_f64;
 
 use crate::assessment::SegmentationConfig;
@@ -43,13 +44,29 @@ pub(super) fn growth_base(
     cost: &CostToServe,
     seg: &SegmentationConfig,
 ) -> f64 {
-    let annual = decimal_to_f64(cost.revenue.amount())
-        * decimal_to_f64(customer.period().annualization_factor());
+    growth_base_of(customer, cost.revenue, seg)
+}
+
+fn growth_base_of(customer: &Customer, revenue: Money, seg: &SegmentationConfig) -> f64 {
+    let annual =
+        decimal_to_f64(revenue.amount()) * decimal_to_f64(customer.period().annualization_factor());
     if annual > 0.0 {
         annual
     } else {
         decimal_to_f64(seg.growth_base_without_revenue)
     }
+}
+
+/// The customer's known whitespace as a share of its yearly revenue (of the configured base
+/// without revenue), as expected growth measures it: what a portfolio's plausible range of
+/// whitespace is found from. `None` when it is unknown.
+pub(crate) fn whitespace_ratio(
+    customer: &Customer,
+    revenue: Money,
+    seg: &SegmentationConfig,
+) -> Option<f64> {
+    let ws = customer.growth().whitespace().ok().flatten()?;
+    Some(decimal_to_f64(ws.amount()) / growth_base_of(customer, revenue, seg))
 }
 
 /// Measure every input of `customer`.

@@ -7,6 +7,7 @@ pub(crate) mod inputs;
 mod lifetime;
 mod measure;
 pub(crate) mod overrides;
+mod plausible;
 pub(crate) mod profile;
 pub mod scoring;
 mod segment;
@@ -15,6 +16,7 @@ pub use diff::{AssessmentDiff, DimensionChange, InputChange};
 pub use inputs::{Dimension, Input, InputSet, Inputs, PerDimension};
 pub use lifetime::{LifetimeValue, LifetimeValueConfig, SegmentKey};
 pub use overrides::{Override, OverrideOutcome, OverrideStatus, OverrideTarget};
+pub use plausible::{PlausibleConfig, PlausibleRange, PlausibleRanges};
 pub use profile::{Criterion, CriterionMatch, IdealCustomerProfile, ProfileMatch};
 pub use segment::{
     Classification, Comparison, FitClass, Guardrail, Quadrant, SegmentationConfig, Signal,
@@ -32,9 +34,12 @@ use crate::retention::MIN_DISCOUNT_RATE;
 use crate::units::decimal_to_f64;
 
 use classify::classify;
+pub(crate) use classify::{likes_unknown, BAD_TEST_INPUTS};
 use lifetime::lifetime_value;
+pub(crate) use measure::whitespace_ratio;
 use measure::{check_scorecard, growth_base, measure};
 use segment::out_of_range;
+pub(crate) use segment::plural;
 
 /// Configuration of an assessment: the ideal customer profile, the segmentation lines and,
 /// optionally, retention models for lifetime value.
@@ -49,6 +54,9 @@ pub struct AssessmentConfig {
     /// Retention models; when given, each assessment carries a lifetime value and the growth
     /// dimension uses it.
     pub lifetime_value: Option<LifetimeValueConfig>,
+    /// Plausible ranges of the facts without a natural bound (whitespace, revenue growth): how
+    /// a portfolio finds them, and the ranges a customer assessed alone uses.
+    pub plausible: PlausibleConfig,
 }
 
 /// What an assessment needs besides the customer: the date, and facts from the portfolio.
@@ -61,6 +69,9 @@ pub struct AssessmentContext<'a> {
     pub typical_service_cost_ratio: Option<f64>,
     /// Manual overrides for this customer (expired ones are reported, not applied).
     pub overrides: &'a [Override],
+    /// The plausible ranges of whitespace and revenue growth, when a portfolio run found them
+    /// (otherwise the configured ranges are used).
+    pub plausible: Option<PlausibleRanges>,
 }
 
 impl AssessmentContext<'_> {
@@ -70,6 +81,7 @@ impl AssessmentContext<'_> {
             as_of,
             typical_service_cost_ratio: None,
             overrides: &[],
+            plausible: None,
         }
     }
 }
@@ -134,10 +146,17 @@ pub struct FitAssessment {
     pub margin_line: f64,
     /// The growth-potential score at or above which the customer counts as growing.
     pub growth_line: f64,
-    /// Each dimension's score with every unknown fact at its best (overrides applied). A
-    /// dimension is *known* to be low only when even this is below the line: an unknown fact
-    /// never supplies a signal for a harsher action.
+    /// Each dimension's score with every unknown fact at the best end of its full range
+    /// (overrides applied; facts that imply each other kept consistent). A dimension is *known*
+    /// to be low only when even this is below the line: an unknown fact never supplies a
+    /// signal for a harsher action.
     pub best_case: PerDimension<Option<f64>>,
+    /// Each dimension's score with every unknown fact at its best *plausible* value: as
+    /// [`best_case`](Self::best_case), but unknown whitespace and revenue growth at the top of
+    /// their [plausible ranges](PlausibleRanges) rather than unbounded. A dimension below the
+    /// line here but not in `best_case` is *plausibly* low: an estimate, which can make a
+    /// let-go provisional, never confirmed.
+    pub plausible_best: PerDimension<Option<f64>>,
     /// Fit class with its signals.
     pub classification: Classification,
     /// Guardrails that hold for this customer.
@@ -219,6 +238,15 @@ impl FitAssessment {
     /// unknown fact at its best it stays below. `None` when it is not below, or not known to be.
     pub fn known_below(&self, dimension: Dimension, line: f64) -> Option<f64> {
         let best = self.best_case.get(dimension).filter(|b| *b < line)?;
+        Some(self.effective_score(dimension).unwrap_or(best))
+    }
+
+    /// The effective score of `dimension` when it is plausibly below `line`: with every unknown
+    /// fact at its best plausible value it stays below (see
+    /// [`plausible_best`](Self::plausible_best)). Everything known to be below is plausibly
+    /// below too.
+    pub fn plausibly_below(&self, dimension: Dimension, line: f64) -> Option<f64> {
+        let best = self.plausible_best.get(dimension).filter(|b| *b < line)?;
         Some(self.effective_score(dimension).unwrap_or(best))
     }
 
@@ -333,6 +361,7 @@ impl Assessor<WeightedScorecard> {
                 ));
             }
         }
+        config.plausible.validate()?;
         Ok(Assessor {
             cost_model,
             config,
@@ -366,17 +395,26 @@ impl<S: ScoringStrategy> Assessor<S> {
         &self.strategy
     }
 
-    /// Each dimension's score with every unknown fact at its best, overrides applied: a
-    /// dimension is known to be low only when even this is below the line.
-    fn best_case(
+    /// Each dimension's score with every unknown fact at its best, overrides applied: over the
+    /// full range of each fact, then over its plausible range (see [`PlausibleRanges`]).
+    ///
+    /// Facts that imply each other stay consistent: a case study implies being referenceable,
+    /// so a customer known not to be referenceable has no case study at best; no whitespace
+    /// means no expected growth, whatever the likelihood. Expected growth at best is the
+    /// whitespace (known, else unbounded over the full range or the top of its plausible
+    /// range) times the likelihood (stated, else 1, the top of a probability).
+    #[allow(clippy::too_many_arguments)]
+    fn best_cases(
         &self,
         customer: &Customer,
+        cost: &CostToServe,
         inputs: &Inputs,
         profile: &ProfileMatch,
         ctx: &ScoringContext,
         overrides: &[OverrideOutcome],
         scored: &Scorecard,
-    ) -> Result<PerDimension<Option<f64>>> {
+        ranges: &PlausibleRanges,
+    ) -> Result<BestCases> {
         let mut best = *inputs;
         for input in Input::ALL {
             if inputs.get(input).is_none() && input.applies_to(customer.stage()) {
@@ -384,27 +422,60 @@ impl<S: ScoringStrategy> Assessor<S> {
             }
         }
         best.set(Input::ProfileMatch, profile.best_share());
-        // Expected growth is firm only when the whitespace is known and either zero or
-        // weighed by a stated likelihood; a likelihood judged from behavior is an estimate.
-        let growth = customer.growth();
-        let zero_whitespace = growth
-            .whitespace()
-            .is_ok_and(|w| w.is_some_and(|w| w.is_zero()));
-        if !(zero_whitespace || growth.likelihood.is_some()) {
-            best.set(Input::ExpectedGrowth, best_value(Input::ExpectedGrowth));
+        if inputs.get(Input::Referenceable) == Some(0.0) && inputs.get(Input::CaseStudy).is_none() {
+            best.set(Input::CaseStudy, Some(0.0));
         }
-        // A record with nothing unknown is its own best case: no second scoring.
-        let rescored;
+        let growth = customer.growth();
+        let likelihood = growth.likelihood.map_or(1.0, |p| p.get());
+        let base = || growth_base(customer, cost, &self.config.segmentation);
+        let whitespace = growth.whitespace().ok().flatten();
+        match whitespace {
+            // Measured as zero, whatever the likelihood.
+            Some(ws) if ws.is_zero() => {}
+            Some(ws) => best.set(
+                Input::ExpectedGrowth,
+                Some(decimal_to_f64(ws.amount()) * likelihood / base()),
+            ),
+            None => {}
+        }
+        let mut plausible = best;
+        if whitespace.is_none() {
+            plausible.set(
+                Input::ExpectedGrowth,
+                Some(ranges.whitespace_ratio.high * likelihood),
+            );
+        }
+        if inputs.get(Input::HistoricalGrowth).is_none() {
+            plausible.set(Input::HistoricalGrowth, Some(ranges.historical_growth.high));
+        }
+        // A record with nothing unknown is its own best case: no second scoring; a best case
+        // that no plausible bound changes is its own plausible best: no third.
+        let full_card;
         let card = if best == *inputs {
             scored
         } else {
-            rescored = self.strategy.score(&best, ctx)?;
-            &rescored
+            full_card = self.strategy.score(&best, ctx)?;
+            &full_card
         };
-        Ok(PerDimension::from_fn(|d| {
-            crate::assessment::overrides::effective_dimension(overrides, d)
-                .or(card.dimensions.get(d).score)
-        }))
+        let plausible_card;
+        let plausible_scored = if plausible == best {
+            card
+        } else if plausible == *inputs {
+            scored
+        } else {
+            plausible_card = self.strategy.score(&plausible, ctx)?;
+            &plausible_card
+        };
+        let effective = |card: &Scorecard| {
+            PerDimension::from_fn(|d| {
+                crate::assessment::overrides::effective_dimension(overrides, d)
+                    .or(card.dimensions.get(d).score)
+            })
+        };
+        Ok(BestCases {
+            full: effective(card),
+            plausible: effective(plausible_scored),
+        })
     }
 
     /// Assess `customer` as of `as_of`, with the configured benchmark and no overrides.
@@ -465,13 +536,21 @@ impl<S: ScoringStrategy> Assessor<S> {
                 .or(scorecard.dimensions.get(d).score)
         };
 
-        let best_case = self.best_case(
+        let ranges = ctx
+            .plausible
+            .unwrap_or_else(|| self.config.plausible.configured());
+        let BestCases {
+            full: best_case,
+            plausible: plausible_best,
+        } = self.best_cases(
             customer,
+            &cost,
             &inputs,
             &profile,
             &scoring_context,
             &overrides,
             &scorecard,
+            &ranges,
         )?;
         let margin = inputs.get(Input::Margin);
         let profitable = margin.is_some_and(|m| m >= seg.margin_line);
@@ -545,11 +624,18 @@ impl<S: ScoringStrategy> Assessor<S> {
             margin_line: seg.margin_line,
             growth_line: seg.growth_line,
             best_case,
+            plausible_best,
             classification,
             guardrails,
             lifetime_value,
         })
     }
+}
+
+/// The best cases of one assessment: over the full ranges and over the plausible ranges.
+struct BestCases {
+    full: PerDimension<Option<f64>>,
+    plausible: PerDimension<Option<f64>>,
 }
 
 /// The best value of an unknown input for the company (scores are higher-is-better), or

@@ -1,38 +1,129 @@
-//! What to collect next: the unknown facts whose value would change the decision.
-//!
-//! For every optional fact the record lacks, the customer is decided again with the fact at
-//! each end of its range (a share at 0 and 1, NPS at -100 and 100, a yes/no fact at no and
-//! yes, ...), by the same assessor and policy. A fact is listed when an end changes the action;
-//! the list is ordered most decisive first: the largest change of harshness, then both ends
-//! changing it, then the order of [`Input::ALL`].
-//!
-//! Re-deciding costs one assessment and one recommendation per end of each unknown fact (up
-//! to 32), so it is computed on demand rather than in every portfolio run.
+//! What to collect next: the smallest sets of unknown facts whose plausible values would
+//! change the decision ([`what_to_collect`]).
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
-use crate::assessment::inputs::Input;
+use crate::assessment::inputs::{Input, InputSet};
 use crate::assessment::scoring::ScoringStrategy;
-use crate::assessment::{AssessmentContext, Assessor};
+use crate::assessment::{likes_unknown, AssessmentContext, Assessor, Guardrail, PlausibleRanges};
+use crate::assessment::{FitAssessment, BAD_TEST_INPUTS};
 use crate::customer::{BrandTier, Customer, Level};
-use crate::error::Result;
+use crate::error::{Error, Problem, Result};
 use crate::money::Money;
 use crate::policy::recommendation::{
-    FactOutcome, PolicyContext, Recommendation, RecommendationPolicy, ToCollect,
+    Action, FactOutcome, PolicyContext, Recommendation, RecommendationPolicy, Rule, ToCollect,
 };
 use crate::units::{Nps, Probability, Ratio, Share};
 
 /// Goal changes at the high end: one a month over a year.
 const MANY_GOAL_CHANGES: u32 = 12;
 
-/// The two ends of a fact's range, in the unit [`Input::show`] prints.
-fn ends(fact: Input) -> [f64; 2] {
+/// The most facts the pairs and triples are sought among.
+pub const MAX_DECISIVE_FACTS: usize = 10;
+
+/// Groups of facts one rule reads together: triples are sought within each.
+const RULE_GROUPS: [&[Input]; 5] = [
+    &BAD_TEST_INPUTS,
+    &[
+        Input::MeetingAttendance,
+        Input::PlanAdherence,
+        Input::ContentConsumed,
+        Input::OutcomesAchieved,
+    ],
+    &[
+        Input::Referenceable,
+        Input::CaseStudy,
+        Input::BrandTier,
+        Input::StrategicPositioning,
+        Input::FeedbackQuality,
+    ],
+    &[
+        Input::ExpectedGrowth,
+        Input::Likelihood,
+        Input::HistoricalGrowth,
+    ],
+    &[
+        Input::Nps,
+        Input::RenewalIntent,
+        Input::OutcomesAchieved,
+        Input::ContentConsumed,
+    ],
+];
+
+/// The most re-decisions [`what_to_collect`] makes for one customer: 2 per optional fact,
+/// 4 per pair and 8 per triple of [`MAX_DECISIVE_FACTS`] facts (the triples within the rule
+/// groups: at most 4 + 4 + 10 + 1 + 4 of them), and 1 for the whole set to confirm.
+pub const MAX_RE_DECISIONS: u32 = 2 * Input::OPTIONAL_FACTS.len() as u32
+    + 4 * (MAX_DECISIVE_FACTS * (MAX_DECISIVE_FACTS - 1) / 2) as u32
+    + 8 * (4 + 4 + 10 + 1 + 4)
+    + 1;
+
+/// What to collect for one customer: the sets of unknown facts that change its decision.
+///
+/// Iterate it for the sets; `skipped` counts hypotheticals that could not be decided.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhatToCollect {
+    /// The sets, smallest first, most decisive first within a size.
+    pub sets: Vec<ToCollect>,
+    /// Hypotheticals skipped because deciding them failed (a date past chrono's range, an
+    /// amount past the range of `Decimal`): a set that needed one may be missing.
+    pub skipped: u32,
+    /// Re-decisions made (at most [`MAX_RE_DECISIONS`]).
+    pub re_decisions: u32,
+}
+
+impl WhatToCollect {
+    /// Whether no set changes the decision.
+    pub fn is_empty(&self) -> bool {
+        self.sets.is_empty()
+    }
+
+    /// The sets, in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, ToCollect> {
+        self.sets.iter()
+    }
+}
+
+impl IntoIterator for WhatToCollect {
+    type Item = ToCollect;
+    type IntoIter = std::vec::IntoIter<ToCollect>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.sets.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a WhatToCollect {
+    type Item = &'a ToCollect;
+    type IntoIter = std::slice::Iter<'a, ToCollect>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.sets.iter()
+    }
+}
+
+/// The two ends of a fact's plausible range, in the unit [`Input::show`] prints.
+fn ends(fact: Input, ranges: &PlausibleRanges) -> [f64; 2] {
     match fact {
         Input::Nps => [-100.0, 100.0],
         Input::GoalChanges => [0.0, f64::from(MANY_GOAL_CHANGES)],
-        Input::HistoricalGrowth => [-1.0, 1.0],
-        // Whitespace as a share of annual revenue: none, or as much again.
+        Input::HistoricalGrowth => [ranges.historical_growth.low, ranges.historical_growth.high],
+        Input::ExpectedGrowth => [ranges.whitespace_ratio.low, ranges.whitespace_ratio.high],
         _ => [0.0, 1.0],
+    }
+}
+
+/// The end of a fact that takes away what it could protect: growth, logo value and liking
+/// the product at their low end; the behavior facts of the *bad* test at the end that is no
+/// red flag.
+fn confirming_end(fact: Input, ranges: &PlausibleRanges) -> f64 {
+    let [low, high] = ends(fact, ranges);
+    match fact {
+        Input::GoalChanges => low,
+        Input::MeetingAttendance | Input::PlanAdherence | Input::Responsiveness => high,
+        _ => low,
     }
 }
 
@@ -64,9 +155,10 @@ fn is_unknown(customer: &Customer, fact: Input) -> bool {
     }
 }
 
-/// `customer` with `fact` set to `value` (an end from [`ends`]); every value set is valid.
-fn with_fact(customer: &Customer, fact: Input, value: f64) -> Customer {
-    let mut c = customer.clone();
+/// Set `fact` of `c` to `value` (an end from [`ends`]); every value set is valid. Whitespace
+/// is a share of the annual revenue (of one unit of money without revenue); with it at a
+/// positive share, an unknown likelihood is set to certain.
+fn set_fact(c: &mut Customer, fact: Input, value: f64) {
     let high = value > 0.0;
     let share = |high: bool| Some(if high { Share::ONE } else { Share::ZERO });
     let probability = |high: bool| {
@@ -77,19 +169,22 @@ fn with_fact(customer: &Customer, fact: Input, value: f64) -> Customer {
         })
     };
     let level = |high: bool| Some(if high { Level::High } else { Level::Low });
-    // Whitespace relative to the annual revenue, or to one unit of money without revenue.
-    let annual = customer
+    let annual = c
         .revenue()
         .amount()
-        .checked_mul(customer.period().annualization_factor())
+        .checked_mul(c.period().annualization_factor())
         .filter(|r| !r.is_zero())
-        .unwrap_or(Decimal::ONE)
-        .round_dp(2);
-    let currency = customer.currency();
+        .unwrap_or(Decimal::ONE);
+    let currency = c.currency();
     let (logo, growth, b) = c.optional_facts_mut();
     match fact {
         Input::ExpectedGrowth => {
-            let amount = if high { annual } else { Decimal::ZERO };
+            let share = Decimal::from_f64_retain(value).unwrap_or_default();
+            let amount = annual
+                .checked_mul(share)
+                .unwrap_or_default()
+                .round_dp(2)
+                .max(Decimal::ZERO);
             growth.expansion_whitespace = Some(Money::new(amount, currency));
             if growth.likelihood.is_none() && high {
                 growth.likelihood = probability(true);
@@ -97,11 +192,10 @@ fn with_fact(customer: &Customer, fact: Input, value: f64) -> Customer {
         }
         Input::Likelihood => growth.likelihood = probability(high),
         Input::HistoricalGrowth => {
-            growth.historical_growth = Some(Ratio::new(if high {
-                Decimal::ONE
-            } else {
-                Decimal::NEGATIVE_ONE
-            }));
+            let ratio = Decimal::from_f64_retain(value)
+                .unwrap_or_default()
+                .round_dp(4);
+            growth.historical_growth = Some(Ratio::new(ratio));
         }
         Input::MeetingAttendance => b.meeting_attendance = share(high),
         Input::PlanAdherence => b.plan_adherence = share(high),
@@ -124,18 +218,95 @@ fn with_fact(customer: &Customer, fact: Input, value: f64) -> Customer {
         Input::FeedbackQuality => logo.feedback_quality = level(high),
         _ => {}
     }
-    c
 }
 
-/// The unknown facts of `customer` that would change `current`'s action, most decisive first.
+/// The facts the deciding rules read, most relevant first, at most [`MAX_DECISIVE_FACTS`].
+fn decisive_facts(a: &FitAssessment, current: &Recommendation, unknown: &[Input]) -> Vec<Input> {
+    let mut order: Vec<Input> = Vec::with_capacity(16);
+    let mut add = |facts: &mut dyn Iterator<Item = Input>| {
+        for f in facts {
+            if unknown.contains(&f) && !order.contains(&f) {
+                order.push(f);
+            }
+        }
+    };
+    if let Some(p) = &current.provisional {
+        add(&mut p.to_confirm.iter());
+    }
+    if let Some(Rule::PendingFacts { missing }) = current.rule() {
+        add(&mut missing.iter());
+    }
+    add(&mut a.classification.missing.iter().copied());
+    if a.quadrant.has_growth().is_none() {
+        add(&mut RULE_GROUPS[3].iter().copied());
+    }
+    for g in &a.guardrails {
+        match g {
+            Guardrail::LogoMayOffsetMargin { missing, .. } => add(&mut missing.iter()),
+            Guardrail::ProductShaper { likes: None, .. } => {
+                add(&mut likes_unknown(&a.inputs).iter())
+            }
+            _ => {}
+        }
+    }
+    if matches!(current.rule(), Some(Rule::TooFewSignals { .. })) {
+        add(&mut [Input::OutcomesAchieved, Input::RenewalIntent, Input::Nps].into_iter());
+    }
+    order.truncate(MAX_DECISIVE_FACTS);
+    order
+}
+
+/// One decided hypothetical: the values set, and the decision then.
+struct Found {
+    set: InputSet,
+    facts: Vec<Input>,
+    outcomes: Vec<FactOutcome>,
+}
+
+/// The unknown facts of `customer` that would change `current`, in the smallest sets, most
+/// decisive first.
 ///
-/// Each is decided again with the fact at the ends of its range by `assessor` and `policy`
-/// in the same contexts; the outcomes listed are the ends that change the action. Setting the
-/// fact to a listed value and deciding again gives exactly that outcome.
+/// The customer is decided again, by the same assessor and policy in the same contexts, with
+/// unknown facts set to the ends of their plausible ranges: a share at 0 and 1, a probability
+/// at 0 and 1, NPS at -100 and 100, goal changes at 0 and 12, a yes/no fact at no and yes, a
+/// level at low and high, and the facts without a natural bound — whitespace (as a share of
+/// annual revenue) and last year's revenue growth — at the ends of their
+/// [plausible ranges](crate::assessment::PlausibleRanges).
+///
+/// A set is listed with the values that change the decision: another action, or a let-go that
+/// turns from provisional to confirmed (or back). The search goes
+///
+/// 1. one fact at a time, over every unknown fact;
+/// 2. pairs of the facts the deciding rules read — those of a provisional let-go or a pending
+///    decision, the class tests that could still hold, growth when it is unknown, logo value
+///    when it could offset the margin, whether the customer likes the product when it may shape
+///    it, mutual value when too few signals held a let-go back — at most
+///    [`MAX_DECISIVE_FACTS`] of them, in that order;
+/// 3. triples of those facts that one rule reads together (the *bad* test's four behavior
+///    facts, the *bad fit* test's, the five logo facts, the growth facts, what the customer
+///    says and does);
+/// 4. for a provisional let-go or a pending decision with nothing found, the whole set of facts
+///    to confirm, each at the end that confirms the let-go.
+///
+/// A set is listed only with outcomes that none of its subsets already gives: the smallest
+/// sets. They come smallest first, then most decisive (the largest change of harshness, then
+/// the most outcomes), then in [`Input::ALL`] order. Each carries the date by which it matters:
+/// the confirm-by date of a provisional let-go, else the review date.
+///
+/// The work is bounded: at most 2 re-decisions per unknown fact (16 facts), 4 per pair and
+/// 8 per triple of at most [`MAX_DECISIVE_FACTS`] facts, and one for the whole set — at most
+/// [`MAX_RE_DECISIONS`] in all, each an assessment and a recommendation. It is computed on
+/// demand, not in every portfolio run.
+///
+/// Setting the facts to a listed value and deciding again gives exactly that outcome
+/// (property-tested). It is never empty for a provisional let-go or a pending decision, unless
+/// hypotheticals were skipped.
 ///
 /// # Errors
 ///
-/// Whatever assessing or recommending the changed customer reports.
+/// [`Error::InvalidField`] when `current` is another customer's recommendation; whatever
+/// assessing `customer` itself reports. A hypothetical that fails is skipped and counted
+/// ([`WhatToCollect::skipped`]).
 ///
 /// # Example
 ///
@@ -166,9 +337,9 @@ fn with_fact(customer: &Customer, fact: Input, value: f64) -> Customer {
 /// let r = policy.recommend(&c, &a, &PolicyContext::default())?;
 /// let collect = what_to_collect(&assessor, &policy, &c, &ctx, &PolicyContext::default(), &r)?;
 /// // Growth potential is unknown: knowing it decides between restructuring and letting go.
-/// assert_eq!(collect[0].fact, Input::ExpectedGrowth);
-/// assert_eq!(collect[0].to_string(),
-///     "record growth whitespace and the likelihood of seizing it: at 0% → offboard (loses money with little growth potential)");
+/// assert_eq!(collect.sets[0].facts, vec![Input::ExpectedGrowth]);
+/// assert_eq!(collect.sets[0].to_string(),
+///     "record growth whitespace by 2026-04-15: at 0% → offboard, confirmed (loses money with little growth potential)");
 /// # Ok::<(), custfit::Error>(())
 /// ```
 pub fn what_to_collect<S, P>(
@@ -178,35 +349,176 @@ pub fn what_to_collect<S, P>(
     actx: &AssessmentContext<'_>,
     pctx: &PolicyContext,
     current: &Recommendation,
-) -> Result<Vec<ToCollect>>
+) -> Result<WhatToCollect>
 where
     S: ScoringStrategy,
     P: RecommendationPolicy + ?Sized,
 {
-    let mut found: Vec<(u8, usize, usize, ToCollect)> = Vec::new();
-    for (order, fact) in Input::OPTIONAL_FACTS.into_iter().enumerate() {
-        if !is_unknown(customer, fact) || !fact.applies_to(customer.stage()) {
-            continue;
+    if &current.customer != customer.id() {
+        return Err(Error::invalid(
+            Some(customer.id()),
+            "what_to_collect.current",
+            Problem::Rule {
+                rule: format!(
+                    "the current recommendation must be this customer's, not `{}`'s",
+                    current.customer
+                ),
+            },
+        ));
+    }
+    let ranges = actx
+        .plausible
+        .unwrap_or_else(|| assessor.config().plausible.configured());
+    let by: NaiveDate = current
+        .provisional
+        .as_ref()
+        .map_or(current.review_on, |p| p.confirm_by);
+    let stage = customer.stage();
+    let unknown: Vec<Input> = Input::OPTIONAL_FACTS
+        .into_iter()
+        .filter(|f| f.applies_to(stage) && is_unknown(customer, *f))
+        .collect();
+    let mut out = WhatToCollect::default();
+    let key = |r: &Recommendation| (r.action, r.is_provisional());
+    let now = key(current);
+    let decide = |facts: &[Input], values: &[f64], out: &mut WhatToCollect| {
+        out.re_decisions += 1;
+        let mut changed = customer.clone();
+        for (f, v) in facts.iter().zip(values) {
+            set_fact(&mut changed, *f, *v);
         }
-        let mut outcomes = Vec::new();
-        for value in ends(fact) {
-            let changed = with_fact(customer, fact, value);
-            let a = assessor.assess_with(&changed, actx)?;
-            let r = policy.recommend(&changed, &a, pctx)?;
-            if r.action != current.action {
-                outcomes.push(FactOutcome::new(value, r.action, r.rule()));
+        let decided = assessor
+            .assess_with(&changed, actx)
+            .and_then(|a| policy.recommend(&changed, &a, pctx));
+        match decided {
+            Ok(r) => Some(r),
+            Err(_) => {
+                out.skipped += 1;
+                None
             }
         }
-        if outcomes.is_empty() {
-            continue;
+    };
+    let mut found: Vec<Found> = Vec::new();
+    // Whether a subset of `set` already gives outcome `k`: then `set` is not the smallest.
+    let covered = |found: &[Found], set: InputSet, k: (Action, bool)| {
+        found.iter().any(|f| {
+            f.set.is_subset_of(set)
+                && f.set != set
+                && f.outcomes.iter().any(|o| (o.action, o.provisional) == k)
+        })
+    };
+    let try_set = |facts: Vec<Input>, found: &mut Vec<Found>, out: &mut WhatToCollect| {
+        let set = facts.iter().fold(InputSet::default(), |mut s, f| {
+            s.insert(*f);
+            s
+        });
+        let mut outcomes: Vec<FactOutcome> = Vec::new();
+        let n = facts.len();
+        for combo in 0..(1u32 << n) {
+            let values: Vec<f64> = facts
+                .iter()
+                .enumerate()
+                .map(|(i, f)| ends(*f, &ranges)[((combo >> i) & 1) as usize])
+                .collect();
+            let Some(r) = decide(&facts, &values, out) else {
+                continue;
+            };
+            let k = key(&r);
+            if k != now && !covered(found, set, k) {
+                outcomes.push(FactOutcome::new(values, r.action, r.rule(), k.1));
+            }
         }
-        let shift = outcomes
-            .iter()
-            .map(|o| o.action.harshness().abs_diff(current.action.harshness()))
-            .max()
-            .unwrap_or(0);
-        found.push((shift, outcomes.len(), order, ToCollect::new(fact, outcomes)));
+        if !outcomes.is_empty() {
+            found.push(Found {
+                set,
+                facts,
+                outcomes,
+            });
+        }
+    };
+    for f in &unknown {
+        try_set(vec![*f], &mut found, &mut out);
     }
-    found.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-    Ok(found.into_iter().map(|(_, _, _, t)| t).collect())
+    let assessment = assessor.assess_with(customer, actx)?;
+    let decisive = decisive_facts(&assessment, current, &unknown);
+    for (i, a) in decisive.iter().enumerate() {
+        for b in &decisive[i + 1..] {
+            let mut pair = vec![*a, *b];
+            pair.sort();
+            try_set(pair, &mut found, &mut out);
+        }
+    }
+    let mut triples: Vec<Vec<Input>> = Vec::new();
+    for group in RULE_GROUPS {
+        let members: Vec<Input> = group
+            .iter()
+            .copied()
+            .filter(|f| decisive.contains(f))
+            .collect();
+        for i in 0..members.len() {
+            for j in i + 1..members.len() {
+                for k in j + 1..members.len() {
+                    let mut t = vec![members[i], members[j], members[k]];
+                    t.sort();
+                    if !triples.contains(&t) {
+                        triples.push(t);
+                    }
+                }
+            }
+        }
+    }
+    for t in triples {
+        try_set(t, &mut found, &mut out);
+    }
+    // Nothing found for facts a decision names: all of them, at the ends that confirm.
+    let named = current
+        .provisional
+        .as_ref()
+        .map(|p| p.to_confirm)
+        .or(match current.rule() {
+            Some(Rule::PendingFacts { missing }) => Some(missing),
+            _ => None,
+        });
+    if let Some(named) = named.filter(|_| found.is_empty()) {
+        let facts: Vec<Input> = named.iter().filter(|f| unknown.contains(f)).collect();
+        let values: Vec<f64> = facts.iter().map(|f| confirming_end(*f, &ranges)).collect();
+        if !facts.is_empty() {
+            if let Some(r) = decide(&facts, &values, &mut out) {
+                if key(&r) != now {
+                    let set = named;
+                    found.push(Found {
+                        set,
+                        facts,
+                        outcomes: vec![FactOutcome::new(
+                            values,
+                            r.action,
+                            r.rule(),
+                            r.is_provisional(),
+                        )],
+                    });
+                }
+            }
+        }
+    }
+    let harshness = current.action.harshness();
+    let shift = |f: &Found| {
+        f.outcomes
+            .iter()
+            .map(|o| o.action.harshness().abs_diff(harshness))
+            .max()
+            .unwrap_or(0)
+    };
+    found.sort_by(|a, b| {
+        a.facts
+            .len()
+            .cmp(&b.facts.len())
+            .then(shift(b).cmp(&shift(a)))
+            .then(b.outcomes.len().cmp(&a.outcomes.len()))
+            .then(a.facts.cmp(&b.facts))
+    });
+    out.sets = found
+        .into_iter()
+        .map(|f| ToCollect::new(f.facts, f.outcomes, by))
+        .collect();
+    Ok(out)
 }

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::assessment::inputs::Dimension;
-use crate::assessment::{FitAssessment, FitClass, Guardrail, Quadrant};
+use crate::assessment::{FitAssessment, FitClass, Guardrail};
 use crate::cost::CostModel;
 use crate::customer::{Customer, LifecycleStage};
 use crate::error::{check_range, Error, Problem, Result};
@@ -13,11 +13,14 @@ use crate::policy::exit::{ExitConfig, ExitPlan};
 use crate::policy::levers::{LeverConfig, LeverPlan};
 use rust_decimal::Decimal;
 
-use crate::assessment::inputs::InputSet;
+use crate::assessment::inputs::{Input, InputSet};
+use crate::assessment::{likes_unknown, BAD_TEST_INPUTS};
+use crate::policy::provisional::Provisional;
 use crate::policy::recommendation::{
     Action, Because, Effect, GroupImpact, LetGoSignal, LookBack, PolicyContext, Recommendation,
     RecommendationPolicy, Rule,
 };
+use crate::policy::rule::NoGrace;
 
 /// Months until the next review, by action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,6 +54,21 @@ impl Default for ReviewMonths {
     }
 }
 
+/// What a let-go that unknown facts could still change becomes ([`PolicyConfig::provisional`]).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProvisionalLetGo {
+    /// Offboard provisionally: the exit plan, the facts to confirm, the confirm-by date and
+    /// what missing it costs ([`Provisional`](crate::policy::Provisional)). The default.
+    #[default]
+    Offboard,
+    /// Restructure until the facts are known ([`Rule::PendingFacts`]), for those who prefer to
+    /// wait — except where only behavior facts are unknown: a let-go is never held up by
+    /// unknown behavior alone.
+    Restructure,
+}
+
 /// Thresholds of the [`DefaultPolicy`]; plain serde data with documented defaults.
 ///
 /// The growth line, the product-shaper threshold and what "likes the product" means are set
@@ -69,6 +87,16 @@ pub struct PolicyConfig {
     pub min_mutual_value: f64,
     /// Product-influence score below which one-off demands dominate (default 35).
     pub min_product_influence: f64,
+    /// A new or onboarding customer that is a known bad fit, whose stated likelihood of seizing
+    /// its growth is below this, gets no new-customer grace (default 0.3; seed 002).
+    pub grace_min_likelihood: f64,
+    /// What a let-go that unknown facts could still change becomes: a provisional offboard with
+    /// its exit plan and a confirm-by date (the default), or a restructure until the facts are
+    /// known. Unknown behavior facts alone never make it wait.
+    pub provisional: ProvisionalLetGo,
+    /// Days before the notice deadline of a provisional let-go's exit by which its facts are
+    /// to be confirmed (default 14).
+    pub confirm_lead_days: u32,
     /// Review intervals.
     pub review_months: ReviewMonths,
     /// Levers.
@@ -84,6 +112,9 @@ impl Default for PolicyConfig {
             min_alignment: 50.0,
             min_mutual_value: 35.0,
             min_product_influence: 35.0,
+            grace_min_likelihood: 0.3,
+            provisional: ProvisionalLetGo::Offboard,
+            confirm_lead_days: 14,
             review_months: ReviewMonths::default(),
             levers: LeverConfig::default(),
             exit: ExitConfig::default(),
@@ -91,26 +122,47 @@ impl Default for PolicyConfig {
     }
 }
 
-/// The policy of the articles, in this precedence:
+/// The policy of the articles: it decides on the facts at hand (DESIGN "Decide on the facts at
+/// hand"), in this precedence:
 ///
 /// 1. a churned customer gets a look back (was it a fit, worth winning back), no action;
 /// 2. a prospect is declined on at least two known disqualifying signals, invested in when it
 ///    fits and can grow, else proceeded with and reviewed;
-/// 3. a new or onboarding customer with growth potential, or whose growth is unknown, is given
-///    time (seed 002);
-/// 4. a bad customer gets one expectation reset, and is let go if its behavior persists in a
-///    period after that reset (seed 001);
-/// 5. a bad fit is restructured when the confirmed levers fix its margin, else let go with help;
+/// 3. a new or onboarding customer is judged on its growth potential, not its early margin
+///    (seed 002): given time while its growth can plausibly reach the line — unless it is a
+///    known bad fit whose stated likelihood of growth is below `grace_min_likelihood`, or its
+///    growth is low (known, or at best plausibly): then it is judged like any other
+///    ([`NoGrace`](crate::policy::NoGrace));
+/// 4. a bad customer gets one expectation reset, and is a let-go candidate if its behavior
+///    persists in a period after that reset (seed 001);
+/// 5. a bad fit is a let-go candidate;
 /// 6. logo value justifies a low margin (seed 001 §4);
-/// 7. otherwise the quadrant: star invest, cash cow retain, question mark restructure, dog
-///    offboard; profitable with unknown growth retain, unprofitable with unknown growth
-///    restructure.
+/// 7. otherwise the quadrant: star invest, cash cow retain, question mark restructure, dog a
+///    let-go candidate; with growth unknown, a profitable customer is retained and an
+///    unprofitable one restructured while its growth can plausibly reach the line, and a dog
+///    (provisionally) when even its best plausible growth is below it.
 ///
-/// Then caps, which only ever make the action milder: a product shaper (known or possible) is
-/// never let go (seed 000); a subsidiary is not let go without its group's figures; a member
-/// of a systemic problem is not let go for it (seed 002); letting go needs at least
-/// `min_offboard_signals` independent signals from known facts; and a customer is not let go
-/// while an unknown fact could make the decision milder ([`Rule::PendingFacts`]).
+/// A let-go candidate is let go only when **salvage fails** (seed 001): when no lever plan
+/// brings it to break-even. The confirmed levers decide first ([`Rule::BadFitFixable`],
+/// [`Rule::Salvageable`]); then the estimated expectation resets count too — if only they
+/// could reach break-even, expectations are reset first ([`Rule::ResetFirst`]; not for a bad
+/// customer after its reset, whose figures already show it). Then caps, which only ever make
+/// the action milder: a customer known to shape the product is kept (seed 000); a subsidiary is
+/// not let go without its group's figures; a member of a systemic problem is not let go for it
+/// (seed 002); letting go needs at least `min_offboard_signals` independent signals.
+///
+/// Unknown facts never hold up a let-go: where they could still plausibly change it — growth
+/// that is low only under the plausible ranges, logo value that could offset the margin, a
+/// possible product shaper, behavior that could make it a bad customer owed a first reset —
+/// the offboard is **provisional** ([`Recommendation::provisional`]): it carries its exit plan,
+/// the facts to confirm, the date to confirm them by (the notice deadline less
+/// `confirm_lead_days`, never before `as_of`; urgent when that is today or past) and what
+/// missing it costs. An unknown fact never supplies a signal for a *confirmed* let-go. With
+/// `provisional` set to [`ProvisionalLetGo::Restructure`] such a let-go waits instead
+/// ([`Rule::PendingFacts`]), unless only behavior facts are unknown.
+///
+/// Every recommendation of a customer in an account group states what it means for the group
+/// ([`Recommendation::group_impact`]).
 ///
 /// # Example
 ///
@@ -126,7 +178,8 @@ impl Default for PolicyConfig {
 /// let model = CostModel::new(CostModelConfig::default())?;
 /// let assessor = Assessor::new(model.clone(), AssessmentConfig::default())?;
 /// let policy = DefaultPolicy::new(PolicyConfig::default(), model)?;
-/// // A loss-maker without any growth fact: not a dog by default, and not let go for it.
+/// // A loss-maker without any growth fact: its growth could plausibly reach the line, so it
+/// // is not a dog, and not let go for the missing facts.
 /// let c = Customer::builder("c", "C").currency("USD")
 ///     .period(d(2025, 1, 1), d(2025, 12, 31)).customer_since(d(2022, 1, 1))
 ///     .recurring_revenue(Decimal::from(20_000)).engineering_hours(Decimal::from(400))
@@ -193,6 +246,12 @@ impl DefaultPolicy {
         ] {
             check_range(field, v, 0.0, 100.0)?;
         }
+        check_range(
+            "grace_min_likelihood",
+            config.grace_min_likelihood,
+            0.0,
+            1.0,
+        )?;
         config.levers.validate()?;
         Ok(DefaultPolicy { config, cost_model })
     }
@@ -202,68 +261,64 @@ impl DefaultPolicy {
         &self.config
     }
 
-    /// The score of `d` when it is known to be below `line` (even with every unknown fact at
-    /// its best): an unknown fact is never a signal.
-    fn below(a: &FitAssessment, d: Dimension, line: f64) -> Option<f64> {
-        a.known_below(d, line)
-    }
-
-    /// Independent signals from known facts that support letting the customer go.
-    fn offboard_signals(&self, a: &FitAssessment) -> Vec<LetGoSignal> {
+    /// Independent signals for letting the customer go, with how many rest on known facts
+    /// alone (a growth signal that holds only under plausible ranges does not).
+    fn offboard_signals(&self, a: &FitAssessment, growth: Growth) -> (Vec<LetGoSignal>, u8) {
         let cfg = &self.config;
         let mut signals = Vec::with_capacity(5);
+        let mut estimates = 0;
         if !a.quadrant.is_profitable() {
             signals.push(LetGoSignal::Unprofitable {
-                margin: a.inputs.get(crate::assessment::Input::Margin),
+                margin: a.inputs.get(Input::Margin),
                 line: a.margin_line,
             });
         }
-        if a.quadrant.has_growth() == Some(false) {
-            if let Some(score) = a.known_below(Dimension::GrowthPotential, a.growth_line) {
-                signals.push(LetGoSignal::LowGrowth {
-                    score,
-                    line: a.growth_line,
-                });
-            }
+        if let Growth::Low { score, plausible } = growth {
+            estimates += u8::from(plausible);
+            signals.push(LetGoSignal::LowGrowth {
+                score,
+                line: a.growth_line,
+                plausible,
+            });
         }
         if matches!(a.classification.class, FitClass::Bad | FitClass::BadFit) {
             signals.push(LetGoSignal::Misfit {
                 class: a.classification.class,
             });
         }
-        if let Some(score) = Self::below(a, Dimension::MutualValue, cfg.min_mutual_value) {
+        if let Some(score) = a.known_below(Dimension::MutualValue, cfg.min_mutual_value) {
             signals.push(LetGoSignal::OneWayValue {
                 score,
                 line: cfg.min_mutual_value,
             });
         }
-        if let Some(score) = Self::below(a, Dimension::StrategicAlignment, cfg.min_alignment) {
+        if let Some(score) = a.known_below(Dimension::StrategicAlignment, cfg.min_alignment) {
             signals.push(LetGoSignal::OutsideProfile {
                 score,
                 line: cfg.min_alignment,
             });
         }
-        signals
+        let confirmed = signals.len() as u8 - estimates;
+        (signals, confirmed)
     }
 
     /// Known disqualifying signals of a prospect (seed 003).
     fn prospect_signals(&self, a: &FitAssessment) -> Vec<LetGoSignal> {
         let cfg = &self.config;
         let mut signals = Vec::with_capacity(4);
-        if let Some(score) = Self::below(a, Dimension::StrategicAlignment, cfg.min_alignment) {
+        if let Some(score) = a.known_below(Dimension::StrategicAlignment, cfg.min_alignment) {
             signals.push(LetGoSignal::OutsideProfile {
                 score,
                 line: cfg.min_alignment,
             });
         }
-        if let Some(score) = Self::below(a, Dimension::MutualValue, cfg.min_mutual_value) {
+        if let Some(score) = a.known_below(Dimension::MutualValue, cfg.min_mutual_value) {
             signals.push(LetGoSignal::OneWayValue {
                 score,
                 line: cfg.min_mutual_value,
             });
         }
-        if let Some(score) = Self::below(a, Dimension::ProductInfluence, cfg.min_product_influence)
-        {
+        if let Some(score) = a.known_below(Dimension::ProductInfluence, cfg.min_product_influence) {
             signals.push(LetGoSignal::OneOffDemands {
                 score,
                 line: cfg.min_product_influence,
@@ -274,14 +329,37 @@ impl DefaultPolicy {
                 signals.push(LetGoSignal::LowGrowth {
                     score,
                     line: a.growth_line,
+                    plausible: false,
                 });
             }
         }
         signals
     }
 
+    /// A prospect (seed 003 fired one before signing): declined on enough known signals,
+    /// invested in when it fits and can grow, else proceeded with and reviewed.
+    fn prospect(&self, a: &FitAssessment) -> Verdict {
+        let signals = self.prospect_signals(a);
+        let n = signals.len() as u8;
+        let growth = a.quadrant.has_growth();
+        let mut v = if n >= self.config.min_offboard_signals {
+            Verdict::new(Action::Decline, Rule::ProspectDeclined { signals: n })
+        } else if growth == Some(true) && n == 0 {
+            Verdict::new(Action::Invest, Rule::ProspectFits)
+        } else {
+            Verdict::new(Action::Retain, Rule::ProspectUncertain)
+        };
+        v.signals = signals;
+        v
+    }
+
     /// The look back on a churned customer.
-    fn look_back(&self, customer: &Customer, a: &FitAssessment) -> Result<Recommendation> {
+    fn look_back(
+        &self,
+        customer: &Customer,
+        a: &FitAssessment,
+        ctx: &PolicyContext,
+    ) -> Result<Recommendation> {
         let class = &a.classification;
         let misfit = matches!(class.class, FitClass::Bad | FitClass::BadFit);
         let growth = a.quadrant.has_growth();
@@ -310,7 +388,8 @@ impl DefaultPolicy {
             effect: Effect::none(a.cost.total.currency()),
             levers: None,
             exit_plan: None,
-            group_impact: None,
+            provisional: None,
+            group_impact: group_impact(customer, a, ctx)?,
             look_back: Some(LookBack {
                 class: class.class,
                 class_certain: class.is_certain(),
@@ -321,53 +400,383 @@ impl DefaultPolicy {
         })
     }
 
-    /// Unknown facts that could make letting go milder: a possible bad customer without an
-    /// earlier reset (it would get a reset first), a possible bad fit the levers can fix (it
-    /// would be restructured), possible logo value (it would be kept). Empty when none.
-    fn pending_facts(
+    /// The rules for a customer that is neither a prospect nor churned, in precedence: the
+    /// new-customer grace, a bad customer, a bad fit, logo value, the quadrant.
+    fn judge(
         &self,
-        customer: &Customer,
+        c: &Customer,
         a: &FitAssessment,
-        rule: Rule,
+        ctx: &PolicyContext,
+        growth: Growth,
         plan: &mut Option<LeverPlan>,
-    ) -> Result<InputSet> {
-        let mut missing = InputSet::default();
-        let class = &a.classification;
-        let reset_before = customer
-            .last_expectation_reset()
-            .is_some_and(|r| r < customer.period().start());
-        let could_be = |c: FitClass| class.could_be.contains(&c);
-        let mut softer = could_be(FitClass::Bad) && !reset_before;
-        if !softer && could_be(FitClass::BadFit) {
-            let levers = match plan.take() {
-                Some(p) => p,
-                None => self.levers(customer, a)?,
-            };
-            softer = levers.reaches_break_even;
-            *plan = Some(levers);
+    ) -> Result<Verdict> {
+        if !a.guardrails.iter().any(Guardrail::is_grace) {
+            return self.judge_rules(c, a, ctx, growth, plan);
         }
-        if softer {
-            for input in &class.missing {
-                missing.insert(*input);
+        let no_grace = self.no_grace(c, a, growth);
+        let Some(why) = no_grace else {
+            // Seed 002: a new customer is judged on its growth potential, not its early margin.
+            if growth == Growth::High {
+                let action = if a.quadrant.is_profitable() {
+                    Action::Invest
+                } else {
+                    Action::Retain
+                };
+                return Ok(Verdict::new(action, Rule::NewCustomerWithGrowth));
+            }
+            // Growth could plausibly reach the line: give it time and collect it — unless
+            // knowing it low would keep the customer all the same (logo value, say).
+            if !a.quadrant.is_profitable() {
+                let low = self.judge_rules(c, a, ctx, Growth::ASSUMED_LOW, plan)?;
+                if kept_as_shaper(a, low.clone()).action == Action::Retain {
+                    return Ok(low);
+                }
+            }
+            return Ok(Verdict::new(Action::Retain, Rule::NewCustomerGrowthUnknown));
+        };
+        let mut v = self.judge_rules(c, a, ctx, growth, plan)?;
+        // Withheld because growth is only plausibly low: were it high, the grace would hold.
+        if matches!(
+            why,
+            NoGrace::LowGrowth {
+                plausible: true,
+                ..
+            }
+        ) && v.action == Action::Offboard
+        {
+            v.to_confirm = v.to_confirm | unknown_growth_facts(c);
+            self.wait_or_let_go(&mut v);
+        }
+        v.no_grace = Some(why);
+        Ok(v)
+    }
+
+    /// Why a new customer gets no grace: a known bad fit unlikely to grow (seed 002), or
+    /// growth potential that is low (known, or at best plausibly).
+    fn no_grace(&self, c: &Customer, a: &FitAssessment, growth: Growth) -> Option<NoGrace> {
+        let line = self.config.grace_min_likelihood;
+        if a.classification.class == FitClass::BadFit {
+            if let Some(p) = c.growth().likelihood.map(|p| p.get()).filter(|p| *p < line) {
+                return Some(NoGrace::UnlikelyBadFit {
+                    likelihood: p,
+                    line,
+                });
             }
         }
-        // Logo value comes after the classes in precedence: it can soften a quadrant decision.
-        if matches!(rule, Rule::Dog) {
-            for g in &a.guardrails {
-                if let Guardrail::LogoMayOffsetMargin { missing: m, .. } = g {
-                    for input in m.iter() {
-                        missing.insert(input);
-                    }
+        match growth {
+            Growth::Low { score, plausible } => Some(NoGrace::LowGrowth {
+                score,
+                line: a.growth_line,
+                plausible,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The rules after the grace: bad, bad fit, logo value, the quadrant.
+    fn judge_rules(
+        &self,
+        c: &Customer,
+        a: &FitAssessment,
+        ctx: &PolicyContext,
+        growth: Growth,
+        plan: &mut Option<LeverPlan>,
+    ) -> Result<Verdict> {
+        let class = a.classification.class;
+        if class == FitClass::Bad {
+            return match c.last_expectation_reset() {
+                Some(reset_on) if reset_on < c.period().start() => self.let_go(
+                    c,
+                    a,
+                    ctx,
+                    Rule::BadCustomerAfterReset { reset_on },
+                    growth,
+                    plan,
+                ),
+                _ => Ok(Verdict::new(
+                    Action::Restructure,
+                    Rule::BadCustomerFirstReset,
+                )),
+            };
+        }
+        if class == FitClass::BadFit {
+            return self.let_go(c, a, ctx, Rule::BadFitNotFixable, growth, plan);
+        }
+        if a.has_guardrail(|g| matches!(g, Guardrail::LogoOffsetsMargin { .. })) {
+            return Ok(Verdict::new(Action::Retain, Rule::LogoJustifiesMargin));
+        }
+        Ok(match (a.quadrant.is_profitable(), growth) {
+            (true, Growth::High) => Verdict::new(Action::Invest, Rule::Star),
+            (true, Growth::Low { .. }) => Verdict::new(Action::Retain, Rule::CashCow),
+            (true, Growth::Unknown) => Verdict::new(Action::Retain, Rule::ProfitableGrowthUnknown),
+            (false, Growth::High) => Verdict::new(Action::Restructure, Rule::QuestionMark),
+            (false, Growth::Low { .. }) => self.let_go(c, a, ctx, Rule::Dog, growth, plan)?,
+            (false, Growth::Unknown) => {
+                // Growth could plausibly reach the line (a question mark): restructure and
+                // collect it — when knowing it low would let the customer go. Otherwise the
+                // levers or a protection decide, whatever its growth.
+                let low = self.let_go(c, a, ctx, Rule::Dog, Growth::ASSUMED_LOW, plan)?;
+                if low.action == Action::Offboard {
+                    Verdict::new(Action::Restructure, Rule::UnprofitableGrowthUnknown)
+                } else {
+                    low
+                }
+            }
+        })
+    }
+
+    /// A let-go candidate decided by `rule`: let go only when salvage fails (seed 001), unless
+    /// a protection or too few signals keep it; provisional while unknown facts could still
+    /// plausibly change it.
+    fn let_go(
+        &self,
+        c: &Customer,
+        a: &FitAssessment,
+        ctx: &PolicyContext,
+        rule: Rule,
+        growth: Growth,
+        plan: &mut Option<LeverPlan>,
+    ) -> Result<Verdict> {
+        let cfg = &self.config;
+        // Salvage is judged by money: the confirmed levers, then with the estimated resets
+        // (a reset is a salvage attempt). A bad customer after its reset had it: the period's
+        // figures already show what it did, so its estimates are not counted again.
+        let levers = match plan {
+            Some(p) => p,
+            None => plan.insert(self.levers(c, a)?),
+        };
+        if levers.reaches_break_even {
+            let why = if rule == Rule::BadFitNotFixable {
+                Rule::BadFitFixable
+            } else {
+                Rule::Salvageable
+            };
+            return Ok(Verdict::new(Action::Restructure, why));
+        }
+        let after_reset = matches!(rule, Rule::BadCustomerAfterReset { .. });
+        if !after_reset && !levers.margin_with_resets(c.id())?.is_negative() {
+            return Ok(Verdict::new(Action::Restructure, Rule::ResetFirst));
+        }
+        let mut v = Verdict::new(Action::Offboard, rule);
+        // Seed 000: a customer known to shape the product is kept "at all costs"; restructured
+        // while it loses money (it does here: salvage failed).
+        let shaper = a.guardrails.iter().find_map(|g| match g {
+            Guardrail::ProductShaper { likes, .. } => Some(likes.is_some()),
+            _ => None,
+        });
+        if shaper == Some(true) {
+            return Ok(v.capped(Action::Restructure, Rule::ProductShaper));
+        }
+        // Never let a subsidiary go without saying what it means for its group.
+        if c.parent().is_some() && ctx.group.is_none() {
+            return Ok(v.capped(Action::Restructure, Rule::GroupImpactUnknown));
+        }
+        if ctx.systemic && matches!(rule, Rule::Dog | Rule::BadFitNotFixable) {
+            return Ok(v.capped(Action::Restructure, Rule::SystemicProblem));
+        }
+        let (signals, confirmed) = self.offboard_signals(a, growth);
+        let count = signals.len() as u8;
+        v.signals = signals;
+        if count < cfg.min_offboard_signals {
+            let why = Rule::TooFewSignals {
+                signals: count,
+                required: cfg.min_offboard_signals,
+            };
+            return Ok(v.capped(Action::Restructure, why));
+        }
+        // Unknown facts that could still plausibly change the let-go.
+        let mut to_confirm = InputSet::default();
+        let plausible_growth = matches!(
+            growth,
+            Growth::Low {
+                plausible: true,
+                ..
+            }
+        );
+        if plausible_growth && (rule == Rule::Dog || confirmed < cfg.min_offboard_signals) {
+            to_confirm = to_confirm | unknown_growth_facts(c);
+        }
+        if shaper == Some(false) {
+            to_confirm = to_confirm | likes_unknown(&a.inputs);
+        }
+        let reset_before = c
+            .last_expectation_reset()
+            .is_some_and(|r| r < c.period().start());
+        let class = &a.classification;
+        if !reset_before && class.could_be.contains(&FitClass::Bad) {
+            for input in &class.missing {
+                if BAD_TEST_INPUTS.contains(input) {
+                    to_confirm.insert(*input);
                 }
             }
         }
-        Ok(missing)
+        // Logo value comes after the classes in precedence: it can keep a dog, not a misfit.
+        if rule == Rule::Dog {
+            for g in &a.guardrails {
+                if let Guardrail::LogoMayOffsetMargin { missing, .. } = g {
+                    to_confirm = to_confirm | *missing;
+                }
+            }
+        }
+        v.to_confirm = to_confirm;
+        self.wait_or_let_go(&mut v);
+        Ok(v)
+    }
+
+    /// A provisional let-go restructures instead when the policy is set to wait for facts
+    /// other than behavior ([`ProvisionalLetGo::Restructure`]).
+    fn wait_or_let_go(&self, v: &mut Verdict) {
+        let waits = self.config.provisional == ProvisionalLetGo::Restructure
+            && v.action == Action::Offboard
+            && v.to_confirm.iter().any(|i| !BAD_TEST_INPUTS.contains(&i));
+        if waits {
+            let missing = std::mem::take(&mut v.to_confirm);
+            let capped = std::mem::replace(v, Verdict::new(Action::Offboard, v.rule));
+            *v = capped.capped(Action::Restructure, Rule::PendingFacts { missing });
+        }
     }
 
     fn levers(&self, customer: &Customer, a: &FitAssessment) -> Result<LeverPlan> {
         // The lever configuration was validated with the policy's.
-        LeverPlan::with_valid_config(customer, &a.cost, &self.cost_model, &self.config.levers)
+        LeverPlan::with_valid_config(customer, a, &self.cost_model, &self.config.levers)
     }
+}
+
+/// Growth potential as the rules read it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Growth {
+    /// At or above the growth line, on known facts.
+    High,
+    /// Below the line: known to be (even at the best of the full ranges), or plausibly (at
+    /// the best of the plausible ranges).
+    Low { score: f64, plausible: bool },
+    /// Could plausibly reach the line.
+    Unknown,
+}
+
+impl Growth {
+    /// Growth taken as known to be low, to see what knowing it would decide.
+    const ASSUMED_LOW: Growth = Growth::Low {
+        score: 0.0,
+        plausible: false,
+    };
+
+    fn of(a: &FitAssessment) -> Growth {
+        let line = a.growth_line;
+        match a.quadrant.has_growth() {
+            Some(true) => Growth::High,
+            Some(false) => Growth::Low {
+                score: a
+                    .known_below(Dimension::GrowthPotential, line)
+                    .unwrap_or_default(),
+                plausible: false,
+            },
+            None => match a.plausible_best.growth_potential.filter(|b| *b < line) {
+                Some(score) => Growth::Low {
+                    score,
+                    plausible: true,
+                },
+                None => Growth::Unknown,
+            },
+        }
+    }
+}
+
+/// What the rules decided, before the recommendation is priced.
+#[derive(Debug, Clone)]
+struct Verdict {
+    action: Action,
+    rule: Rule,
+    /// Rules replaced by a milder one (caps), in the order applied.
+    overridden: Vec<Rule>,
+    no_grace: Option<NoGrace>,
+    /// Signals for letting go or declining.
+    signals: Vec<LetGoSignal>,
+    /// For an offboarding: the unknown facts that could still change it.
+    to_confirm: InputSet,
+}
+
+impl Verdict {
+    fn new(action: Action, rule: Rule) -> Verdict {
+        Verdict {
+            action,
+            rule,
+            overridden: Vec::new(),
+            no_grace: None,
+            signals: Vec::new(),
+            to_confirm: InputSet::default(),
+        }
+    }
+
+    /// The verdict made milder: `to` by `why`, the rule replaced kept as a reason.
+    fn capped(mut self, to: Action, why: Rule) -> Verdict {
+        self.overridden.push(self.rule);
+        self.action = to;
+        self.rule = why;
+        self.to_confirm = InputSet::default();
+        self
+    }
+}
+
+/// Seed 000: a customer whose requests benefit others (known or possible) is restructured only
+/// while it loses money; a let-go applied this already. As a cap, so that lowering its cost
+/// can never make the recommendation harsher.
+fn kept_as_shaper(a: &FitAssessment, v: Verdict) -> Verdict {
+    if v.action == Action::Offboard
+        || !a.has_guardrail(|g| matches!(g, Guardrail::ProductShaper { .. }))
+    {
+        return v;
+    }
+    let kept = if a.cost.gross_margin.is_negative() {
+        Action::Restructure
+    } else {
+        Action::Retain
+    };
+    if kept.harshness() < v.action.harshness() {
+        v.capped(kept, Rule::ProductShaper)
+    } else {
+        v
+    }
+}
+
+/// The growth facts the record lacks that can move its best growth potential: the whitespace
+/// and a stated likelihood.
+fn unknown_growth_facts(c: &Customer) -> InputSet {
+    let g = c.growth();
+    let mut set = InputSet::default();
+    if g.whitespace().ok().flatten().is_none() {
+        set.insert(Input::ExpectedGrowth);
+    }
+    if g.likelihood.is_none() {
+        set.insert(Input::Likelihood);
+    }
+    set
+}
+
+/// What letting go of a member means for its account group, whatever the action; `None` when
+/// the customer is in no group (or its group's figures were not given).
+fn group_impact(
+    customer: &Customer,
+    a: &FitAssessment,
+    ctx: &PolicyContext,
+) -> Result<Option<GroupImpact>> {
+    let Some(group) = &ctx.group else {
+        return Ok(None);
+    };
+    let arithmetic = |e| Error::arithmetic(Some(customer.id()), "group_impact", e);
+    Ok(Some(GroupImpact {
+        group: group.clone(),
+        revenue_share: a
+            .cost
+            .revenue
+            .ratio_to(group.revenue)
+            .map_err(arithmetic)?
+            .map(|r| crate::units::Ratio::new(crate::money::round_half_even(r, 6).normalize())),
+        margin_without: group
+            .margin
+            .checked_sub(a.cost.gross_margin)
+            .map_err(arithmetic)?,
+    }))
 }
 
 /// `as_of` plus `months`, as a review date.
@@ -392,130 +801,36 @@ impl RecommendationPolicy for DefaultPolicy {
         ctx: &PolicyContext,
     ) -> Result<Recommendation> {
         if customer.stage() == LifecycleStage::Churned {
-            return self.look_back(customer, a);
+            return self.look_back(customer, a, ctx);
         }
         let cfg = &self.config;
-        let growth = a.quadrant.has_growth();
-        let guard = |p: fn(&Guardrail) -> bool| a.guardrails.iter().any(p);
-        let grace = guard(Guardrail::is_grace);
         let prospect = customer.stage() == LifecycleStage::Prospect;
         let mut lever_plan: Option<LeverPlan> = None;
-
-        let mut let_go = Vec::new();
-        let (mut action, mut rule) = if prospect {
-            let_go = self.prospect_signals(a);
-            let signals = let_go.len() as u8;
-            if signals >= cfg.min_offboard_signals {
-                (Action::Decline, Rule::ProspectDeclined { signals })
-            } else if growth == Some(true) && signals == 0 {
-                (Action::Invest, Rule::ProspectFits)
-            } else {
-                (Action::Retain, Rule::ProspectUncertain)
-            }
-        } else if grace && growth == Some(true) {
-            match a.quadrant {
-                Quadrant::Star => (Action::Invest, Rule::NewCustomerWithGrowth),
-                _ => (Action::Retain, Rule::NewCustomerWithGrowth),
-            }
-        } else if grace && growth.is_none() {
-            (Action::Retain, Rule::NewCustomerGrowthUnknown)
-        } else if a.classification.class == FitClass::Bad {
-            let period_start = customer.period().start();
-            match customer.last_expectation_reset() {
-                Some(reset_on) if reset_on < period_start => {
-                    (Action::Offboard, Rule::BadCustomerAfterReset { reset_on })
-                }
-                _ => (Action::Restructure, Rule::BadCustomerFirstReset),
-            }
-        } else if a.classification.class == FitClass::BadFit {
-            let plan = self.levers(customer, a)?;
-            let fixable = plan.reaches_break_even;
-            lever_plan = Some(plan);
-            if fixable {
-                (Action::Restructure, Rule::BadFitFixable)
-            } else {
-                (Action::Offboard, Rule::BadFitNotFixable)
-            }
-        } else if guard(|g| matches!(g, Guardrail::LogoOffsetsMargin { .. })) {
-            (Action::Retain, Rule::LogoJustifiesMargin)
+        let v = if prospect {
+            self.prospect(a)
         } else {
-            match a.quadrant {
-                Quadrant::Star => (Action::Invest, Rule::Star),
-                Quadrant::CashCow => (Action::Retain, Rule::CashCow),
-                Quadrant::QuestionMark => (Action::Restructure, Rule::QuestionMark),
-                Quadrant::Dog => (Action::Offboard, Rule::Dog),
-                Quadrant::ProfitableGrowthUnknown => {
-                    (Action::Retain, Rule::ProfitableGrowthUnknown)
-                }
-                _ => (Action::Restructure, Rule::UnprofitableGrowthUnknown),
-            }
+            let v = self.judge(customer, a, ctx, Growth::of(a), &mut lever_plan)?;
+            kept_as_shaper(a, v)
         };
         let mut reasons = Vec::with_capacity(8);
-        let cap = |reasons: &mut Vec<Because>, to: Action, why: Rule, from: (Action, Rule)| {
-            reasons.push(Because::Overridden(from.1));
-            (to, why)
-        };
-        // Seed 000: a customer whose requests benefit others is kept "at all costs": never let
-        // go, and restructured only while it loses money. The guardrail (known or possible) is
-        // the one definition; applied as a cap, so that lowering its cost can never make the
-        // recommendation harsher.
-        let shapes_product = guard(|g| matches!(g, Guardrail::ProductShaper { .. }));
-        if shapes_product && !prospect {
-            let kept = if a.cost.gross_margin.is_negative() {
-                Action::Restructure
-            } else {
-                Action::Retain
-            };
-            if kept.harshness() < action.harshness() {
-                (action, rule) = cap(&mut reasons, kept, Rule::ProductShaper, (action, rule));
-            }
+        reasons.push(Because::Rule(v.rule));
+        reasons.extend(v.overridden.iter().map(|r| Because::Overridden(*r)));
+        reasons.extend(v.no_grace.map(Because::NoGrace));
+        if matches!(v.action, Action::Offboard | Action::Decline) {
+            reasons.extend(v.signals.iter().map(|s| Because::LetGo(*s)));
         }
-        // Never let a subsidiary go without saying what it means for its group: without the
-        // group's figures, restructure instead.
-        if action == Action::Offboard && customer.parent().is_some() && ctx.group.is_none() {
-            (action, rule) = cap(
-                &mut reasons,
-                Action::Restructure,
-                Rule::GroupImpactUnknown,
-                (action, rule),
-            );
-        }
-        if action == Action::Offboard {
-            if ctx.systemic && matches!(rule, Rule::Dog | Rule::BadFitNotFixable) {
-                (action, rule) = cap(
-                    &mut reasons,
-                    Action::Restructure,
-                    Rule::SystemicProblem,
-                    (action, rule),
-                );
-            } else {
-                let_go = self.offboard_signals(a);
-                let signals = let_go.len() as u8;
-                if signals < cfg.min_offboard_signals {
-                    let why = Rule::TooFewSignals {
-                        signals,
-                        required: cfg.min_offboard_signals,
-                    };
-                    (action, rule) = cap(&mut reasons, Action::Restructure, why, (action, rule));
-                }
-            }
-        }
-        if action == Action::Offboard {
-            let missing = self.pending_facts(customer, a, rule, &mut lever_plan)?;
-            if !missing.is_empty() {
-                let why = Rule::PendingFacts { missing };
-                (action, rule) = cap(&mut reasons, Action::Restructure, why, (action, rule));
-            }
-        }
-        reasons.insert(0, Because::Rule(rule));
-        if matches!(action, Action::Offboard | Action::Decline) {
-            reasons.extend(let_go.into_iter().map(Because::LetGo));
+        if !v.to_confirm.is_empty() {
+            reasons.push(Because::Provisional {
+                to_confirm: v.to_confirm,
+            });
         }
         reasons.extend(a.reasons(4).map(Because::Assessment));
 
+        let action = v.action;
         let currency = a.cost.total.currency();
         let as_of = a.as_of;
         let months = &cfg.review_months;
+        let mut provisional = None;
         let (effect, levers, exit_plan, review_on) = match action {
             Action::Restructure => {
                 // A plan priced to decide is reused.
@@ -546,10 +861,24 @@ impl RecommendationPolicy for DefaultPolicy {
                             Error::arithmetic(Some(customer.id()), "exit_plan.margin_per_day", e)
                         })?;
                     let plan = ExitPlan::new(customer, per_day, as_of, &cfg.exit)?;
-                    // Review by the notice deadline; when it is today or has passed, as after
-                    // a restructure: a review date is always after the assessment date.
-                    let review_on = if plan.chosen.notice_deadline > as_of {
-                        plan.chosen.notice_deadline
+                    if !v.to_confirm.is_empty() {
+                        provisional = Some(Provisional::new(
+                            customer,
+                            per_day,
+                            &plan,
+                            v.to_confirm,
+                            cfg.confirm_lead_days,
+                            &cfg.exit,
+                        )?);
+                    }
+                    // Review by the confirm-by date of a provisional let-go, else by the
+                    // notice deadline; when that is today or has passed, as after a
+                    // restructure: a review date is always after the assessment date.
+                    let due = provisional
+                        .as_ref()
+                        .map_or(plan.chosen.notice_deadline, |p| p.confirm_by);
+                    let review_on = if due > as_of {
+                        due
                     } else {
                         review_date(customer, as_of, months.restructure)?
                     };
@@ -564,7 +893,7 @@ impl RecommendationPolicy for DefaultPolicy {
             ),
             _ => {
                 let m = if matches!(
-                    rule,
+                    v.rule,
                     Rule::NewCustomerWithGrowth | Rule::NewCustomerGrowthUnknown
                 ) {
                     months.new_customer
@@ -579,30 +908,6 @@ impl RecommendationPolicy for DefaultPolicy {
                 )
             }
         };
-        // Never let a subsidiary go without saying what it means for the group.
-        let group_impact = match (&ctx.group, action) {
-            (Some(group), Action::Offboard) => {
-                let arithmetic = |e| Error::arithmetic(Some(customer.id()), "group_impact", e);
-                Some(GroupImpact {
-                    group: group.clone(),
-                    revenue_share: a
-                        .cost
-                        .revenue
-                        .ratio_to(group.revenue)
-                        .map_err(arithmetic)?
-                        .map(|r| {
-                            crate::units::Ratio::new(
-                                crate::money::round_half_even(r, 6).normalize(),
-                            )
-                        }),
-                    margin_without: group
-                        .margin
-                        .checked_sub(a.cost.gross_margin)
-                        .map_err(arithmetic)?,
-                })
-            }
-            _ => None,
-        };
         Ok(Recommendation {
             customer: customer.id().clone(),
             action,
@@ -611,7 +916,8 @@ impl RecommendationPolicy for DefaultPolicy {
             effect,
             levers,
             exit_plan,
-            group_impact,
+            provisional,
+            group_impact: group_impact(customer, a, ctx)?,
             look_back: None,
             to_collect: Vec::new(),
         })

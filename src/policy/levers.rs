@@ -31,9 +31,10 @@ use std::fmt;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::assessment::{FitAssessment, Input};
 use crate::cost::{CostItem, CostModel, CostToServe, Role, RoleHours};
 use crate::customer::contract::SlaTier;
-use crate::customer::Customer;
+use crate::customer::{Customer, RequestScope};
 use crate::error::{Error, Problem, Result};
 use crate::money::{round_half_even, Money};
 use crate::units::{normalized, Ratio};
@@ -271,6 +272,74 @@ pub struct Lever {
     /// Whether the effect is an estimate from a configured share (expectation resets, the
     /// version move) rather than confirmed by the contract and the cost lines.
     pub estimate: bool,
+    /// For an expectation reset: the fact of the customer's that makes it apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<LeverTrigger>,
+}
+
+/// The fact that makes an expectation reset apply to a customer: a reset is offered only where
+/// the customer shows what it resets (seed 001 "Expectation Reset").
+///
+/// | reset | offered when |
+/// |---|---|
+/// | support boundaries and escalation paths | escalations, or service cost per revenue above the typical customer's |
+/// | limits on roadmap influence | one-off (custom) feature requests |
+/// | a communication cadence | escalations, executive hours, or service above the typical |
+/// | realistic implementation timelines | an implementation project in the period |
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "trigger")]
+pub enum LeverTrigger {
+    /// Escalations to management in the period.
+    Escalations {
+        /// How many.
+        count: u32,
+    },
+    /// Service cost per unit of revenue above the typical customer's.
+    ServiceAboveTypical {
+        /// The customer's service cost per revenue over the typical customer's, to 0.01.
+        relative_intensity: Decimal,
+    },
+    /// One-off feature requests (for this customer alone).
+    CustomRequests {
+        /// How many.
+        count: u64,
+    },
+    /// Executive hours in the period (calls, visits, firefighting).
+    ExecutiveAttention {
+        /// The hours.
+        hours: Decimal,
+    },
+    /// An implementation project amortized over the period.
+    Implementation {
+        /// The implementation hours of the period.
+        hours: Decimal,
+    },
+}
+
+impl fmt::Display for LeverTrigger {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LeverTrigger::Escalations { count } => write!(
+                f,
+                "{count} {}",
+                crate::assessment::plural(u64::from(*count), "escalation", "escalations")
+            ),
+            LeverTrigger::ServiceAboveTypical { relative_intensity } => write!(
+                f,
+                "service cost per revenue {relative_intensity}x the typical customer's"
+            ),
+            LeverTrigger::CustomRequests { count } => write!(
+                f,
+                "{count} one-off feature {}",
+                crate::assessment::plural(*count, "request", "requests")
+            ),
+            LeverTrigger::ExecutiveAttention { hours } => write!(f, "{hours} executive hours"),
+            LeverTrigger::Implementation { hours } => {
+                write!(f, "{hours} implementation hours in the period")
+            }
+        }
+    }
 }
 
 impl fmt::Display for Lever {
@@ -283,6 +352,9 @@ impl fmt::Display for Lever {
         let h = self.hours_freed.total().unwrap_or_default();
         if !h.is_zero() {
             write!(f, ", {} h freed", h.round_dp(1))?;
+        }
+        if let Some(trigger) = &self.trigger {
+            write!(f, "; because of {trigger}")?;
         }
         f.write_str(")")
     }
@@ -298,29 +370,35 @@ impl fmt::Display for Lever {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use custfit::{CostModel, Customer, LeverPlan};
-/// use custfit::cost::CostModelConfig;
-/// use custfit::policy::{LeverConfig, LeverKind};
+/// use custfit::{Config, Customer, LeverPlan};
+/// use custfit::policy::{LeverConfig, LeverKind, LeverTrigger};
 /// use rust_decimal::Decimal;
 ///
 /// # fn main() -> custfit::Result<()> {
 /// # let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-/// let model = CostModel::new(CostModelConfig::default())?;
+/// let config = Config::default();
+/// let (assessor, model) = (config.assessor()?, config.cost_model()?);
 /// let customer = Customer::builder("C-021", "Ferro Tooling").currency("USD")
 ///     .period(d(2025, 1, 1), d(2025, 12, 31)).customer_since(d(2022, 1, 1))
 ///     .recurring_revenue(Decimal::from(40_000))
 ///     .engineering_hours(Decimal::from(200))
 ///     .custom_feature("EDI bridge")
+///     .feature_request("EDI field mapping", custfit::customer::RequestScope::Custom)
 ///     .build()?;
-/// let cost = model.cost_to_serve(&customer)?;
-/// assert_eq!(cost.gross_margin.to_string(), "1720.00 USD"); // 4.3 %
-/// let plan = LeverPlan::new(&customer, &cost, &model, &LeverConfig::default())?;
+/// let assessment = assessor.assess(&customer, d(2026, 1, 15))?;
+/// assert_eq!(assessment.cost.gross_margin.to_string(), "1720.00 USD"); // 4.3 %
+/// let plan = LeverPlan::new(&customer, &assessment, &model, &LeverConfig::default())?;
 /// // Removing the custom feature is the largest confirmed lever.
 /// let first = &plan.levers[0];
 /// assert!(matches!(first.kind, LeverKind::RemoveCustomFeatures { .. }) && !first.estimate);
 /// assert_eq!(first.margin_gain.to_string(), "6600.00 USD");
 /// assert_eq!(plan.margin_after_confirmed.to_string(), "8320.00 USD");
 /// assert!(plan.reaches_break_even && plan.reaches_target);
+/// // An expectation reset is offered where the customer shows what it resets: here a one-off
+/// // feature request, which limits on roadmap influence address.
+/// let roadmap = plan.levers.iter().find(|l| l.kind == LeverKind::RoadmapInfluenceLimits).unwrap();
+/// assert!(roadmap.estimate);
+/// assert_eq!(roadmap.trigger, Some(LeverTrigger::CustomRequests { count: 1 }));
 /// # Ok(())
 /// # }
 /// ```
@@ -426,8 +504,42 @@ impl LineSums {
     }
 }
 
+/// The facts of a customer that can make an expectation reset apply, found once.
+struct Triggers {
+    escalations: Option<LeverTrigger>,
+    service: Option<LeverTrigger>,
+    custom_requests: Option<LeverTrigger>,
+    executive: Option<LeverTrigger>,
+}
+
+impl Triggers {
+    fn of(customer: &Customer, assessment: &FitAssessment) -> Triggers {
+        let activity = customer.activity();
+        let escalations = activity.escalations;
+        let custom = customer.feature_request_count(RequestScope::Custom);
+        let executive = activity.executive_hours.get();
+        Triggers {
+            escalations: (escalations > 0)
+                .then_some(LeverTrigger::Escalations { count: escalations }),
+            service: assessment
+                .inputs
+                .get(Input::RelativeIntensity)
+                .filter(|r| *r > 1.0)
+                .and_then(Decimal::from_f64_retain)
+                .map(|r| LeverTrigger::ServiceAboveTypical {
+                    relative_intensity: normalized(round_half_even(r, 2)),
+                }),
+            custom_requests: (custom > 0).then_some(LeverTrigger::CustomRequests { count: custom }),
+            executive: (!executive.is_zero()).then(|| LeverTrigger::ExecutiveAttention {
+                hours: normalized(executive),
+            }),
+        }
+    }
+}
+
 impl LeverPlan {
-    /// Quantify every lever for `customer` from its cost to serve.
+    /// Quantify every lever for `customer` from its assessment: the cost lines priced, and
+    /// the facts that make an expectation reset apply ([`LeverTrigger`]).
     ///
     /// # Errors
     ///
@@ -435,22 +547,23 @@ impl LeverPlan {
     /// outside -1..1); [`Error::Arithmetic`] naming the customer on overflow.
     pub fn new(
         customer: &Customer,
-        cost: &CostToServe,
+        assessment: &FitAssessment,
         model: &CostModel,
         config: &LeverConfig,
     ) -> Result<LeverPlan> {
         config.validate()?;
-        LeverPlan::with_valid_config(customer, cost, model, config)
+        LeverPlan::with_valid_config(customer, assessment, model, config)
     }
 
     /// [`LeverPlan::new`] with a configuration already validated (a policy validates its own
     /// once, when it is made).
     pub(crate) fn with_valid_config(
         customer: &Customer,
-        cost: &CostToServe,
+        assessment: &FitAssessment,
         model: &CostModel,
         config: &LeverConfig,
     ) -> Result<LeverPlan> {
+        let cost = &assessment.cost;
         let id = customer.id();
         let currency = cost.total.currency();
         let overflow =
@@ -460,7 +573,15 @@ impl LeverPlan {
         let with_overhead = Decimal::ONE + model.config().overhead_share.get();
         let sums = LineSums::of(cost);
         let mut levers: Vec<Lever> = Vec::new();
-        let mut push = |kind: LeverKind, direct: Decimal, hours: RoleHours| -> Result<()> {
+        let mut push = |kind: LeverKind,
+                        direct: Decimal,
+                        hours: RoleHours,
+                        trigger: Option<LeverTrigger>|
+         -> Result<()> {
+            // A reset is offered only where the customer shows what it resets.
+            if kind.is_expectation_reset() && trigger.is_none() {
+                return Ok(());
+            }
             if direct > Decimal::ZERO {
                 let saved = mul(direct, with_overhead, "saving")?;
                 let estimate = kind.is_expectation_reset()
@@ -470,6 +591,7 @@ impl LeverPlan {
                     margin_gain: Money::new(saved, currency).round(),
                     hours_freed: hours.map(|_, &h| freed_hours(h)),
                     estimate,
+                    trigger,
                 });
             }
             Ok(())
@@ -479,6 +601,7 @@ impl LeverPlan {
             *r.get_mut(role) = h;
             r
         };
+        let triggers = Triggers::of(customer, assessment);
 
         let activity = customer.activity();
         let upkeep = sums.upkeep.get();
@@ -495,6 +618,7 @@ impl LeverPlan {
             },
             upkeep,
             hours(Role::Engineering, upkeep_hours),
+            None,
         )?;
 
         if let Some(sla) = customer.contract().map(|c| c.sla()) {
@@ -503,6 +627,7 @@ impl LeverPlan {
                     LeverKind::ChangeSla { from: sla.tier },
                     sums.standby.get(),
                     hours(Role::Support, sums.standby_hours.get()),
+                    None,
                 )?;
             }
         }
@@ -522,6 +647,7 @@ impl LeverPlan {
                     },
                     mul(support, r, "version")?,
                     hours(Role::Support, mul(support_hours, r, "version")?),
+                    None,
                 )?;
                 remaining -= r;
             }
@@ -531,6 +657,7 @@ impl LeverPlan {
             LeverKind::SupportBoundaries,
             mul(support, r, "boundaries")?,
             hours(Role::Support, mul(support_hours, r, "boundaries")?),
+            triggers.escalations.or(triggers.service),
         )?;
         push(
             LeverKind::RoadmapInfluenceLimits,
@@ -547,6 +674,7 @@ impl LeverPlan {
                     "roadmap",
                 )?,
             ),
+            triggers.custom_requests,
         )?;
         let cadence_hours = RoleHours {
             success: mul(cost.hours.success, config.cadence_saving, "cadence")?,
@@ -557,6 +685,10 @@ impl LeverPlan {
             LeverKind::CommunicationCadence,
             mul(sums.cadence.get(), config.cadence_saving, "cadence")?,
             cadence_hours,
+            triggers
+                .escalations
+                .or(triggers.executive)
+                .or(triggers.service),
         )?;
         push(
             LeverKind::ImplementationTimelines,
@@ -573,6 +705,9 @@ impl LeverPlan {
                     "timelines",
                 )?,
             ),
+            (!cost.hours.implementation.is_zero()).then_some(LeverTrigger::Implementation {
+                hours: normalized(cost.hours.implementation),
+            }),
         )?;
 
         // Reprice (see the module docs): cost = fixed + k × revenue, with k the COGS share with
@@ -650,6 +785,7 @@ impl LeverPlan {
                 margin_gain: Money::new(gain, currency).round(),
                 hours_freed: RoleHours::default(),
                 estimate: false,
+                trigger: None,
             });
         }
         levers.sort_by_key(|l| std::cmp::Reverse(l.margin_gain.amount()));
@@ -715,6 +851,23 @@ impl LeverPlan {
             margin_gained,
             hours_freed: self.hours_freed(),
         })
+    }
+
+    /// Gross margin over the period with the confirmed levers and the estimated expectation
+    /// resets pulled: what the salvage test before a let-go counts (seed 001: a reset is a
+    /// salvage attempt). The version move, an estimate but no reset, is left out.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Arithmetic`] naming the customer on overflow.
+    pub fn margin_with_resets(&self, customer: &crate::CustomerId) -> Result<Money> {
+        self.levers
+            .iter()
+            .filter(|l| l.kind.is_expectation_reset())
+            .try_fold(self.margin_after_confirmed, |acc, l| {
+                acc.checked_add(l.margin_gain)
+            })
+            .map_err(|e| Error::arithmetic(Some(customer), "levers.margin_with_resets", e))
     }
 
     /// Hours freed by every lever together.

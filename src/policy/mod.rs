@@ -5,14 +5,17 @@ mod collect;
 mod default;
 pub(crate) mod exit;
 pub(crate) mod levers;
+mod provisional;
 pub(crate) mod recommendation;
 pub(crate) mod rule;
 
-pub use collect::what_to_collect;
-pub use default::{DefaultPolicy, PolicyConfig, ReviewMonths};
+pub use collect::{what_to_collect, WhatToCollect, MAX_DECISIVE_FACTS, MAX_RE_DECISIONS};
+pub use default::{DefaultPolicy, PolicyConfig, ProvisionalLetGo, ReviewMonths};
 pub use exit::{ChecklistItem, ExitConfig, ExitOption, ExitPlan, ExitRoute, TalkingPoint};
-pub use levers::{Lever, LeverConfig, LeverKind, LeverPlan, PriceChange};
+pub use levers::{Lever, LeverConfig, LeverKind, LeverPlan, LeverTrigger, PriceChange};
+pub use provisional::Provisional;
 pub use recommendation::{
     Action, Because, Effect, FactOutcome, GroupImpact, GroupTotals, LetGoSignal, LookBack,
     PolicyContext, Recommendation, RecommendationPolicy, Rule, ToCollect,
 };
+pub use rule::NoGrace;

@@ -27,6 +27,7 @@ use crate::error::Result;
 use crate::money::Money;
 use crate::policy::exit::ExitPlan;
 use crate::policy::levers::LeverPlan;
+use crate::policy::provisional::Provisional;
 
 pub use crate::policy::rule::{Action, Because, LetGoSignal, Rule};
 
@@ -152,7 +153,13 @@ pub struct Recommendation {
     pub levers: Option<LeverPlan>,
     /// The exit plan, for an offboarding.
     pub exit_plan: Option<ExitPlan>,
-    /// For offboarding a member of an account group: what it means for the group.
+    /// For an offboarding that unknown facts could still change: the facts to confirm, by
+    /// when, and what missing that date costs. `None` for a confirmed let-go and every other
+    /// action.
+    #[serde(default)]
+    pub provisional: Option<Provisional>,
+    /// For a member of an account group: its share of the group's revenue, and the group's
+    /// margin with and without it — whatever the action.
     pub group_impact: Option<GroupImpact>,
     /// For a churned customer: the look back.
     #[serde(default)]
@@ -210,55 +217,92 @@ impl fmt::Display for LookBack {
     }
 }
 
-/// An unknown fact whose value would change the action: what the decision becomes at the
-/// ends of its range.
+/// A set of unknown facts whose plausible values would change the decision: what it becomes at
+/// the values that change it ([`what_to_collect`](crate::what_to_collect)).
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ToCollect {
-    /// The fact (an [`Input`] the record lacks).
-    pub fact: Input,
-    /// The decision at the values of the fact that change it.
+    /// The facts (inputs the record lacks), in [`Input::ALL`] order: one to three, or the whole
+    /// set of facts a provisional let-go names.
+    pub facts: Vec<Input>,
+    /// The decision at the values of the facts that change it.
     pub outcomes: Vec<FactOutcome>,
+    /// By when it matters: the confirm-by date of a provisional let-go, else the review date.
+    pub by: NaiveDate,
 }
 
-/// The decision when an unknown fact is set to `value`.
+/// The decision when unknown facts are set to `values`.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FactOutcome {
-    /// The value, in the fact's unit (shares as ratios, NPS from -100 to 100, counts).
-    pub value: f64,
+    /// One value per fact, in the order of [`ToCollect::facts`], each in the fact's unit
+    /// (shares as ratios, NPS from -100 to 100, counts, whitespace as a share of annual
+    /// revenue).
+    pub values: Vec<f64>,
     /// The action then.
     pub action: Action,
     /// The deciding rule then.
     pub rule: Option<Rule>,
+    /// Whether it is then a provisional let-go.
+    #[serde(default)]
+    pub provisional: bool,
 }
 
 impl ToCollect {
-    /// A fact with the outcomes that change the decision.
-    pub fn new(fact: Input, outcomes: Vec<FactOutcome>) -> Self {
-        ToCollect { fact, outcomes }
+    /// Facts with the outcomes that change the decision, mattering by `by`.
+    pub fn new(facts: Vec<Input>, outcomes: Vec<FactOutcome>, by: NaiveDate) -> Self {
+        ToCollect {
+            facts,
+            outcomes,
+            by,
+        }
     }
 }
 
 impl FactOutcome {
-    /// The decision when the fact is `value`.
-    pub fn new(value: f64, action: Action, rule: Option<Rule>) -> Self {
+    /// The decision when the facts are `values`.
+    pub fn new(values: Vec<f64>, action: Action, rule: Option<Rule>, provisional: bool) -> Self {
         FactOutcome {
-            value,
+            values,
             action,
             rule,
+            provisional,
         }
     }
 }
 
 impl fmt::Display for ToCollect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "record {}: ", self.fact.collect_label())?;
+        f.write_str("record ")?;
+        let n = self.facts.len();
+        for (i, fact) in self.facts.iter().enumerate() {
+            if i > 0 {
+                f.write_str(if i + 1 == n { " and " } else { ", " })?;
+            }
+            f.write_str(fact.collect_label())?;
+        }
+        write!(f, " by {}: ", self.by)?;
         for (i, o) in self.outcomes.iter().enumerate() {
             if i > 0 {
                 f.write_str("; ")?;
             }
-            write!(f, "at {} → {}", self.fact.show(o.value), o.action)?;
+            f.write_str("at ")?;
+            for (j, (fact, v)) in self.facts.iter().zip(&o.values).enumerate() {
+                if j > 0 {
+                    f.write_str(", ")?;
+                }
+                f.write_str(&fact.show(*v))?;
+            }
+            write!(f, " → {}", o.action)?;
+            if o.action == Action::Offboard {
+                f.write_str(if o.provisional {
+                    ", provisional"
+                } else {
+                    ", confirmed"
+                })?;
+            }
             if let Some(rule) = o.rule {
                 write!(f, " ({rule})")?;
             }
@@ -293,6 +337,7 @@ impl Recommendation {
             effect,
             levers: None,
             exit_plan: None,
+            provisional: None,
             group_impact: None,
             look_back: None,
             to_collect: Vec::new(),
@@ -318,6 +363,19 @@ impl Recommendation {
     pub fn with_exit_plan(mut self, plan: ExitPlan) -> Self {
         self.exit_plan = Some(plan);
         self
+    }
+
+    /// The same recommendation with its provisional state: an offboarding that unknown facts
+    /// could still change.
+    #[must_use]
+    pub fn with_provisional(mut self, provisional: Provisional) -> Self {
+        self.provisional = Some(provisional);
+        self
+    }
+
+    /// Whether the recommendation is an offboarding that unknown facts could still change.
+    pub fn is_provisional(&self) -> bool {
+        self.provisional.is_some()
     }
 
     /// The same recommendation with what letting go means for its account group.

@@ -98,6 +98,14 @@ pub enum Rule {
     BadFitFixable,
     /// A bad fit the levers cannot fix: let go, with help (seeds 001, 002).
     BadFitNotFixable,
+    /// A let-go candidate (a dog, a bad customer after its reset) that the confirmed levers
+    /// bring to break-even or better: restructure rather than let go (seed 001, "before
+    /// proceeding with a breakup, explore whether the relationship can be salvaged").
+    Salvageable,
+    /// A let-go candidate that only the estimated expectation resets could bring to
+    /// break-even: reset expectations first, and let go if that fails (seed 001: "sometimes,
+    /// a reset is all that's needed").
+    ResetFirst,
     /// Logo value justifies a low margin (seed 001 §4).
     LogoJustifiesMargin,
     /// Profitable with growth potential.
@@ -113,9 +121,10 @@ pub enum Rule {
     /// Not profitable; growth potential unknown: fix the margin, and collect the growth facts
     /// before deciding more (never let go for the missing fact).
     UnprofitableGrowthUnknown,
-    /// Letting go would rest on unknown facts: facts that, once known, could make the decision
-    /// milder (a first expectation reset for a bad customer, a fixable bad fit, logo value).
-    /// Restructure until they are known.
+    /// Letting go could still be changed by unknown facts (growth, logo value, a protection),
+    /// and the policy is set to wait for them (`PolicyConfig::provisional` is
+    /// [`ProvisionalLetGo::Restructure`](crate::policy::ProvisionalLetGo::Restructure)):
+    /// restructure until they are known. Unknown behavior facts alone never make it wait.
     PendingFacts {
         /// The facts to collect.
         missing: InputSet,
@@ -184,6 +193,12 @@ impl fmt::Display for Rule {
             ),
             Rule::BadFitFixable => f.write_str("bad fit whose margin the levers can fix"),
             Rule::BadFitNotFixable => f.write_str("bad fit the levers cannot fix"),
+            Rule::Salvageable => f.write_str(
+                "the confirmed levers bring it to break-even or better: restructure rather than let go",
+            ),
+            Rule::ResetFirst => f.write_str(
+                "only the estimated expectation resets could bring it to break-even: reset expectations first",
+            ),
             Rule::LogoJustifiesMargin => f.write_str("logo value justifies the low margin"),
             Rule::Star => f.write_str("profitable with growth potential"),
             Rule::CashCow => f.write_str("profitable with little growth potential"),
@@ -215,8 +230,18 @@ pub enum Because {
     Overridden(Rule),
     /// Evidence from the assessment: a guardrail, a class signal or a dimension.
     Assessment(Reason),
-    /// An independent signal, from known facts, for letting go or declining.
+    /// An independent signal for letting go or declining.
     LetGo(LetGoSignal),
+    /// Why a new or onboarding customer is judged like any other (seed 002: new customers are
+    /// judged on growth potential, and this one's is low).
+    NoGrace(NoGrace),
+    /// The let-go is provisional: these unknown facts could still change it (the
+    /// recommendation's [`provisional`](crate::Recommendation::provisional) says by when to
+    /// confirm them).
+    Provisional {
+        /// The facts to confirm.
+        to_confirm: InputSet,
+    },
     /// A reason of a user's own policy: its rule's name and what it found.
     Custom {
         /// The rule's name, for example `"payment arrears"`.
@@ -240,12 +265,17 @@ pub enum LetGoSignal {
         /// The profitability line.
         line: f64,
     },
-    /// Growth potential is known and below the growth line.
+    /// Growth potential is below the growth line: known to be, or — when whitespace or
+    /// revenue growth is unknown — at best plausibly (an estimate, which makes a let-go that
+    /// needs it provisional).
     LowGrowth {
-        /// The growth-potential score.
+        /// The growth-potential score (its best plausible value when it is not known).
         score: f64,
         /// The growth line.
         line: f64,
+        /// Whether it holds only under the plausible ranges of the unknown facts.
+        #[serde(default)]
+        plausible: bool,
     },
     /// A bad customer or a bad fit.
     Misfit {
@@ -285,9 +315,19 @@ impl fmt::Display for LetGoSignal {
                 }
                 write!(f, ", below the profitability line of {:.1}%", line * 100.0)
             }
-            LetGoSignal::LowGrowth { score, line } => {
-                write!(f, "growth potential score {score:.0}, below {line:.0}")
-            }
+            LetGoSignal::LowGrowth {
+                score,
+                line,
+                plausible: false,
+            } => write!(f, "growth potential score {score:.0}, below {line:.0}"),
+            LetGoSignal::LowGrowth {
+                score,
+                line,
+                plausible: true,
+            } => write!(
+                f,
+                "growth potential score at most {score:.0} with plausible values of its unknown facts, below {line:.0}"
+            ),
             LetGoSignal::Misfit { class } => write!(f, "a {class} customer"),
             LetGoSignal::OneWayValue { score, line } => write!(
                 f,
@@ -312,8 +352,67 @@ impl fmt::Display for Because {
             Because::Overridden(r) => write!(f, "instead of: {r}"),
             Because::Assessment(r) => r.fmt(f),
             Because::LetGo(s) => s.fmt(f),
+            Because::NoGrace(n) => n.fmt(f),
+            Because::Provisional { to_confirm } => {
+                f.write_str("provisional: unknown facts could still change it: ")?;
+                for (i, input) in to_confirm.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{input}")?;
+                }
+                Ok(())
+            }
             Because::Custom { rule, detail } if detail.is_empty() => f.write_str(rule),
             Because::Custom { rule, detail } => write!(f, "{rule}: {detail}"),
+        }
+    }
+}
+
+/// Why the new-customer grace does not apply (seed 002: "if customers are fairly new they are
+/// often delivering zero or negative margins ... This is why we need to look at their growth
+/// potential").
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "no_grace")]
+pub enum NoGrace {
+    /// Its growth potential is below the growth line: known to be, or at best plausibly.
+    LowGrowth {
+        /// The growth-potential score (its best plausible value when not known).
+        score: f64,
+        /// The growth line.
+        line: f64,
+        /// Whether it holds only under the plausible ranges of unknown facts.
+        plausible: bool,
+    },
+    /// A known bad fit whose stated likelihood of seizing its growth is low: "they might check
+    /// for the former but not for the latter because that's what makes them who they are".
+    UnlikelyBadFit {
+        /// The stated likelihood.
+        likelihood: f64,
+        /// The policy's `grace_min_likelihood`.
+        line: f64,
+    },
+}
+
+impl fmt::Display for NoGrace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NoGrace::LowGrowth {
+                score,
+                line,
+                plausible,
+            } => write!(
+                f,
+                "new customer, but its growth potential score is {}{score:.0}, below {line:.0}: judged like any other",
+                if *plausible { "at most " } else { "" }
+            ),
+            NoGrace::UnlikelyBadFit { likelihood, line } => write!(
+                f,
+                "new customer, but a bad fit with a stated likelihood of growth of {:.0}%, below {:.0}%: judged like any other",
+                likelihood * 100.0,
+                line * 100.0
+            ),
         }
     }
 }

@@ -18,6 +18,7 @@ use crate::money::Money;
 use crate::policy::recommendation::{
     GroupTotals, PolicyContext, Recommendation, RecommendationPolicy,
 };
+use crate::policy::WhatToCollect;
 use crate::source::CustomerSource;
 use crate::units::decimal_to_f64;
 
@@ -170,6 +171,13 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
                 }
             }
         }
+        let seg = &self.assessor.config().segmentation;
+        if let Some(ws) = crate::assessment::whitespace_ratio(c, cost.revenue, seg) {
+            s.whitespace_ratios.push(ws);
+        }
+        if let Some(g) = c.growth().historical_growth {
+            s.historical_growth.push(decimal_to_f64(g.get()));
+        }
         if !cost.revenue.is_zero() {
             let ratio = decimal_to_f64(service.amount()) / decimal_to_f64(cost.revenue.amount());
             s.service_ratios.push(ratio);
@@ -217,9 +225,15 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         } else {
             customers.len() as f64 / assessed as f64
         };
+        let plausible = self
+            .assessor
+            .config()
+            .plausible
+            .from_known(&summary.whitespace_ratios, &summary.historical_growth);
         PortfolioFacts {
             typical_service_ratio: typical,
             typical_from_portfolio: median.is_some(),
+            plausible,
             systemic: SystemicSignal {
                 customers: customers.into_iter().collect(),
                 share,
@@ -360,10 +374,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         let currency = self.assessor.cost_model().currency();
         let mut report = PortfolioReport::new(currency, as_of, facts.clone());
         let mut sums = Sums::default();
-        let ctx = AssessmentContext {
-            typical_service_cost_ratio: Some(facts.typical_service_ratio),
-            ..AssessmentContext::new(as_of)
-        };
+        let ctx = assessment_context(facts, as_of);
         // Hashed: every customer without a parent is looked up, and there may be thousands.
         let parents: HashSet<&str> = facts
             .parents_included
@@ -384,13 +395,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
                     }));
                 continue;
             }
-            let policy_ctx = || {
-                PolicyContext::with_systemic(
-                    facts.systemic.flagged
-                        && facts.systemic.customers.binary_search(c.id()).is_ok(),
-                )
-                .with_group(c.parent().and_then(|p| facts.groups.get(p)).cloned())
-            };
+            let policy_ctx = || policy_context(facts, c);
             // Nested rather than chained, and the assessment and the recommendation looked at
             // where they were made (`ref`): they are large to move.
             let refused = match self.assessor.assess_with(c, &ctx) {
@@ -421,6 +426,47 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         sums.into_report(&mut report)?;
         report.finish();
         Ok(report)
+    }
+
+    /// The contexts phase 2 assesses and recommends `customer` in, given the portfolio `facts`:
+    /// the typical customer's resource use, the plausible ranges, the systemic signal and the
+    /// customer's account group — to decide it again the way the report did (for
+    /// [`what_to_collect`](Self::what_to_collect), or to explain a row).
+    pub fn contexts(
+        &self,
+        facts: &PortfolioFacts,
+        as_of: NaiveDate,
+        customer: &Customer,
+    ) -> (AssessmentContext<'static>, PolicyContext) {
+        (
+            assessment_context(facts, as_of),
+            policy_context(facts, customer),
+        )
+    }
+
+    /// What to collect for `customer`, whose recommendation in the report with `facts` is
+    /// `current`: [`crate::what_to_collect`] in the contexts the report used. On demand: it
+    /// decides the customer again (see [`MAX_RE_DECISIONS`](crate::policy::MAX_RE_DECISIONS)).
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::what_to_collect`].
+    pub fn what_to_collect(
+        &self,
+        customer: &Customer,
+        facts: &PortfolioFacts,
+        as_of: NaiveDate,
+        current: &Recommendation,
+    ) -> Result<WhatToCollect> {
+        let (actx, pctx) = self.contexts(facts, as_of, customer);
+        crate::what_to_collect(
+            &self.assessor,
+            &self.policy,
+            customer,
+            &actx,
+            &pctx,
+            current,
+        )
     }
 
     /// Both phases over a source that can be opened twice (a database query, a file): `open`
@@ -624,6 +670,24 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         }
         Ok(with_phase_one(report, summary, threads))
     }
+}
+
+/// The assessment context of phase 2: the date and the portfolio's facts.
+fn assessment_context(facts: &PortfolioFacts, as_of: NaiveDate) -> AssessmentContext<'static> {
+    AssessmentContext {
+        typical_service_cost_ratio: Some(facts.typical_service_ratio),
+        plausible: Some(facts.plausible),
+        ..AssessmentContext::new(as_of)
+    }
+}
+
+/// The policy context of `c` in phase 2: whether it is part of a flagged systemic problem,
+/// and its account group.
+fn policy_context(facts: &PortfolioFacts, c: &Customer) -> PolicyContext {
+    PolicyContext::with_systemic(
+        facts.systemic.flagged && facts.systemic.customers.binary_search(c.id()).is_ok(),
+    )
+    .with_group(c.parent().and_then(|p| facts.groups.get(p)).cloned())
 }
 
 /// A customer's own revenue and gross margin, as phase 1 priced them.

@@ -23,7 +23,9 @@ mod summary;
 
 pub use analytics::{Analytics, Concentration, WhaleCurve};
 pub use analyzer::{PortfolioAnalyzer, Sink};
-pub use report::{CustomerRow, GroupRollup, PlanEffect, PortfolioReport, Tally};
+pub use report::{
+    CustomerRow, GroupRollup, LetGoSplit, PlanEffect, PortfolioReport, Tally, ToConfirm,
+};
 pub use summary::{PortfolioFacts, PortfolioSummary, SystemicSignal};
 
 /// Portfolio settings; plain serde data with documented defaults.

@@ -15,6 +15,7 @@ use crate::customer::{Customer, CustomerId};
 use crate::error::{Error, Problem, Result};
 use crate::money::{Currency, Money};
 use crate::policy::recommendation::{Action, Recommendation};
+use crate::policy::Provisional;
 use crate::units::{decimal_to_f64, Ratio};
 
 /// Customers, money and hours of one slice of the portfolio.
@@ -135,6 +136,28 @@ impl PlanEffect {
     }
 }
 
+/// Let-goes tallied apart: confirmed on known facts, or provisional while unknown facts could
+/// still change them. Together they are `by_action[offboard]`.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LetGoSplit {
+    /// Offboardings no unknown fact could change.
+    pub confirmed: Tally,
+    /// Offboardings that unknown facts could still change, each with its confirm-by date
+    /// ([`PortfolioReport::to_confirm`]).
+    pub provisional: Tally,
+}
+
+/// A provisional let-go: its customer, and the facts to confirm by when.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToConfirm {
+    /// The customer.
+    pub customer: CustomerId,
+    /// The facts to confirm, the confirm-by date, whether it is urgent, the cost of missing it.
+    pub provisional: Provisional,
+}
+
 /// Account-group roll-up.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -213,6 +236,11 @@ pub struct PortfolioReport {
     pub churned_by_channel: BTreeMap<String, Tally>,
     /// Effect of the plan.
     pub plan: PlanEffect,
+    /// Let-goes, confirmed and provisional, tallied apart.
+    pub let_go: LetGoSplit,
+    /// Provisional let-goes, by confirm-by date then customer: what to confirm, and by when
+    /// ([`PortfolioReport::to_confirm_by`] for "this week").
+    pub to_confirm: Vec<ToConfirm>,
     /// The figures a reader wants first, computed from the rows once the report is complete
     /// ([`PortfolioReport::with_summary`]); `None` on a shard's partial report.
     #[serde(default)]
@@ -265,6 +293,11 @@ impl PortfolioReport {
                 margin_gained: Money::zero(currency),
                 hours_freed: RoleHours::default(),
             },
+            let_go: LetGoSplit {
+                confirmed: Tally::new(currency),
+                provisional: Tally::new(currency),
+            },
+            to_confirm: Vec::new(),
             analytics: None,
             rows: Vec::new(),
         }
@@ -320,11 +353,27 @@ impl PortfolioReport {
             action: r.action,
             attention,
         });
+        if let Some(p) = &r.provisional {
+            self.to_confirm.push(ToConfirm {
+                customer: customer.id().clone(),
+                provisional: p.clone(),
+            });
+        }
     }
 
     pub(super) fn finish(&mut self) {
         self.rows.sort_by(row_order);
+        self.to_confirm.sort_by(confirm_order);
         sort_bad(&mut self.bad_records);
+    }
+
+    /// The provisional let-goes to confirm by `date` (inclusive), soonest first: for "what to
+    /// confirm this week", `as_of` plus six days.
+    pub fn to_confirm_by(&self, date: NaiveDate) -> impl Iterator<Item = &ToConfirm> + '_ {
+        let end = self
+            .to_confirm
+            .partition_point(|t| t.provisional.confirm_by <= date);
+        self.to_confirm[..end].iter()
     }
 
     /// Fold `other` — a report of another shard, made with the same facts — in.
@@ -376,6 +425,16 @@ impl PortfolioReport {
                 }
             }
         }
+        self.let_go
+            .confirmed
+            .merge(&other.let_go.confirmed)
+            .map_err(arithmetic)?;
+        self.let_go
+            .provisional
+            .merge(&other.let_go.provisional)
+            .map_err(arithmetic)?;
+        let mine = std::mem::take(&mut self.to_confirm);
+        self.to_confirm = merge_sorted_by(mine, other.to_confirm, confirm_order);
         let p = other.plan;
         self.plan
             .absorb(
@@ -519,6 +578,14 @@ impl PortfolioReport {
     }
 }
 
+/// Provisional let-goes by confirm-by date, then customer (ids are unique in a report).
+fn confirm_order(a: &ToConfirm, b: &ToConfirm) -> std::cmp::Ordering {
+    a.provisional
+        .confirm_by
+        .cmp(&b.provisional.confirm_by)
+        .then_with(|| a.customer.cmp(&b.customer))
+}
+
 /// Rows by id; duplicate ids (a data problem) are ordered by their figures, so that the order
 /// never depends on the input's.
 pub(super) fn row_order(a: &CustomerRow, b: &CustomerRow) -> std::cmp::Ordering {
@@ -638,6 +705,7 @@ mod tests {
         let facts = PortfolioFacts {
             typical_service_ratio: 0.2,
             typical_from_portfolio: false,
+            plausible: crate::assessment::PlausibleRanges::default(),
             systemic: SystemicSignal {
                 customers: Vec::new(),
                 share: 0.0,

@@ -134,6 +134,8 @@ pub(super) struct Sums {
     churned: Running,
     churned_by_segment: BTreeMap<String, Running>,
     churned_by_channel: BTreeMap<String, Running>,
+    let_go_confirmed: Running,
+    let_go_provisional: Running,
     plan: Plan,
 }
 
@@ -235,6 +237,14 @@ impl Sums {
         by_tag(&mut self.by_segment, customer.segment(), c).map_err(arithmetic)?;
         by_tag(&mut self.by_channel, customer.acquisition_channel(), c).map_err(arithmetic)?;
         by_tag(&mut self.by_owner, customer.account_owner(), c).map_err(arithmetic)?;
+        if r.action == Action::Offboard {
+            let split = if r.is_provisional() {
+                &mut self.let_go_provisional
+            } else {
+                &mut self.let_go_confirmed
+            };
+            split.add(c).map_err(arithmetic)?;
+        }
         if customer.stage() == LifecycleStage::Churned {
             self.churned.add(c).map_err(arithmetic)?;
             by_tag(&mut self.churned_by_segment, customer.segment(), c).map_err(arithmetic)?;
@@ -286,6 +296,8 @@ impl Sums {
         report.churned = tally(&self.churned)?;
         report.churned_by_segment = tallies(self.churned_by_segment, tally)?;
         report.churned_by_channel = tallies(self.churned_by_channel, tally)?;
+        report.let_go.confirmed = tally(&self.let_go_confirmed)?;
+        report.let_go.provisional = tally(&self.let_go_provisional)?;
         report.groups = self
             .groups
             .into_iter()

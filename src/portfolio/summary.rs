@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::report::merge_sorted_by;
 use super::*;
+use crate::assessment::PlausibleRanges;
 use crate::customer::CustomerId;
 use crate::error::{Error, Problem, Result};
 use crate::policy::recommendation::GroupTotals;
@@ -22,6 +23,13 @@ pub struct PortfolioSummary {
     pub service_ratios: Vec<f64>,
     /// Customers who consume the recommended content, with their service ratio.
     pub content_consumers: Vec<(CustomerId, f64)>,
+    /// Known growth whitespace of each customer that has it, as a share of its yearly revenue:
+    /// what the plausible range of whitespace is found from.
+    #[serde(default)]
+    pub whitespace_ratios: Vec<f64>,
+    /// Known revenue growth over the last year of each customer that has it.
+    #[serde(default)]
+    pub historical_growth: Vec<f64>,
     /// Account groups.
     pub groups: BTreeMap<CustomerId, GroupTotals>,
     /// The id of every record read, sorted: ids that repeat across the whole portfolio (in
@@ -44,6 +52,8 @@ impl PortfolioSummary {
         sort_bad(&mut self.bad_records);
         self.service_ratios.extend(other.service_ratios);
         self.content_consumers.extend(other.content_consumers);
+        self.whitespace_ratios.extend(other.whitespace_ratios);
+        self.historical_growth.extend(other.historical_growth);
         let mine = std::mem::take(&mut self.ids);
         self.ids = merge_sorted_by(mine, other.ids, |a, b| a.cmp(b));
         for (parent, g) in other.groups {
@@ -118,6 +128,9 @@ pub struct PortfolioFacts {
     pub typical_from_portfolio: bool,
     /// The systemic signal.
     pub systemic: SystemicSignal,
+    /// The plausible ranges of whitespace and revenue growth, from the customers where they
+    /// are known (or configured, with too few).
+    pub plausible: PlausibleRanges,
     /// Account groups: their subsidiaries, and the parent's own record when it is a customer
     /// (see [`PortfolioAnalyzer::include_parents`]).
     pub groups: BTreeMap<CustomerId, GroupTotals>,

@@ -237,14 +237,15 @@ impl Record {
     }
 
     /// Set `fact` to `value` as [`custfit::policy::ToCollect`] states it (shares as ratios, NPS from
-    /// -100 to 100, counts, levels 0..1; whitespace as a share of annual revenue, with the
-    /// likelihood set to certain when it was unknown, as `what_to_collect` does).
+    /// -100 to 100, counts, levels 0..1; whitespace as a share of annual revenue — the period is
+    /// one year — with the likelihood set to certain when it was unknown and the whitespace
+    /// is positive, as `what_to_collect` does).
     pub fn set(&mut self, fact: Input, value: f64) {
         let pct = (value * 100.0).round() as i64;
         let high = value > 0.0;
         match fact {
             Input::ExpectedGrowth => {
-                self.whitespace = Some(if high { self.recurring } else { 0 });
+                self.whitespace = Some((value * self.recurring as f64).round() as i64);
                 if high && self.likelihood.is_none() {
                     self.likelihood = Some(100);
                 }

@@ -34,6 +34,14 @@ pub fn base(id: &str) -> CustomerBuilder {
     identity(id).period(d(2025, 1, 1), d(2025, 12, 31))
 }
 
+/// A [`base`] customer inside the test profile: logistics, fleet tracking, mid-market.
+pub fn in_profile(id: &str) -> CustomerBuilder {
+    base(id)
+        .industry("logistics")
+        .use_case("fleet-tracking")
+        .segment("mid-market")
+}
+
 /// A customer in USD, active since 2023, without a period (for `.activity(..)`).
 pub fn identity(id: &str) -> CustomerBuilder {
     custfit::Customer::builder(id, format!("Customer {id}"))
@@ -267,12 +275,12 @@ pub fn recommend_in(c: &Customer, ctx: PolicyContext) -> (FitAssessment, Recomme
     (a, r)
 }
 
-/// A poor dog (seed 002): in profile and engaged, but loses money (20,000 revenue against 150
-/// engineering hours) with little growth potential.
+/// A poor dog (seed 002): in profile and engaged, but loses money (20,000 revenue against 250
+/// engineering hours) with little growth potential — more than any lever recovers.
 pub fn dog(id: &str) -> CustomerBuilder {
     healthy(id)
         .recurring_revenue(dec("20000"))
-        .engineering_hours(dec("150"))
+        .engineering_hours(dec("250"))
         .expansion_whitespace(dec("500"))
         .growth_likelihood(0.1)
 }
