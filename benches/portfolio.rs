@@ -1,4 +1,4 @@
-//! Decisions per action, and portfolio runs: 10,000 synthetic customers in memory, and
+//! Decisions per action, what to collect, and portfolio runs: 10,000 synthetic customers in memory, and
 //! 100,000 customers end to end from a CSV text in memory (parse, build, both phases), and
 //! what reading that text alone costs.
 
@@ -14,8 +14,8 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use custfit::policy::PolicyConfig;
 use custfit::portfolio::{PortfolioAnalyzer, PortfolioConfig};
 use custfit::{
-    Action, AssessmentContext, Assessor, Config, Customer, DefaultPolicy, PolicyContext,
-    RecommendationPolicy,
+    what_to_collect, Action, AssessmentContext, Assessor, Config, Customer, DefaultPolicy,
+    PolicyContext, RecommendationPolicy,
 };
 
 fn bench(c: &mut Criterion) {
@@ -85,6 +85,51 @@ fn bench(c: &mut Criterion) {
             for c in &customers {
                 let a = assessor.assess_with(black_box(c), &ctx)?;
                 black_box(policy.recommend(c, &a, &pctx)?);
+            }
+            custfit::Result::<()>::Ok(())
+        })
+    });
+    group.finish();
+
+    // What to collect, on demand: the sample's urgent provisional let-go (C-063, behavior
+    // unknown: pairs and triples), and every sample customer in turn (the mean per customer;
+    // divide by `assess_recommend` for its cost in decisions).
+    let mut group = c.benchmark_group("what_to_collect");
+    let decided: Vec<(&Customer, custfit::Recommendation)> = records
+        .iter()
+        .filter_map(|c| {
+            let a = sample_assessor.assess_with(c, &ctx).ok()?;
+            Some((c, sample_policy.recommend(c, &a, &pctx).ok()?))
+        })
+        .collect();
+    let (provisional, current) = decided
+        .iter()
+        .find(|(c, _)| c.id().as_str() == "C-063")
+        .expect("C-063 in the sample");
+    group.bench_function("provisional", |b| {
+        b.iter(|| {
+            what_to_collect(
+                &sample_assessor,
+                &sample_policy,
+                black_box(provisional),
+                &ctx,
+                &pctx,
+                current,
+            )
+        })
+    });
+    group.throughput(criterion::Throughput::Elements(decided.len() as u64));
+    group.bench_function("sample-mean", |b| {
+        b.iter(|| {
+            for (c, r) in &decided {
+                black_box(what_to_collect(
+                    &sample_assessor,
+                    &sample_policy,
+                    c,
+                    &ctx,
+                    &pctx,
+                    r,
+                )?);
             }
             custfit::Result::<()>::Ok(())
         })

@@ -9,6 +9,14 @@ use custfit::source::SliceSource;
 use custfit::Customer;
 use proptest::prelude::*;
 
+/// An assessor that takes the plausible ranges from as few as two known values, so that small
+/// portfolios exercise them.
+fn portfolio_assessor() -> custfit::Assessor {
+    let mut config = assessment_config();
+    config.plausible.min_known = 2;
+    custfit::Assessor::new(simple_model(), config).unwrap()
+}
+
 fn customers(xs: &[Drivers], consumed: &[bool]) -> Vec<Customer> {
     xs.iter()
         .enumerate()
@@ -29,6 +37,14 @@ fn customers(xs: &[Drivers], consumed: &[bool]) -> Vec<Customer> {
                 .outcomes_achieved(dec("0.5"));
             if consumed.get(i).copied().unwrap_or(false) {
                 b = b.content_consumed(dec("0.9"));
+            }
+            // Growth facts for some: the plausible ranges come from them.
+            if i % 3 != 1 {
+                let share = rust_decimal::Decimal::new((i % 7) as i64, 1);
+                b = b.expansion_whitespace((c.recurring_revenue().amount() * share).round_dp(2));
+            }
+            if i % 4 == 1 {
+                b = b.historical_growth(rust_decimal::Decimal::new((i % 9) as i64 - 4, 2));
             }
             if i % 5 == 0 {
                 b = b.parent("GROUP");
@@ -56,7 +72,7 @@ proptest! {
         reverse in any::<bool>(),
     ) {
         let all = customers(&xs, &consumed);
-        let analyzer = PortfolioAnalyzer::new(assessor(), policy(), PortfolioConfig::default()).unwrap();
+        let analyzer = PortfolioAnalyzer::new(portfolio_assessor(), policy(), PortfolioConfig::default()).unwrap();
         let whole = analyzer.analyze_slice(&all, as_of(), 1, &|_, _, _| Ok(())).unwrap();
         prop_assert!(whole.counts_add_up());
 
@@ -73,6 +89,11 @@ proptest! {
             summary.merge(analyzer.summarize(s.iter().cloned().map(Ok), None)).unwrap();
         }
         let mut facts = analyzer.facts(&summary);
+        // The plausible ranges are the whole's, whatever the split (and from the portfolio
+        // once two values are known).
+        prop_assert_eq!(facts.plausible, whole.facts.plausible);
+        let known = all.iter().filter(|c| c.growth().expansion_whitespace.is_some()).count();
+        prop_assert_eq!(facts.plausible.known_whitespace, known as u64);
         // The parents that are customers, looked up in every shard (in any order: each once).
         for s in shards.iter().rev() {
             analyzer.include_parents(&mut facts, s.iter().map(Ok)).unwrap();
