@@ -228,6 +228,18 @@ pub enum Error {
     /// The retention model could not be fitted or evaluated.
     #[error("retention model: {0}")]
     Retention(#[from] RetentionError),
+    /// A source opened once per phase gave other records the second time (a table written to
+    /// meanwhile, a file appended to): the report would lose or repeat records, so the run
+    /// stops. Run it again on a snapshot.
+    #[error("data source, shard {shard}: its records changed between the phases ({first_records} records read in phase 1, {second_records} in phase 2{})", if .first_records == .second_records { "; other ids" } else { "" })]
+    SourceChanged {
+        /// The shard (0 for a source that is not sharded).
+        shard: usize,
+        /// Records read from it in phase 1.
+        first_records: u64,
+        /// Records read from it in phase 2.
+        second_records: u64,
+    },
 }
 
 /// The underlying error of an [`Error::Source`]: shared, so the error stays `Clone`.

@@ -7,6 +7,11 @@
 //! and forwards everything else unchanged, so the value read is the same as without it.
 //! Enum contents and internally tagged values (buffered by serde) are not entered: an error in
 //! them is named by the field that holds them.
+//!
+//! It is also where the wire format is made strict for every value read through it: a struct
+//! is read from a map only (serde would read a JSON array positionally into it, so that
+//! `"behavior": ["0.9", "0.1"]` set two facts), an internally tagged enum likewise, and a key
+//! repeated in a map is refused (serde would keep the last value).
 
 use std::cell::RefCell;
 use std::fmt;
@@ -186,14 +191,31 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Tracked<'_, D> {
         deserialize_u16(), deserialize_u32(), deserialize_u64(), deserialize_u128(),
         deserialize_f32(), deserialize_f64(), deserialize_char(), deserialize_str(),
         deserialize_string(), deserialize_bytes(), deserialize_byte_buf(),
-        deserialize_option(), deserialize_unit(), deserialize_seq(), deserialize_map(),
+        deserialize_option(), deserialize_unit(), deserialize_seq(),
         deserialize_identifier(), deserialize_ignored_any(),
         deserialize_unit_struct(name: &'static str),
         deserialize_newtype_struct(name: &'static str),
         deserialize_tuple(len: usize),
         deserialize_tuple_struct(name: &'static str, len: usize),
-        deserialize_struct(name: &'static str, fields: &'static [&'static str]),
         deserialize_enum(name: &'static str, variants: &'static [&'static str]),
+    }
+
+    // A map's keys are checked for repeats.
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        let visitor = self.wrap(Unique(visitor));
+        self.inner.deserialize_map(visitor)
+    }
+
+    // A struct is read from a map, never positionally from a sequence (its visitor refuses
+    // repeated fields itself).
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        let visitor = self.wrap(visitor);
+        self.inner.deserialize_map(visitor)
     }
 
     fn is_human_readable(&self) -> bool {
@@ -258,6 +280,11 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Tracked<'_, V> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        // serde reads an internally tagged enum from a sequence too, its tag first: refused,
+        // as a struct is.
+        if expects_internally_tagged(&self.inner) {
+            return Err(de::Error::invalid_type(de::Unexpected::Seq, &self));
+        }
         let seq = self.wrap(Indexed {
             inner: seq,
             next: 0,
@@ -326,6 +353,194 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Tracked<'_, A> {
 
     fn size_hint(&self) -> Option<usize> {
         self.inner.size_hint()
+    }
+}
+
+/// Whether `visitor` reads an internally tagged enum (serde's visitor for one says so).
+fn expects_internally_tagged<'de, V: Visitor<'de>>(visitor: &V) -> bool {
+    struct Expecting<'a, V>(&'a V);
+    impl<'de, V: Visitor<'de>> fmt::Display for Expecting<'_, V> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.0.expecting(f)
+        }
+    }
+    Expecting(visitor)
+        .to_string()
+        .starts_with("internally tagged enum")
+}
+
+/// A visitor of a map whose keys must not repeat.
+struct Unique<V>(V);
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for Unique<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.0.visit_map(Keyed {
+            inner: map,
+            seen: Vec::new(),
+        })
+    }
+}
+
+/// A map and the keys read from it so far.
+struct Keyed<A> {
+    inner: A,
+    seen: Vec<String>,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Keyed<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        // The key is read through the tracking adapter (the map itself is wrapped), which
+        // notes its text.
+        let key = self.inner.next_key_seed(Noting(seed))?;
+        let Some((key, text)) = key else {
+            return Ok(None);
+        };
+        if let Some(text) = text {
+            if self.seen.contains(&text) {
+                return Err(de::Error::custom(format_args!(
+                    "the key `{text}` is given twice"
+                )));
+            }
+            self.seen.push(text);
+        }
+        Ok(Some(key))
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.inner.next_value_seed(seed)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.inner.size_hint()
+    }
+}
+
+/// A key seed that also returns the key's text, when it is a string.
+struct Noting<K>(K);
+
+impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for Noting<K> {
+    type Value = (K::Value, Option<String>);
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        let text = std::cell::RefCell::new(None);
+        let value = self.0.deserialize(NotingDeserializer {
+            inner: d,
+            text: &text,
+        })?;
+        Ok((value, text.into_inner()))
+    }
+}
+
+/// A key's deserializer that notes the key's text as its visitor sees it.
+struct NotingDeserializer<'a, D> {
+    inner: D,
+    text: &'a std::cell::RefCell<Option<String>>,
+}
+
+macro_rules! forward_noting {
+    ($($method:ident($($arg:ident: $ty:ty),*)),* $(,)?) => {$(
+        fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
+            self.inner.$method($($arg,)* NotingVisitor { inner: visitor, text: self.text })
+        }
+    )*};
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for NotingDeserializer<'_, D> {
+    type Error = D::Error;
+
+    forward_noting! {
+        deserialize_any(), deserialize_bool(), deserialize_i8(), deserialize_i16(),
+        deserialize_i32(), deserialize_i64(), deserialize_i128(), deserialize_u8(),
+        deserialize_u16(), deserialize_u32(), deserialize_u64(), deserialize_u128(),
+        deserialize_f32(), deserialize_f64(), deserialize_char(), deserialize_str(),
+        deserialize_string(), deserialize_bytes(), deserialize_byte_buf(),
+        deserialize_option(), deserialize_unit(), deserialize_seq(), deserialize_map(),
+        deserialize_identifier(), deserialize_ignored_any(),
+        deserialize_unit_struct(name: &'static str),
+        deserialize_newtype_struct(name: &'static str),
+        deserialize_tuple(len: usize),
+        deserialize_tuple_struct(name: &'static str, len: usize),
+        deserialize_struct(name: &'static str, fields: &'static [&'static str]),
+        deserialize_enum(name: &'static str, variants: &'static [&'static str]),
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.inner.is_human_readable()
+    }
+}
+
+/// A key's visitor that notes the key's text.
+struct NotingVisitor<'a, V> {
+    inner: V,
+    text: &'a std::cell::RefCell<Option<String>>,
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for NotingVisitor<'_, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.expecting(f)
+    }
+
+    forward_visit! {
+        visit_bool(bool), visit_i8(i8), visit_i16(i16), visit_i32(i32), visit_i64(i64),
+        visit_i128(i128), visit_u8(u8), visit_u16(u16), visit_u32(u32), visit_u64(u64),
+        visit_u128(u128), visit_f32(f32), visit_f64(f64), visit_char(char),
+        visit_bytes(&[u8]), visit_borrowed_bytes(&'de [u8]), visit_byte_buf(Vec<u8>),
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
+        *self.text.borrow_mut() = Some(v.to_owned());
+        self.inner.visit_str(v)
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<V::Value, E> {
+        *self.text.borrow_mut() = Some(v.to_owned());
+        self.inner.visit_borrowed_str(v)
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<V::Value, E> {
+        *self.text.borrow_mut() = Some(v.clone());
+        self.inner.visit_string(v)
+    }
+
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
+        let data = NotingEnum {
+            inner: data,
+            text: self.text,
+        };
+        self.inner.visit_enum(data)
+    }
+}
+
+/// An enum key (a lifecycle stage) whose variant name is noted.
+struct NotingEnum<'a, A> {
+    inner: A,
+    text: &'a std::cell::RefCell<Option<String>>,
+}
+
+impl<'de, A: de::EnumAccess<'de>> de::EnumAccess<'de> for NotingEnum<'_, A> {
+    type Error = A::Error;
+    type Variant = A::Variant;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<(V::Value, A::Variant), A::Error> {
+        let seed = Noting(seed);
+        let ((value, text), variant) = self.inner.variant_seed(seed)?;
+        *self.text.borrow_mut() = text;
+        Ok((value, variant))
     }
 }
 

@@ -596,3 +596,36 @@ fn what_to_collect_names_the_sets_of_facts_that_decide_together() {
     .unwrap_err();
     assert!(e.to_string().contains("`other`"), "{e}");
 }
+
+/// A hypothetical that cannot be decided (here its exit plan's dates leave chrono's range) is
+/// skipped and counted: the rest of the list stands.
+#[test]
+fn what_to_collect_skips_a_hypothetical_that_fails_and_says_so() {
+    let far = chrono::NaiveDate::MAX - chrono::Days::new(400);
+    let c = ordinary_behavior(no_logo(in_profile("far")))
+        .recurring_revenue(dec("20000"))
+        .engineering_hours(dec("300"))
+        .contract(
+            Contract::builder(far - chrono::Days::new(364), far)
+                .auto_renews(false)
+                .data_export_days(3_000),
+        )
+        .build()
+        .unwrap();
+    let (_, r) = recommend(&c);
+    // Growth unknown: restructured, and knowing it low would let it go — whose exit plan
+    // cannot be dated.
+    assert_eq!(r.rule(), Some(Rule::UnprofitableGrowthUnknown));
+    let ctx = AssessmentContext::new(as_of());
+    let collect = what_to_collect(
+        &assessor(),
+        &policy(),
+        &c,
+        &ctx,
+        &PolicyContext::default(),
+        &r,
+    )
+    .unwrap();
+    assert!(collect.skipped > 0, "{collect:?}");
+    assert!(collect.re_decisions > collect.skipped);
+}

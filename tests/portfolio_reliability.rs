@@ -356,3 +356,143 @@ fn many_shards_run_on_a_few_threads() {
         .unwrap();
     assert_eq!(report, whole);
 }
+
+/// How a shard's second opening differs from its first.
+#[derive(Debug, Clone, Copy)]
+enum Change {
+    /// A record is gone (a row deleted meanwhile).
+    Fewer,
+    /// A record more (a file appended to).
+    More,
+    /// A record that failed to read the first time reads fine (a row corrected meanwhile).
+    Repaired,
+    /// The same number of records, one of them another customer.
+    Replaced,
+}
+
+/// The records of `customers` as a source opened for the `opening`-th time (0 or 1): the
+/// second opening shows `change`.
+fn opened(
+    customers: &[Customer],
+    change: Option<Change>,
+    opening: usize,
+) -> Vec<custfit::Result<Customer>> {
+    let mut records: Vec<custfit::Result<Customer>> = customers.iter().cloned().map(Ok).collect();
+    let broken = || {
+        Err(custfit::Error::source_message(
+            Some("late".into()),
+            "unreadable row",
+        ))
+    };
+    match (change, opening) {
+        (Some(Change::Repaired), 0) => records.push(broken()),
+        (Some(Change::Repaired), _) => records.push(Ok(euro_usd("late"))),
+        (Some(Change::Fewer), 1) => {
+            records.pop();
+        }
+        (Some(Change::More), 1) => records.push(Ok(euro_usd("appended"))),
+        (Some(Change::Replaced), 1) => {
+            records.pop();
+            records.push(Ok(euro_usd("replacement")));
+        }
+        _ => {}
+    }
+    records
+}
+
+fn euro_usd(id: &str) -> Customer {
+    base(id).recurring_revenue(dec("10000")).build().unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    /// A shard whose records change between its two openings stops the run with an error
+    /// naming it — never a report that lost or repeated records; unchanged shards run as
+    /// before.
+    #[test]
+    fn a_source_that_changes_between_the_phases_stops_the_run(
+        n in 1usize..12,
+        shards in 1usize..4,
+        changed in any::<prop::sample::Index>(),
+        change in prop_oneof![
+            Just(None),
+            Just(Some(Change::Fewer)),
+            Just(Some(Change::More)),
+            Just(Some(Change::Repaired)),
+            Just(Some(Change::Replaced)),
+        ],
+    ) {
+        let customers: Vec<Customer> =
+            (0..n).map(|i| euro_usd(&format!("c{i:02}"))).collect();
+        let parts: Vec<&[Customer]> = customers.chunks(n.div_ceil(shards)).collect();
+        let changed = changed.index(parts.len());
+        let openings = std::sync::Mutex::new(vec![0usize; parts.len()]);
+        let open = |i: usize| {
+            let mut o = openings.lock().unwrap();
+            let opening = o[i];
+            o[i] += 1;
+            let change = if i == changed { change } else { None };
+            Ok(IterSource::new(opened(parts[i], change, opening).into_iter()))
+        };
+        let analyzer = analyzer();
+        let run = analyzer.analyze_shards(parts.len(), open, as_of(), &|_, _, _| Ok(()), None);
+        match change {
+            None => {
+                let report = run.unwrap();
+                prop_assert!(report.counts_add_up());
+                prop_assert_eq!(report.records, n as u64);
+            }
+            Some(change) => {
+                let e = run.unwrap_err();
+                let Error::SourceChanged { shard, first_records, second_records } = e else {
+                    return Err(TestCaseError::fail(format!("{change:?}: {e}")));
+                };
+                prop_assert_eq!(shard, changed);
+                let size = parts[changed].len() as u64;
+                let expected = match change {
+                    Change::Fewer => (size, size - 1),
+                    Change::More => (size, size + 1),
+                    Change::Repaired => (size + 1, size + 1),
+                    Change::Replaced => (size, size),
+                };
+                prop_assert_eq!((first_records, second_records), expected);
+            }
+        }
+        // The same through `analyze`, a source opened once per phase.
+        let whole = std::sync::Mutex::new(0usize);
+        let open_whole = || {
+            let mut o = whole.lock().unwrap();
+            let opening = *o;
+            *o += 1;
+            IterSource::new(opened(&customers, change, opening).into_iter())
+        };
+        let run = analyzer.analyze(open_whole, as_of(), &|_, _, _| Ok(()), None);
+        prop_assert_eq!(run.is_err(), change.is_some());
+        if let Err(e) = run {
+            prop_assert!(matches!(e, Error::SourceChanged { shard: 0, .. }), "{}", e);
+        }
+    }
+}
+
+#[test]
+fn a_changed_source_names_its_shard_and_the_counts() {
+    let e = Error::SourceChanged {
+        shard: 2,
+        first_records: 10,
+        second_records: 9,
+    };
+    assert_eq!(
+        e.to_string(),
+        "data source, shard 2: its records changed between the phases (10 records read in phase 1, 9 in phase 2)"
+    );
+    let same = Error::SourceChanged {
+        shard: 0,
+        first_records: 4,
+        second_records: 4,
+    };
+    assert_eq!(
+        same.to_string(),
+        "data source, shard 0: its records changed between the phases (4 records read in phase 1, 4 in phase 2; other ids)"
+    );
+}

@@ -140,7 +140,7 @@ rule!(
 rule!(
     historical_growth_below_minus_one,
     base("c1").historical_growth(dec("-1.5")),
-    "customer `c1`: field `growth.historical_growth`: must lie in -1.., got -1.5"
+    "customer `c1`: field `growth.historical_growth`: must lie in -1..=1000, got -1.5"
 );
 rule!(
     contract_ends_before_it_starts,
@@ -178,7 +178,7 @@ rule!(
 rule!(
     zero_renewal_term,
     base("c1").contract(Contract::builder(d(2025, 1, 1), d(2025, 12, 31)).renewal_term_months(0)),
-    "customer `c1`: field `contract.renewal_term_months`: must lie in 1.., got 0"
+    "customer `c1`: field `contract.renewal_term_months`: must lie in 1..=120, got 0"
 );
 rule!(
     empty_compliance_obligation,
@@ -411,4 +411,88 @@ fn the_builder_refuses_a_bad_currency_and_a_blank_parent_naming_the_customer() {
         .build()
         .unwrap();
     assert_eq!(child.parent().map(|p| p.as_str()), Some("P-1"));
+}
+
+/// Every numeric input has a bound (README "Guarantees", the table of bounds); these are the
+/// ones that had none.
+mod bounds {
+    use super::*;
+    use custfit::customer::{Sla, SlaTier};
+    use custfit::units::Hours;
+
+    fn standby(hours: &str) -> Sla {
+        Sla {
+            tier: SlaTier::Enterprise,
+            first_response_hours: None,
+            standby_hours_per_month: Hours::new(dec(hours)).unwrap(),
+        }
+    }
+
+    rule!(
+        standby_hours_beyond_the_largest_quantity,
+        base("c1").contract(Contract::builder(d(2025, 1, 1), d(2025, 12, 31)).sla(standby("1e24"))),
+        "customer `c1`: field `contract.sla.standby_hours_per_month`: must lie in 0..=1000000000, at most 4 decimal places, got 1000000000000000000000000"
+    );
+    rule!(
+        a_ticket_count_beyond_the_largest_count,
+        base("c1").tickets(Severity::Low, 1_000_000_001, None),
+        "customer `c1`: field `activity.tickets[0].count`: must lie in 0..=1000000000, got 1000000001"
+    );
+    rule!(
+        escalations_beyond_the_largest_count,
+        base("c1").escalations(u32::MAX),
+        "customer `c1`: field `activity.escalations`: must lie in 0..=1000000000, got 4294967295"
+    );
+    rule!(
+        goal_changes_beyond_the_largest_count,
+        base("c1").goal_changes(u32::MAX),
+        "customer `c1`: field `behavior.goal_changes`: must lie in 0..=1000000000, got 4294967295"
+    );
+    rule!(
+        revenue_growth_beyond_a_thousandfold,
+        base("c1").historical_growth(dec("1000.01")),
+        "customer `c1`: field `growth.historical_growth`: must lie in -1..=1000, got 1000.01"
+    );
+
+    #[test]
+    fn contract_terms_and_obligations_have_bounds() {
+        let term = || Contract::builder(d(2025, 1, 1), d(2025, 12, 31));
+        let e = term().renewal_term_months(121).build().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "field `renewal_term_months`: must lie in 1..=120, got 121"
+        );
+        assert!(term().renewal_term_months(120).build().is_ok());
+        let e = term().data_export_days(3_661).build().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "field `data_export_days`: must lie in 0..=3660, got 3661"
+        );
+        assert!(term().data_export_days(3_660).build().is_ok());
+    }
+
+    /// The reproduction: two customers with 10^24 standby hours overflowed the totals,
+    /// and which one was refused depended on the order and the thread count. Now each is
+    /// refused on its own as it is read, naming itself and the field.
+    #[test]
+    fn huge_standby_hours_are_refused_as_read_whatever_the_order() {
+        let record = |id: &str| {
+            serde_json::json!({
+                "id": id, "name": "Standby", "currency": "USD", "stage": "active",
+                "customer_since": "2023-01-01", "recurring_revenue": "1000.00 USD",
+                "contract": { "term_start": "2025-01-01", "term_end": "2025-12-31",
+                    "sla": { "tier": "enterprise", "standby_hours_per_month": "1000000000000000000000000" } },
+                "activity": { "period": { "start": "2025-01-01", "end": "2025-12-31" } }
+            })
+        };
+        for id in ["a", "b"] {
+            let e = serde_json::from_value::<Customer>(record(id)).unwrap_err();
+            assert!(
+                e.to_string().contains(&format!(
+                    "customer `{id}`: field `contract.sla.standby_hours_per_month`"
+                )),
+                "{e}"
+            );
+        }
+    }
 }

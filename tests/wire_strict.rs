@@ -223,3 +223,118 @@ fn decimals_never_pass_through_floating_point() {
             .to_string();
     assert!(err.contains("expected a Decimal"), "{err}");
 }
+
+/// A JSON array is never read positionally into a struct (or an internally tagged enum): serde
+/// would, so that `"behavior": ["0.9", "0.1"]` set attendance and adherence.
+#[test]
+fn arrays_are_not_read_as_structs() {
+    let cases: [(&str, Edit); 4] = [
+        ("behavior", |v| {
+            v["behavior"] = serde_json::json!(["0.9", "0.1"])
+        }),
+        ("logo", |v| v["logo"] = serde_json::json!([true, true])),
+        ("activity.period", |v| {
+            v["activity"]["period"] = serde_json::json!(["2025-01-01", "2025-12-31"])
+        }),
+        ("contract.vendor_termination", |v| {
+            v["contract"] = serde_json::json!({
+                "term_start": "2025-01-01", "term_end": "2025-12-31",
+                "vendor_termination": ["allowed", 30, "10.00 USD"]
+            })
+        }),
+    ];
+    for (field, edit) in cases {
+        let err = customer(edit).unwrap_err();
+        assert!(
+            err.starts_with(&format!(
+                "customer `w`: field `{field}`: invalid type: sequence"
+            )),
+            "{field}: {err}"
+        );
+    }
+    for (json, field) in [
+        (r#"{ "policy": [3] }"#, "policy"),
+        (r#"{ "policy": { "levers": [0.2] } }"#, "policy.levers"),
+        (
+            r#"{ "assessment": { "plausible": { "whitespace_ratio": [0, 1] } } }"#,
+            "assessment.plausible.whitespace_ratio",
+        ),
+    ] {
+        let err = serde_json::from_str::<Config>(json)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(&format!(
+                "configuration field `{field}`: invalid type: sequence"
+            )),
+            "{json}: {err}"
+        );
+    }
+}
+
+/// A key repeated in a map is refused, not silently resolved to the last value (sponsors,
+/// alternatives, weights by stage).
+#[test]
+fn a_key_given_twice_in_a_map_is_refused() {
+    let cases = [
+        (
+            r#"{ "policy": { "exit": { "sponsors": { "smb": "A", "smb": "B" } } } }"#,
+            "configuration field `policy.exit.sponsors`: the key `smb` is given twice",
+        ),
+        (
+            r#"{ "policy": { "exit": { "alternatives": { "smb": ["X"], "smb": ["Y"] } } } }"#,
+            "configuration field `policy.exit.alternatives`: the key `smb` is given twice",
+        ),
+        (
+            r#"{ "scorecard": { "weights_by_stage": { "onboarding": { "margin": 1.0 }, "onboarding": { "margin": 2.0 } } } }"#,
+            "configuration field `scorecard.weights_by_stage`: the key `onboarding` is given twice",
+        ),
+    ];
+    for (json, expected) in cases {
+        let err = serde_json::from_str::<Config>(json)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with(expected), "{json}: {err}");
+    }
+    // The same keys once each read fine.
+    let ok = r#"{ "policy": { "exit": { "sponsors": { "smb": "A", "enterprise": "B" } } } }"#;
+    assert!(serde_json::from_str::<Config>(ok).is_ok());
+}
+
+/// Our right to terminate refuses a misspelt field: the fee decides the exit money.
+#[test]
+fn vendor_termination_refuses_unknown_fields() {
+    let err = customer(|v| {
+        v["contract"] = serde_json::json!({
+            "term_start": "2025-01-01", "term_end": "2025-12-31",
+            "vendor_termination": { "right": "allowed", "notice_days": 30, "fee": "0.00 USD", "fees": "5000.00 USD" }
+        })
+    })
+    .unwrap_err();
+    assert!(
+        err.starts_with(
+            "customer `w`: field `contract.vendor_termination.fees`: unknown field `fees`"
+        ),
+        "{err}"
+    );
+    let err = customer(|v| {
+        v["contract"] = serde_json::json!({
+            "term_start": "2025-01-01", "term_end": "2025-12-31",
+            "vendor_termination": { "right": "not_allowed", "fee": "5000.00 USD" }
+        })
+    })
+    .unwrap_err();
+    assert!(
+        err.starts_with("customer `w`: field `contract.vendor_termination.fee`: given for a contract that does not allow termination for convenience"),
+        "{err}"
+    );
+    // Both forms still read and round-trip.
+    for right in [
+        serde_json::json!({ "right": "allowed", "notice_days": 30, "fee": "5000.00 USD" }),
+        serde_json::json!({ "right": "not_allowed" }),
+    ] {
+        let v: custfit::customer::VendorTermination =
+            serde_json::from_value(right.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&v).unwrap(), right);
+    }
+}

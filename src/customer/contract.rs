@@ -10,6 +10,12 @@ use crate::error::{Error, Problem, Result};
 use crate::money::Money;
 use crate::units::Hours;
 
+/// The longest renewal term accepted: 120 months, the longest retention period too.
+pub const MAX_RENEWAL_TERM_MONTHS: u32 = crate::retention::MAX_PERIOD_MONTHS;
+
+/// The longest data-export obligation accepted: 3,660 days (ten years).
+pub const MAX_OBLIGATION_DAYS: u32 = 3_660;
+
 /// A service-level tier.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -55,9 +61,15 @@ impl Default for Sla {
 }
 
 /// Our right, as the vendor, to end the contract before its term ends.
+///
+/// On the wire `{"right": "allowed", "notice_days": 30, "fee": "5000.00 EUR"}` or
+/// `{"right": "not_allowed"}`; any other field is refused (a misspelt fee would otherwise be
+/// no fee, and the exit money depends on it), and so is a notice or fee given with
+/// `not_allowed`.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "right")]
+#[serde(try_from = "VendorTerminationRepr")]
 pub enum VendorTermination {
     /// The contract does not let us terminate for convenience.
     NotAllowed,
@@ -68,6 +80,46 @@ pub enum VendorTermination {
         /// What we owe the customer on early termination (zero or more).
         fee: Money,
     },
+}
+
+/// The wire form of [`VendorTermination`], read strictly.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VendorTerminationRepr {
+    right: Right,
+    #[serde(default)]
+    notice_days: Option<u32>,
+    #[serde(default)]
+    fee: Option<Money>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Right {
+    Allowed,
+    NotAllowed,
+}
+
+impl TryFrom<VendorTerminationRepr> for VendorTermination {
+    type Error = Error;
+    fn try_from(r: VendorTerminationRepr) -> Result<Self> {
+        match (r.right, r.notice_days, r.fee) {
+            (Right::Allowed, Some(notice_days), Some(fee)) => {
+                Ok(VendorTermination::Allowed { notice_days, fee })
+            }
+            (Right::Allowed, None, _) => Err(Error::invalid(None, "notice_days", Problem::Missing)),
+            (Right::Allowed, _, None) => Err(Error::invalid(None, "fee", Problem::Missing)),
+            (Right::NotAllowed, None, None) => Ok(VendorTermination::NotAllowed),
+            (Right::NotAllowed, days, _) => Err(Error::invalid(
+                None,
+                if days.is_some() { "notice_days" } else { "fee" },
+                Problem::Rule {
+                    rule: "given for a contract that does not allow termination for convenience"
+                        .into(),
+                },
+            )),
+        }
+    }
 }
 
 /// A customer contract, valid by construction: the term does not end before it starts, notice
@@ -275,8 +327,10 @@ impl ContractBuilder {
     /// # Errors
     ///
     /// [`Error::InvalidField`] naming the field: `term_end` before `term_start`; a
-    /// `renewal_term_months` of zero; a `renewal_notice_days` or `vendor_termination.notice_days`
-    /// not shorter than the term; a negative `vendor_termination.fee`; an empty compliance obligation.
+    /// `renewal_term_months` of zero or above [`MAX_RENEWAL_TERM_MONTHS`]; a
+    /// `data_export_days` above [`MAX_OBLIGATION_DAYS`]; a `renewal_notice_days` or
+    /// `vendor_termination.notice_days` not shorter than the term; a negative
+    /// `vendor_termination.fee`; an empty compliance obligation.
     pub fn build(self) -> Result<Contract> {
         if self.term_end < self.term_start {
             return Err(Error::invalid(
@@ -289,13 +343,23 @@ impl ContractBuilder {
                 },
             ));
         }
-        if self.renewal_term_months == 0 {
+        if self.renewal_term_months == 0 || self.renewal_term_months > MAX_RENEWAL_TERM_MONTHS {
             return Err(Error::invalid(
                 None,
                 "renewal_term_months",
                 Problem::OutOfRange {
-                    value: "0".into(),
-                    allowed: "1..".into(),
+                    value: self.renewal_term_months.to_string(),
+                    allowed: format!("1..={MAX_RENEWAL_TERM_MONTHS}"),
+                },
+            ));
+        }
+        if self.data_export_days > MAX_OBLIGATION_DAYS {
+            return Err(Error::invalid(
+                None,
+                "data_export_days",
+                Problem::OutOfRange {
+                    value: self.data_export_days.to_string(),
+                    allowed: format!("0..={MAX_OBLIGATION_DAYS}"),
                 },
             ));
         }

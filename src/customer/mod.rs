@@ -12,7 +12,10 @@ mod wire;
 pub use crate::id::CustomerId;
 pub use activity::{Activity, AssessmentPeriod, Implementation, Severity, TicketGroup};
 pub use builder::CustomerBuilder;
-pub use contract::{Contract, ContractBuilder, Sla, SlaTier, VendorTermination};
+pub use contract::{
+    Contract, ContractBuilder, Sla, SlaTier, VendorTermination, MAX_OBLIGATION_DAYS,
+    MAX_RENEWAL_TERM_MONTHS,
+};
 pub use facts::{
     Behavior, BrandTier, FeatureRequest, GrowthFacts, Level, LifecycleStage, LogoValue,
     RequestCounts, RequestScope,
@@ -194,6 +197,43 @@ impl Customer {
         for (field, value) in quantities {
             check_bounded(value, MAX_QUANTITY).map_err(|p| bad(field, p))?;
         }
+        if let Some(sla) = self.contract.as_ref().map(Contract::sla) {
+            check_bounded(sla.standby_hours_per_month.get(), MAX_QUANTITY)
+                .map_err(|p| bad("contract.sla.standby_hours_per_month", p))?;
+            if let Some(h) = sla.first_response_hours {
+                check_bounded(h.get(), MAX_QUANTITY)
+                    .map_err(|p| bad("contract.sla.first_response_hours", p))?;
+            }
+        }
+        // Counts that price money (tickets, escalations, custom features) or count towards
+        // scores: at most as many as the largest quantity, so that no line of a bounded
+        // customer exceeds what the totals are exact for.
+        let counts = [
+            ("activity.escalations", u64::from(a.escalations)),
+            (
+                "activity.unnamed_custom_features",
+                u64::from(a.unnamed_custom_features),
+            ),
+            (
+                "unnamed_feature_requests.broad",
+                u64::from(self.unnamed_feature_requests.broad),
+            ),
+            (
+                "unnamed_feature_requests.custom",
+                u64::from(self.unnamed_feature_requests.custom),
+            ),
+            (
+                "behavior.goal_changes",
+                self.behavior.goal_changes.map_or(0, u64::from),
+            ),
+        ];
+        for (field, n) in counts {
+            check_count(n).map_err(|p| bad(field, p))?;
+        }
+        for (i, t) in a.tickets.iter().enumerate() {
+            check_count(u64::from(t.count))
+                .map_err(|p| bad(&format!("activity.tickets[{i}].count"), p))?;
+        }
         for (i, t) in a.tickets.iter().enumerate() {
             if let Some(h) = t.handling_hours {
                 check_bounded(h.get(), MAX_QUANTITY)
@@ -208,12 +248,12 @@ impl Customer {
             .whitespace()
             .map_err(|e| Error::arithmetic(Some(id), "growth.whitespace", e))?;
         if let Some(g) = self.growth.historical_growth {
-            if g.get() < Decimal::NEGATIVE_ONE {
+            if g.get() < Decimal::NEGATIVE_ONE || g.get() > MAX_GROWTH {
                 return Err(bad(
                     "growth.historical_growth",
                     Problem::OutOfRange {
                         value: g.get().to_string(),
-                        allowed: "-1..".into(),
+                        allowed: format!("-1..={MAX_GROWTH}"),
                     },
                 ));
             }
@@ -517,6 +557,27 @@ pub const MAX_QUANTITY: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false
 
 /// The most decimal places accepted on amounts and quantities of a customer record.
 pub const MAX_DECIMALS: u32 = 4;
+
+/// The largest count accepted on a customer record (tickets of a group, escalations, custom
+/// features and feature requests counted by number, goal changes): 10^9, as for quantities.
+pub const MAX_COUNT: u64 = 1_000_000_000;
+
+/// The largest revenue growth over a year accepted on a customer record, as a ratio: 1,000
+/// (+100,000 %); the smallest is -1 (all revenue lost).
+pub const MAX_GROWTH: Decimal = Decimal::from_parts(1_000, 0, 0, false, 0);
+
+/// `n` at most [`MAX_COUNT`].
+#[inline]
+fn check_count(n: u64) -> std::result::Result<(), Problem> {
+    if n <= MAX_COUNT {
+        Ok(())
+    } else {
+        Err(Problem::OutOfRange {
+            value: n.to_string(),
+            allowed: format!("0..={MAX_COUNT}"),
+        })
+    }
+}
 
 /// `value` within `-max..=max` with at most [`MAX_DECIMALS`] decimal places (trailing zeros
 /// do not count).

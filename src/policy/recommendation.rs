@@ -419,6 +419,7 @@ impl Recommendation {
 
 /// Revenue and margin of an account group (a parent account and its subsidiaries).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GroupTotals {
     /// The parent account.
     pub parent: CustomerId,

@@ -135,6 +135,7 @@ pub(super) fn ratio_if(defined: bool, num: Decimal, den: Decimal) -> Option<Rati
 /// 150-300 % of total profit).
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WhaleCurve {
     /// Total profit.
     pub total_profit: Money,
@@ -155,6 +156,7 @@ pub struct WhaleCurve {
 /// Revenue concentration.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Concentration {
     /// How many top customers.
     pub top: usize,
@@ -167,6 +169,7 @@ pub struct Concentration {
 /// The headline figures of a complete report, so that its JSON can be rendered alone.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Analytics {
     /// Margin ratio now.
     pub margin_before: Option<Ratio>,

@@ -87,7 +87,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         C: Borrow<Customer>,
     {
         let mut s = PortfolioSummary::default();
-        self.summarize_into(records, progress, &mut s, |s, id, _| s.ids.push(id));
+        let _ = self.summarize_into(records, progress, &mut s, |s, id, _| s.ids.push(id));
         s.ids.sort();
         s
     }
@@ -101,30 +101,37 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     {
         let mut summary = PortfolioSummary::default();
         let mut kept = Vec::new();
-        self.summarize_into(records, progress, &mut summary, |_, id, totals| {
+        let fingerprint = self.summarize_into(records, progress, &mut summary, |_, id, totals| {
             kept.push((id, totals));
         });
         // Stable, as `summarize` sorts the ids: the same order.
         kept.sort_by(|a, b| a.0.cmp(&b.0));
         let own;
         (summary.ids, own) = kept.into_iter().unzip();
-        PhaseOne { summary, own }
+        PhaseOne {
+            summary,
+            own,
+            fingerprint,
+        }
     }
 
     /// Summarize every record into `s`, handing each readable customer's id and own totals
-    /// (`None` when it cannot be priced) to `keep`.
+    /// (`None` when it cannot be priced) to `keep`; the records' fingerprint.
     fn summarize_into<I, C>(
         &self,
         records: I,
         progress: Option<&dyn Progress>,
         s: &mut PortfolioSummary,
         mut keep: impl FnMut(&mut PortfolioSummary, CustomerId, Option<OwnTotals>),
-    ) where
+    ) -> Fingerprint
+    where
         I: IntoIterator<Item = Result<C>>,
         C: Borrow<Customer>,
     {
+        let mut fingerprint = Fingerprint::default();
         // By reference: a customer is large to move.
         for ref record in records {
+            fingerprint.add(record);
             s.records = s.records.saturating_add(1);
             match record {
                 // Unreadable: refused here, once; phase 2 skips it.
@@ -147,6 +154,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
             }
         }
         sort_bad(&mut s.bad_records);
+        fingerprint
     }
 
     fn summarize_one(
@@ -356,6 +364,10 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     /// Records that fail to read are skipped (phase 1 reported them); a customer whose
     /// assessment or recommendation fails becomes a bad record.
     ///
+    /// Run apart from phase 1 on a source opened again, check that it gave the same records:
+    /// [`analyze`](Self::analyze) and [`analyze_shards`](Self::analyze_shards) do, and stop with
+    /// [`Error::SourceChanged`] when it did not.
+    ///
     /// # Errors
     ///
     /// [`Error::Arithmetic`] when a total overflows; whatever the sink returns.
@@ -371,6 +383,23 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         I: IntoIterator<Item = Result<C>>,
         C: Borrow<Customer>,
     {
+        self.report_fingerprinted(records, facts, as_of, sink, progress)
+            .map(|(report, _)| report)
+    }
+
+    /// [`report`](Self::report), with the fingerprint of the records read.
+    fn report_fingerprinted<I, C>(
+        &self,
+        records: I,
+        facts: &PortfolioFacts,
+        as_of: NaiveDate,
+        sink: &Sink<'_>,
+        progress: Option<&dyn Progress>,
+    ) -> Result<(PortfolioReport, Fingerprint)>
+    where
+        I: IntoIterator<Item = Result<C>>,
+        C: Borrow<Customer>,
+    {
         let currency = self.assessor.cost_model().currency();
         let mut report = PortfolioReport::new(currency, as_of, facts.clone());
         let mut sums = Sums::default();
@@ -381,8 +410,10 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
             .iter()
             .map(CustomerId::as_str)
             .collect();
+        let mut fingerprint = Fingerprint::default();
         // By reference: a customer is large to move.
         for ref record in records {
+            fingerprint.add(record);
             // Unreadable records are reported by phase 1.
             let Ok(c) = record else { continue };
             let c: &Customer = c.borrow();
@@ -425,7 +456,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         }
         sums.into_report(&mut report)?;
         report.finish();
-        Ok(report)
+        Ok((report, fingerprint))
     }
 
     /// The contexts phase 2 assesses and recommends `customer` in, given the portfolio `facts`:
@@ -472,10 +503,14 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     /// Both phases over a source that can be opened twice (a database query, a file): `open`
     /// is called once per phase. Phase 1 keeps each customer's own revenue and margin beside
     /// its id (a few dozen bytes per customer, freed before phase 2), to add the parents that
-    /// are customers themselves to their account groups without a third pass.
+    /// are customers themselves to their account groups without a third pass. Each phase counts
+    /// the records it reads and an order-independent checksum of their ids; when the second
+    /// opening gives other records than the first (a table written to meanwhile), the run
+    /// stops rather than lose or repeat records.
     ///
     /// # Errors
     ///
+    /// [`Error::SourceChanged`] when the source's records changed between the phases;
     /// [`Error::Arithmetic`] when a total overflows.
     pub fn analyze<Src, F>(
         &self,
@@ -490,9 +525,12 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     {
         let mut first = open();
         let one = self.summarize_keeping(drain(&mut first), progress);
+        let read = one.fingerprint;
         let (summary, facts) = self.facts_of_shards(vec![one], 1)?;
         let mut second = open();
-        let report = self.report(drain(&mut second), &facts, as_of, sink, progress)?;
+        let (report, again) =
+            self.report_fingerprinted(drain(&mut second), &facts, as_of, sink, progress)?;
+        read.same_as(again, 0)?;
         Ok(with_phase_one(report, summary, 1))
     }
 
@@ -600,10 +638,15 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     /// # }
     /// ```
     ///
+    /// Each shard is checked as [`analyze`](Self::analyze) checks its source: a shard whose
+    /// records changed between its two openings stops the run with an error naming it.
+    ///
     /// # Errors
     ///
     /// The error of a shard that cannot be opened (the run stops: its records could not be
-    /// counted); [`Error::Arithmetic`] when a total overflows; whatever the sink returns.
+    /// counted); [`Error::SourceChanged`] naming the first shard (in shard order) whose records
+    /// changed between the phases; [`Error::Arithmetic`] when a total overflows; whatever the
+    /// sink returns.
     pub fn analyze_shards<Src, F>(
         &self,
         shards: usize,
@@ -624,12 +667,16 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
             let mut src = open(i)?;
             Ok(self.summarize_keeping(drain(&mut src), progress))
         })?;
+        let read: Vec<Fingerprint> = ones.iter().map(|one| one.fingerprint).collect();
         let (summary, facts) = self.facts_of_shards(ones, workers)?;
         let guard = StopOnError::new(sink);
         let reports = fan_out(&indices, workers, |&i| {
             let mut src = open(i)?;
             let sink = |c: &Customer, a: &FitAssessment, r: &Recommendation| guard.call(i, c, a, r);
-            self.report(drain(&mut src), &facts, as_of, &sink, progress)
+            let (report, again) =
+                self.report_fingerprinted(drain(&mut src), &facts, as_of, &sink, progress)?;
+            read[i].same_as(again, i)?;
+            Ok(report)
         })?;
         let mut report = PortfolioReport::new(self.assessor.cost_model().currency(), as_of, facts);
         for r in reports {
@@ -699,6 +746,58 @@ struct PhaseOne {
     summary: PortfolioSummary,
     /// `own[i]`: the own totals of the customer `summary.ids[i]`, when it could be priced.
     own: Vec<Option<OwnTotals>>,
+    /// The records it read.
+    fingerprint: Fingerprint,
+}
+
+/// The records a source gave in one phase: how many, and an order-independent checksum of
+/// their ids (of the error's text for a record that could not be read) — compared between the
+/// phases of a source opened twice, so that a source that changed meanwhile (a table written
+/// to, a file appended to) stops the run instead of losing or repeating records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Fingerprint {
+    records: u64,
+    ids: u64,
+}
+
+impl Fingerprint {
+    fn add<C: Borrow<Customer>>(&mut self, record: &Result<C>) {
+        let hash = match record {
+            Ok(c) => fingerprint_of(c.borrow().id().as_str().as_bytes()),
+            // Rare: the text is made only for a record that could not be read.
+            Err(e) => fingerprint_of(e.to_string().as_bytes()),
+        };
+        self.records = self.records.wrapping_add(1);
+        self.ids = self.ids.wrapping_add(hash);
+    }
+
+    /// `Ok` when `again`, phase 2's fingerprint of shard `shard`, is this one.
+    fn same_as(self, again: Fingerprint, shard: usize) -> Result<()> {
+        if self == again {
+            Ok(())
+        } else {
+            Err(Error::SourceChanged {
+                shard,
+                first_records: self.records,
+                second_records: again.records,
+            })
+        }
+    }
+}
+
+/// A 64-bit hash of `bytes`: FNV-1a, mixed (the splitmix64 finalizer) so that the wrapping sum
+/// of many is well spread. Deterministic, allocation-free.
+fn fingerprint_of(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h ^= h >> 30;
+    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^= h >> 27;
+    h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
 }
 
 /// The `parents` (sorted) among a shard's sorted `ids`, each with the totals of its first

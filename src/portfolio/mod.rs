@@ -78,6 +78,7 @@ impl PortfolioConfig {
 /// A record the source could not deliver or that failed validation: reported, never dropped.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BadRecord {
     /// The record's id, when known.
     pub record: Option<String>,

@@ -21,6 +21,7 @@ use crate::units::{decimal_to_f64, Ratio};
 /// Customers, money and hours of one slice of the portfolio.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Tally {
     /// Customers.
     pub customers: u64,
@@ -77,6 +78,7 @@ impl Tally {
 /// One compact row per customer.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CustomerRow {
     /// The customer.
     pub id: CustomerId,
@@ -106,6 +108,7 @@ pub struct CustomerRow {
 /// The effect of the recommended plan.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PlanEffect {
     /// Revenue lost by offboarding and declining.
     pub revenue_lost: Money,
@@ -140,6 +143,7 @@ impl PlanEffect {
 /// still change them. Together they are `by_action[offboard]`.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LetGoSplit {
     /// Offboardings no unknown fact could change.
     pub confirmed: Tally,
@@ -151,6 +155,7 @@ pub struct LetGoSplit {
 /// A provisional let-go: its customer, and the facts to confirm by when.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ToConfirm {
     /// The customer.
     pub customer: CustomerId,
@@ -161,6 +166,7 @@ pub struct ToConfirm {
 /// Account-group roll-up.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GroupRollup {
     /// Revenue, margin and hours of the group.
     pub tally: Tally,
@@ -200,6 +206,9 @@ pub struct GroupRollup {
 /// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+// The derived functions are inherent (`remote = "Self"`), so that reading one back can check it.
+#[serde(remote = "Self")]
 pub struct PortfolioReport {
     /// The currency of every amount.
     pub currency: Currency,
@@ -247,6 +256,22 @@ pub struct PortfolioReport {
     pub analytics: Option<Analytics>,
     /// One row per customer, by id.
     pub rows: Vec<CustomerRow>,
+}
+
+impl Serialize for PortfolioReport {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        PortfolioReport::serialize(self, s)
+    }
+}
+
+/// A report read back gets the checks a report made here satisfies ([`PortfolioReport::counts_add_up`]
+/// is left to the caller: a report whose counts do not add up may still be read).
+impl<'de> Deserialize<'de> for PortfolioReport {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        PortfolioReport::deserialize(d)?
+            .checked()
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 pub(super) const UNTAGGED: &str = "(none)";
@@ -688,10 +713,105 @@ impl PortfolioReport {
         sort_bad(&mut self.bad_records);
     }
 
-    /// Records assessed plus records refused: always the records read.
+    /// Records assessed plus records refused: always the records read, for a report this
+    /// crate made. A report read back from storage is checked here, never trusted: counts that
+    /// do not add up (or whose sum would not fit in a `u64`) give `false`, without panicking
+    /// or wrapping.
     pub fn counts_add_up(&self) -> bool {
-        self.totals.customers + self.bad_records.len() as u64 == self.records
+        let refused = self.bad_records.len() as u64;
+        self.totals.customers.checked_add(refused) == Some(self.records)
             && self.rows.len() as u64 == self.totals.customers
+    }
+
+    /// The checks of a report read back from storage: every amount in the report's currency,
+    /// as every report this crate makes; the rows, the provisional let-goes and the refused
+    /// records in the report's order (sorted, not refused: the order carries no fact).
+    fn checked(mut self) -> Result<Self> {
+        let currency = self.currency;
+        let wrong = |field: String, found: Currency| {
+            Error::invalid(
+                None,
+                field,
+                Problem::CurrencyMismatch {
+                    expected: currency,
+                    found,
+                },
+            )
+        };
+        let tally = |field: &str, t: &Tally| -> Result<()> {
+            for (name, m) in [
+                ("revenue", t.revenue),
+                ("cost", t.cost),
+                ("margin", t.margin),
+            ] {
+                if m.currency() != currency {
+                    return Err(wrong(format!("{field}.{name}"), m.currency()));
+                }
+            }
+            Ok(())
+        };
+        tally("totals", &self.totals)?;
+        tally("churned", &self.churned)?;
+        tally("let_go.confirmed", &self.let_go.confirmed)?;
+        tally("let_go.provisional", &self.let_go.provisional)?;
+        for (k, t) in &self.by_quadrant {
+            tally(&format!("by_quadrant.{k}"), t)?;
+        }
+        for (k, t) in &self.by_class {
+            tally(&format!("by_class.{k}"), t)?;
+        }
+        for (k, t) in &self.by_action {
+            tally(&format!("by_action.{k}"), t)?;
+        }
+        for (name, map) in [
+            ("by_segment", &self.by_segment),
+            ("by_channel", &self.by_channel),
+            ("by_owner", &self.by_owner),
+            ("churned_by_segment", &self.churned_by_segment),
+            ("churned_by_channel", &self.churned_by_channel),
+        ] {
+            for (k, t) in map {
+                tally(&format!("{name}.{k}"), t)?;
+            }
+        }
+        for (k, g) in &self.groups {
+            tally(&format!("groups.{k}.tally"), &g.tally)?;
+        }
+        let p = &self.plan;
+        for (name, m) in [
+            ("plan.revenue_lost", p.revenue_lost),
+            ("plan.revenue_gained", p.revenue_gained),
+            ("plan.margin_gained", p.margin_gained),
+        ] {
+            if m.currency() != currency {
+                return Err(wrong(name.into(), m.currency()));
+            }
+        }
+        for (i, r) in self.rows.iter().enumerate() {
+            for (name, m) in [("revenue", r.revenue), ("profit", r.profit)] {
+                if m.currency() != currency {
+                    return Err(wrong(format!("rows[{i}].{name}"), m.currency()));
+                }
+            }
+        }
+        for (i, t) in self.to_confirm.iter().enumerate() {
+            let m = t.provisional.cost_of_missing;
+            if m.currency() != currency {
+                return Err(wrong(
+                    format!("to_confirm[{i}].provisional.cost_of_missing"),
+                    m.currency(),
+                ));
+            }
+        }
+        for (k, g) in &self.facts.groups {
+            for (name, m) in [("revenue", g.revenue), ("margin", g.margin)] {
+                if m.currency() != currency {
+                    return Err(wrong(format!("facts.groups.{k}.{name}"), m.currency()));
+                }
+            }
+        }
+        self.finish();
+        Ok(self)
     }
 }
 

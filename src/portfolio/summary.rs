@@ -13,7 +13,13 @@ use crate::error::{Error, Problem, Result};
 use crate::policy::recommendation::GroupTotals;
 
 /// Phase 1: what each customer contributes to the portfolio facts. Mergeable.
+///
+/// Read back from storage (a shard's phase 1 kept in a file, say), its ids and refused
+/// records are put in order — merging relies on sorted ids to find repeated ones — and its
+/// groups' amounts must share one currency.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[serde(remote = "Self")]
 pub struct PortfolioSummary {
     /// Records read.
     pub records: u64,
@@ -35,6 +41,40 @@ pub struct PortfolioSummary {
     /// The id of every record read, sorted: ids that repeat across the whole portfolio (in
     /// any shard) are refused in phase 2.
     pub ids: Vec<CustomerId>,
+}
+
+impl Serialize for PortfolioSummary {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        PortfolioSummary::serialize(self, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for PortfolioSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let mut s = PortfolioSummary::deserialize(d)?;
+        s.ids.sort();
+        sort_bad(&mut s.bad_records);
+        let mut currency = None;
+        for (parent, g) in &s.groups {
+            for m in [g.revenue, g.margin] {
+                match currency {
+                    None => currency = Some(m.currency()),
+                    Some(c) if c != m.currency() => {
+                        return Err(serde::de::Error::custom(Error::invalid(
+                            Some(parent),
+                            "groups",
+                            Problem::CurrencyMismatch {
+                                expected: c,
+                                found: m.currency(),
+                            },
+                        )))
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        Ok(s)
+    }
 }
 
 impl PortfolioSummary {
@@ -87,6 +127,7 @@ pub(super) fn add_group(into: &mut GroupTotals, other: &GroupTotals) -> Result<(
 /// the problem."
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SystemicSignal {
     /// Customers who need heavy help although they consume the recommended content, by id.
     pub customers: Vec<CustomerId>,
@@ -121,6 +162,7 @@ impl fmt::Display for SystemicSignal {
 /// Facts from the whole portfolio that phase 2 uses.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PortfolioFacts {
     /// Service cost over revenue of the typical customer.
     pub typical_service_ratio: f64,

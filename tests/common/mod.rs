@@ -1,6 +1,7 @@
 //! Shared fixtures for the integration tests.
 #![allow(dead_code)]
 
+pub mod hostile;
 pub mod messy;
 
 /// Property-test cases: `PROPTEST_CASES` when set (to run much longer), else 256.
