@@ -25,10 +25,12 @@
 //! | [`cost`] | activity-based, time-driven cost to serve, every line itemized | [`CostModel`], [`CostToServe`] |
 //! | [`assessment`] | fit on eight dimensions with a pluggable [`assessment::scoring`] strategy; quadrant, class, guardrails; decided on known facts, naming what is unknown | [`Assessor`], [`AssessmentContext`], [`FitAssessment`] |
 //! | [`policy`] | invest, retain, restructure with quantified levers, offboard with an exit plan, decline a prospect, look back on a churned customer; the facts that would change a decision | [`RecommendationPolicy`], [`DefaultPolicy`], [`PolicyContext`], [`Recommendation`], [`Action`], [`LeverPlan`], [`ExitPlan`], [`what_to_collect`] |
+//! | [`DecisionRecord`] | one customer's decision for the outside world, with everything to act on it and explain it | [`DecisionRecord`] |
 //! | [`portfolio`] | the two-phase, mergeable portfolio analysis and its report | |
 //! | [`retention`] | the shifted-beta-geometric model and lifetime value | |
 //! | [`history`] | back-testing the assessments of one date against what customers did next | |
 //! | [`source`] | data-source traits and in-memory sources | |
+//! | [`ledger`] | activity from events — tickets, time entries, escalations, requests, usage — folded per period | |
 //!
 //! [`Config`] is the whole configuration as one serde document; [`Error`] is the one error
 //! type, [`Problem`] what is wrong with one value.
@@ -110,6 +112,8 @@ pub mod assessment;
 
 pub mod policy;
 
+mod decision;
+
 pub mod portfolio;
 
 pub mod retention;
@@ -118,11 +122,14 @@ pub mod history;
 
 pub mod source;
 
+pub mod ledger;
+
 // The flow's main types, flat at the root; the rest of each family lives in its module.
 pub use crate::assessment::{AssessmentContext, Assessor, FitAssessment};
 pub use crate::config::Config;
 pub use crate::cost::{CostModel, CostToServe};
 pub use crate::customer::{Contract, Customer, CustomerId};
+pub use crate::decision::{DecisionRecord, Scores, DECISION_RECORD_VERSION};
 pub use crate::error::{Error, Problem, Result};
 pub use crate::money::Money;
 pub use crate::policy::{

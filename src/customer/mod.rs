@@ -531,6 +531,17 @@ impl Customer {
         self.validated()
     }
 
+    /// The same customer with these feature requests (known by title) instead of its own,
+    /// re-validated.
+    ///
+    /// # Errors
+    ///
+    /// As [`CustomerBuilder::build`], for example for a request with an empty title.
+    pub fn with_feature_requests(mut self, requests: Vec<FeatureRequest>) -> Result<Customer> {
+        self.feature_requests = requests;
+        self.validated()
+    }
+
     /// The same customer with other revenue, re-validated (used to price levers and to
     /// explore "what if").
     ///
@@ -568,7 +579,7 @@ pub const MAX_GROWTH: Decimal = Decimal::from_parts(1_000, 0, 0, false, 0);
 
 /// `n` at most [`MAX_COUNT`].
 #[inline]
-fn check_count(n: u64) -> std::result::Result<(), Problem> {
+pub(crate) fn check_count(n: u64) -> std::result::Result<(), Problem> {
     if n <= MAX_COUNT {
         Ok(())
     } else {
@@ -584,7 +595,7 @@ fn check_count(n: u64) -> std::result::Result<(), Problem> {
 ///
 /// Inlined, so that the usual value is decided without a call (a customer has a dozen).
 #[inline]
-fn check_bounded(value: Decimal, max: Decimal) -> std::result::Result<(), Problem> {
+pub(crate) fn check_bounded(value: Decimal, max: Decimal) -> std::result::Result<(), Problem> {
     // The usual value has few decimals and a small mantissa: decide it without normalizing
     // or aligning scales (both bounds are whole numbers, so |m| / 10^s <= max when |m| <= max).
     let small = value.mantissa().unsigned_abs() <= max.mantissa().unsigned_abs();

@@ -539,7 +539,7 @@ struct WithText<'a> {
     text: String,
 }
 
-fn reasons_with_text<S: serde::Serializer>(
+pub(crate) fn reasons_with_text<S: serde::Serializer>(
     reasons: &[Because],
     serializer: S,
 ) -> std::result::Result<S::Ok, S::Error> {
