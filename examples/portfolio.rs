@@ -4,9 +4,15 @@
 //! curve, and the profitability × growth matrix colored by recommendation.
 //!
 //! ```text
-//! cargo run --release --example portfolio [--json] [--out DIR] [DATA_DIR]
-//! cargo run --release --example portfolio -- --csv PATH [--threads N] [--json] [--out DIR]
+//! cargo run --release --example portfolio [--json] [--out DIR] [--decisions PATH] [DATA_DIR]
+//! cargo run --release --example portfolio -- --csv PATH [--threads N] [--json] [--out DIR] [--decisions PATH]
 //! ```
+//!
+//! `--decisions PATH` writes every customer's `DecisionRecord` — the decision with its reasons,
+//! levers, exit plan, facts to confirm, scores, class and cost lines — as JSON lines, one
+//! customer per line in input order, the same bytes whatever the thread count. It streams:
+//! each shard writes its lines to a part file as its customers are decided, and the parts are
+//! joined in shard order at the end, so a million records are never held in memory.
 //!
 //! With `--csv` it reads a flat CSV export of any size (write one with the `generate`
 //! example) the fast way: the file is cut into one byte range per thread and both phases
@@ -39,8 +45,81 @@ fn print_json(report: &PortfolioReport) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
+thread_local! {
+    /// The shard whose record this thread read last: phase 2 reads a record and decides it on
+    /// the same thread, so the sink knows which part file its line belongs to.
+    static SHARD: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// A shard's source that notes, on every record read, that this thread works on shard `shard`.
+struct Noted<S> {
+    shard: usize,
+    inner: S,
+}
+
+impl<S: custfit::source::CustomerSource> custfit::source::CustomerSource for Noted<S> {
+    fn next_customer(&mut self) -> Option<custfit::Result<Customer>> {
+        SHARD.with(|s| s.set(self.shard));
+        self.inner.next_customer()
+    }
+}
+
+/// Decision records as JSON lines, one part file per shard, joined in shard order at the end.
+struct DecisionLines {
+    path: String,
+    parts: Vec<Mutex<std::io::BufWriter<fs::File>>>,
+}
+
+impl DecisionLines {
+    fn create(path: &str, shards: usize) -> std::io::Result<Self> {
+        let parts = (0..shards)
+            .map(|i| {
+                fs::File::create(format!("{path}.part{i}"))
+                    .map(|f| Mutex::new(std::io::BufWriter::with_capacity(1 << 16, f)))
+            })
+            .collect::<std::io::Result<_>>()?;
+        Ok(DecisionLines {
+            path: path.to_owned(),
+            parts,
+        })
+    }
+
+    /// The sink's work: the customer's record as one line of its shard's part.
+    fn write(&self, c: &Customer, a: &FitAssessment, r: &Recommendation) -> custfit::Result<()> {
+        let failed = |e: &dyn std::fmt::Display| {
+            custfit::Error::source_message(Some(c.id().to_string()), format!("--decisions: {e}"))
+        };
+        let record = custfit::DecisionRecord::new(c, a, r)?;
+        let shard = SHARD.with(|s| s.get());
+        let part = self
+            .parts
+            .get(shard)
+            .ok_or_else(|| failed(&"no such shard"))?;
+        let mut w = part.lock().map_err(|e| failed(&e))?;
+        serde_json::to_writer(&mut *w, &record).map_err(|e| failed(&e))?;
+        w.write_all(b"\n").map_err(|e| failed(&e))
+    }
+
+    /// Join the parts into the file, in shard order, and remove them.
+    fn finish(self) -> std::io::Result<()> {
+        let mut out = std::io::BufWriter::new(fs::File::create(&self.path)?);
+        for (i, part) in self.parts.into_iter().enumerate() {
+            let mut w = part
+                .into_inner()
+                .map_err(|_| std::io::Error::other("poisoned"))?;
+            w.flush()?;
+            drop(w);
+            let name = format!("{}.part{i}", self.path);
+            std::io::copy(&mut fs::File::open(&name)?, &mut out)?;
+            fs::remove_file(&name)?;
+        }
+        out.flush()
+    }
+}
+
 fn main() -> Result<(), Box<dyn Error>> {
     let mut json = false;
+    let mut decisions: Option<String> = None;
     let mut out = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/out").to_owned();
     let mut data = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data").to_owned();
     let mut csv = None;
@@ -52,6 +131,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             "--out" => out = args.next().ok_or("--out needs a directory")?,
             "--csv" => csv = Some(args.next().ok_or("--csv needs a file")?),
             "--threads" => threads = args.next().ok_or("--threads needs a number")?.parse()?,
+            "--decisions" => decisions = Some(args.next().ok_or("--decisions needs a file")?),
             other => data = other.to_owned(),
         }
     }
@@ -70,13 +150,21 @@ fn main() -> Result<(), Box<dyn Error>> {
         let started = Instant::now();
         let file = flat::ShardedCsv::new(std::path::Path::new(&path), threads)?;
         let progress = Ticker::default();
+        let decision_lines = match &decisions {
+            Some(p) => Some(DecisionLines::create(p, file.shards())?),
+            None => None,
+        };
+        let open = |i: usize| file.open(i).map(|inner| Noted { shard: i, inner });
         let report = analyzer.analyze_shards(
             file.shards(),
-            |i| file.open(i),
+            open,
             as_of,
-            &|_, _, _| Ok(()),
+            &|c, a, r| decision_lines.as_ref().map_or(Ok(()), |l| l.write(c, a, r)),
             Some(&progress),
         )?;
+        if let Some(decision_lines) = decision_lines {
+            decision_lines.finish()?;
+        }
         let secs = started.elapsed().as_secs_f64();
         eprintln!(
             "\r{} records in {secs:.2} s on {threads} threads: {:.0} customers/s      ",
@@ -105,12 +193,34 @@ fn main() -> Result<(), Box<dyn Error>> {
     let customers: Vec<Customer> = records.iter().filter_map(|r| r.clone().ok()).collect();
 
     let full: Mutex<Vec<(FitAssessment, Recommendation)>> = Mutex::new(Vec::new());
-    let report = analyzer.analyze_records(&records, as_of, 2, &|_, a, r| {
-        if let Ok(mut v) = full.lock() {
-            v.push((a.clone(), r.clone()));
-        }
-        Ok(())
-    })?;
+    // Two shards of consecutive records, on two threads: input order is shard order.
+    let shards: Vec<&[custfit::Result<Customer>]> =
+        records.chunks(records.len().div_ceil(2).max(1)).collect();
+    let decision_lines = match &decisions {
+        Some(p) => Some(DecisionLines::create(p, shards.len())?),
+        None => None,
+    };
+    let open = |i: usize| {
+        Ok(Noted {
+            shard: i,
+            inner: custfit::source::IterSource::new(shards[i].iter().cloned()),
+        })
+    };
+    let report = analyzer.analyze_shards(
+        shards.len(),
+        open,
+        as_of,
+        &|c, a, r| {
+            if let Ok(mut v) = full.lock() {
+                v.push((a.clone(), r.clone()));
+            }
+            decision_lines.as_ref().map_or(Ok(()), |l| l.write(c, a, r))
+        },
+        None,
+    )?;
+    if let Some(decision_lines) = decision_lines {
+        decision_lines.finish()?;
+    }
     if json {
         return print_json(&report);
     }
