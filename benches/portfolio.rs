@@ -177,7 +177,7 @@ fn bench(c: &mut Criterion) {
                 let (base, run) = runs[i];
                 Ok(flat::CsvSource::headerless(header.clone(), run, base))
             };
-            analyzer.analyze_shards(runs.len(), open, as_of, &|_, _, _| Ok(()), None)
+            analyzer.analyze_shards(runs.len(), 2, open, as_of, &|_, _, _| Ok(()), None)
         })
     });
     group.finish();

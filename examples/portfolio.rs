@@ -157,6 +157,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         let open = |i: usize| file.open(i).map(|inner| Noted { shard: i, inner });
         let report = analyzer.analyze_shards(
             file.shards(),
+            threads,
             open,
             as_of,
             &|c, a, r| decision_lines.as_ref().map_or(Ok(()), |l| l.write(c, a, r)),
@@ -207,6 +208,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         })
     };
     let report = analyzer.analyze_shards(
+        shards.len(),
         shards.len(),
         open,
         as_of,

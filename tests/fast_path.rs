@@ -71,6 +71,7 @@ fn fast(path: &Path, shards: usize) -> String {
         .unwrap()
         .analyze_shards(
             file.shards(),
+            2,
             |i| file.open(i),
             as_of(),
             &|_, _, _| Ok(()),
@@ -130,7 +131,7 @@ fn a_seeded_10k_portfolio_gives_the_same_report() {
         let report = config()
             .analyzer()
             .unwrap()
-            .analyze_shards(runs.len(), open, as_of(), &|_, _, _| Ok(()), None)
+            .analyze_shards(runs.len(), 2, open, as_of(), &|_, _, _| Ok(()), None)
             .unwrap();
         assert_eq!(serde_json::to_string(&report).unwrap(), expected);
     }

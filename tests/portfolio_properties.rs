@@ -113,7 +113,7 @@ proptest! {
         // The streaming path: each shard opened once per phase, on its own thread.
         let open = |i: usize| Ok(SliceSource::new(shards[i]));
         let streamed = analyzer
-            .analyze_shards(shards.len(), open, as_of(), &|_, _, _| Ok(()), None)
+            .analyze_shards(shards.len(), 2, open, as_of(), &|_, _, _| Ok(()), None)
             .unwrap();
         prop_assert_eq!(&streamed, &whole);
 

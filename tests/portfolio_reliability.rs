@@ -265,7 +265,7 @@ fn a_shard_that_cannot_be_opened_stops_the_sharded_run_with_its_error() {
         }
     };
     let err = analyzer
-        .analyze_shards(3, open, as_of(), &|_, _, _| Ok(()), None)
+        .analyze_shards(3, 2, open, as_of(), &|_, _, _| Ok(()), None)
         .unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -275,6 +275,7 @@ fn a_shard_that_cannot_be_opened_stops_the_sharded_run_with_its_error() {
     let report = analyzer
         .analyze_shards(
             0,
+            2,
             |_| Ok(VecSource::new(Vec::new())),
             as_of(),
             &|_, _, _| Ok(()),
@@ -309,7 +310,7 @@ fn a_failing_sink_stops_every_shard_and_its_error_is_returned() {
     };
     let open = |i: usize| Ok(SliceSource::new(chunks[i]));
     let err = analyzer
-        .analyze_shards(chunks.len(), open, as_of(), &sink, None)
+        .analyze_shards(chunks.len(), 2, open, as_of(), &sink, None)
         .unwrap_err();
     assert_eq!(err.to_string(), "data source, record sink: disk full");
     // The shards run on `w` threads, the first taking shards 0, w, 2w, ...: it fails at the
@@ -349,7 +350,7 @@ fn many_shards_run_on_a_few_threads() {
     // Ten thousand shards, most of them empty: one OS thread each would be refused.
     let open = |i: usize| Ok(SliceSource::new(customers.get(i..i + 1).unwrap_or(&[])));
     let report = analyzer
-        .analyze_shards(10_000, open, as_of(), &|_, _, _| Ok(()), None)
+        .analyze_shards(10_000, 2, open, as_of(), &|_, _, _| Ok(()), None)
         .unwrap();
     let whole = analyzer
         .analyze_slice(&customers, as_of(), 1, &|_, _, _| Ok(()))
@@ -436,7 +437,7 @@ proptest! {
             Ok(IterSource::new(opened(parts[i], change, opening).into_iter()))
         };
         let analyzer = analyzer();
-        let run = analyzer.analyze_shards(parts.len(), open, as_of(), &|_, _, _| Ok(()), None);
+        let run = analyzer.analyze_shards(parts.len(), 2, open, as_of(), &|_, _, _| Ok(()), None);
         match change {
             None => {
                 let report = run.unwrap();

@@ -607,8 +607,9 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     /// one after the other.
     ///
     /// `open(i)` opens shard `i` of `shards` (0 is taken as 1); every record must lie in
-    /// exactly one shard. The shards run on as many threads as the machine has cores, each
-    /// taking its share of the shards in turn; progress is reported per shard. When the sink
+    /// exactly one shard. The shards run on `threads` scoped threads (at least 1; the calling
+    /// thread is one of them), each taking its share of the shards in turn; progress is
+    /// reported per shard. The report does not depend on the number of threads. When the sink
     /// fails, the later shards stop, and the error returned is that of the first shard whose
     /// sink failed.
     ///
@@ -631,7 +632,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     /// let halves: Vec<&[Customer]> = customers.chunks(5).collect();
     /// let open = |i: usize| Ok(SliceSource::new(halves[i]));
     /// let as_of = d(2026, 1, 15);
-    /// let report = analyzer.analyze_shards(2, open, as_of, &|_, _, _| Ok(()), None)?;
+    /// let report = analyzer.analyze_shards(2, 2, open, as_of, &|_, _, _| Ok(()), None)?;
     /// let whole = analyzer.analyze_slice(&customers, as_of, 1, &|_, _, _| Ok(()))?;
     /// assert_eq!(report, whole);
     /// # Ok(())
@@ -650,6 +651,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     pub fn analyze_shards<Src, F>(
         &self,
         shards: usize,
+        threads: usize,
         open: F,
         as_of: NaiveDate,
         sink: &Sink<'_>,
@@ -662,7 +664,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         F: Fn(usize) -> Result<Src> + Sync,
     {
         let indices: Vec<usize> = (0..shards.max(1)).collect();
-        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let workers = threads.max(1);
         let ones = fan_out(&indices, workers, |&i| {
             let mut src = open(i)?;
             Ok(self.summarize_keeping(drain(&mut src), progress))
