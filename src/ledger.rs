@@ -385,8 +385,9 @@ pub struct Ledger {
     /// Ids of the time entries, escalations and requests added, to refuse one given twice.
     entry_ids: std::collections::BTreeSet<(u8, String)>,
     overhead: RoleHours,
-    /// Entries on tickets, with their customer, to check against the ticket's at fold time.
-    entry_customers: Vec<(String, String, CustomerId)>,
+    /// Entries on tickets by the customer they name, with the ticket, to check against the
+    /// ticket's customer at fold time.
+    entry_customers: BTreeMap<CustomerId, Vec<(String, String)>>,
 }
 
 /// An error about event `event` of `customer` (if known): field `{kind}[{id}].{field}`.
@@ -427,7 +428,7 @@ impl Ledger {
             ticket_hours: BTreeMap::new(),
             entry_ids: std::collections::BTreeSet::new(),
             overhead: RoleHours::default(),
-            entry_customers: Vec::new(),
+            entry_customers: BTreeMap::new(),
         })
     }
 
@@ -670,7 +671,9 @@ impl Ledger {
             self.ticket_hours.insert(ticket.clone(), sum);
             if let Some(customer) = &e.customer {
                 self.entry_customers
-                    .push((e.id.clone(), ticket.clone(), customer.clone()));
+                    .entry(customer.clone())
+                    .or_default()
+                    .push((e.id.clone(), ticket.clone()));
                 self.account(customer);
             }
             return Ok(());
@@ -706,10 +709,8 @@ impl Ledger {
     pub fn fold(&self, customer: &CustomerId) -> Result<Folded> {
         let empty = Account::default();
         let a = self.accounts.get(customer).unwrap_or(&empty);
-        for (entry, ticket, of) in &self.entry_customers {
-            if of != customer {
-                continue;
-            }
+        let on_tickets = self.entry_customers.get(customer).map_or(&[][..], Vec::as_slice);
+        for (entry, ticket) in on_tickets {
             match self.ticket_ids.get(ticket) {
                 Some((owner, _)) if owner == customer => {}
                 Some(_) => {

@@ -171,3 +171,10 @@ fn a_record_read_back_is_checked() {
     assert_eq!(record.action, Action::Invest);
     assert_eq!(record.rule, Some(Rule::Star));
 }
+
+#[test]
+fn an_actions_wire_name_is_its_serde_name() {
+    for action in Action::ALL {
+        assert_eq!(serde_json::to_value(action).unwrap(), action.as_str());
+    }
+}

@@ -135,7 +135,7 @@ fn bad_records_are_reported_and_the_counts_add_up() {
             Some("row 9".into()),
             "unreadable",
         )));
-        IterSource::new(v.into_iter())
+        Ok(IterSource::new(v.into_iter()))
     };
     let report = analyzer()
         .analyze(records, as_of(), &|_, _, _| Ok(()), None)
@@ -288,7 +288,7 @@ fn a_progress_observer_hears_about_long_runs() {
     let count = Count::default();
     let report = analyzer()
         .analyze(
-            || custfit::source::SliceSource::new(&customers),
+            || Ok(custfit::source::SliceSource::new(&customers)),
             as_of(),
             &|_, _, _| Ok(()),
             Some(&count),

@@ -210,7 +210,7 @@ fn a_parent_is_added_to_its_own_group_once_in_every_kind_of_run() {
     // The sequential run over a source opened per phase includes it too.
     let report = analyzer
         .analyze(
-            || custfit::source::SliceSource::new(&customers),
+            || Ok(custfit::source::SliceSource::new(&customers)),
             as_of(),
             &|_, _, _| Ok(()),
             None,

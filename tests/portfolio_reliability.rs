@@ -118,7 +118,7 @@ fn a_record_that_fails_in_phase_one_is_reported_once_by_phase_two() {
     ];
     let report = analyzer()
         .analyze(
-            || IterSource::new(records.clone().into_iter()),
+            || Ok(IterSource::new(records.clone().into_iter())),
             as_of(),
             &|_, _, _| Ok(()),
             None,
@@ -466,7 +466,7 @@ proptest! {
             let mut o = whole.lock().unwrap();
             let opening = *o;
             *o += 1;
-            IterSource::new(opened(&customers, change, opening).into_iter())
+            Ok(IterSource::new(opened(&customers, change, opening).into_iter()))
         };
         let run = analyzer.analyze(open_whole, as_of(), &|_, _, _| Ok(()), None);
         prop_assert_eq!(run.is_err(), change.is_some());

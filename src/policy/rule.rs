@@ -41,6 +41,25 @@ impl Action {
         Action::LookBack,
     ];
 
+    /// The wire name, as serde writes it (`look_back`; [`Display`](std::fmt::Display) says
+    /// "look back"): for a database column or a log field.
+    ///
+    /// ```
+    /// use custfit::Action;
+    /// assert_eq!(Action::LookBack.as_str(), "look_back");
+    /// assert_eq!(Action::LookBack.to_string(), "look back");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Invest => "invest",
+            Action::Retain => "retain",
+            Action::Restructure => "restructure",
+            Action::Offboard => "offboard",
+            Action::Decline => "decline",
+            Action::LookBack => "look_back",
+        }
+    }
+
     /// Harshness, 0 (invest, and a look back, which does nothing to the customer) to 3
     /// (offboard, decline).
     pub fn harshness(self) -> u8 {

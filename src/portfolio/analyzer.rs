@@ -501,7 +501,8 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     }
 
     /// Both phases over a source that can be opened twice (a database query, a file): `open`
-    /// is called once per phase. Phase 1 keeps each customer's own revenue and margin beside
+    /// is called once per phase, and an error opening it stops the run (its records could not
+    /// be counted). Phase 1 keeps each customer's own revenue and margin beside
     /// its id (a few dozen bytes per customer, freed before phase 2), to add the parents that
     /// are customers themselves to their account groups without a third pass. Each phase counts
     /// the records it reads and an order-independent checksum of their ids; when the second
@@ -510,8 +511,9 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     ///
     /// # Errors
     ///
-    /// [`Error::SourceChanged`] when the source's records changed between the phases;
-    /// [`Error::Arithmetic`] when a total overflows.
+    /// The error of `open`; [`Error::SourceChanged`] when the source's records changed
+    /// between the phases; [`Error::Arithmetic`] when a total overflows; whatever the sink
+    /// returns.
     pub fn analyze<Src, F>(
         &self,
         mut open: F,
@@ -521,13 +523,13 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     ) -> Result<PortfolioReport>
     where
         Src: CustomerSource,
-        F: FnMut() -> Src,
+        F: FnMut() -> Result<Src>,
     {
-        let mut first = open();
+        let mut first = open()?;
         let one = self.summarize_keeping(drain(&mut first), progress);
         let read = one.fingerprint;
         let (summary, facts) = self.facts_of_shards(vec![one], 1)?;
-        let mut second = open();
+        let mut second = open()?;
         let (report, again) =
             self.report_fingerprinted(drain(&mut second), &facts, as_of, sink, progress)?;
         read.same_as(again, 0)?;
