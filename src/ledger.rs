@@ -709,7 +709,10 @@ impl Ledger {
     pub fn fold(&self, customer: &CustomerId) -> Result<Folded> {
         let empty = Account::default();
         let a = self.accounts.get(customer).unwrap_or(&empty);
-        let on_tickets = self.entry_customers.get(customer).map_or(&[][..], Vec::as_slice);
+        let on_tickets = self
+            .entry_customers
+            .get(customer)
+            .map_or(&[][..], Vec::as_slice);
         for (entry, ticket) in on_tickets {
             match self.ticket_ids.get(ticket) {
                 Some((owner, _)) if owner == customer => {}
