@@ -583,6 +583,17 @@ fn what_to_collect_names_the_sets_of_facts_that_decide_together() {
         })
         .expect("a set that confirms the let-go");
     assert_eq!(confirming.facts.len(), 3);
+    // The list iterates as its sets, by reference and by value.
+    assert!(!collect.is_empty());
+    assert_eq!(collect.iter().count(), collect.sets.len());
+    assert_eq!(
+        (&collect).into_iter().collect::<Vec<_>>(),
+        collect.sets.iter().collect::<Vec<_>>()
+    );
+    assert_eq!(
+        collect.clone().into_iter().collect::<Vec<_>>(),
+        collect.sets
+    );
     // Another customer's recommendation is refused.
     let other = healthy("other").build().unwrap();
     let e = what_to_collect(
@@ -628,4 +639,85 @@ fn what_to_collect_skips_a_hypothetical_that_fails_and_says_so() {
     .unwrap();
     assert!(collect.skipped > 0, "{collect:?}");
     assert!(collect.re_decisions > collect.skipped);
+}
+
+/// A customer whose unknown facts cannot change its decision has nothing to collect; the
+/// bound on re-decisions is the one the README states.
+#[test]
+fn what_to_collect_is_empty_where_no_fact_decides() {
+    // A healthy customer invested in, with only facts that cannot turn it unknown.
+    let c = healthy("fine").build().unwrap();
+    let (_, r) = recommend(&c);
+    assert_eq!(r.action, Action::Invest);
+    let collect = what_to_collect(
+        &assessor(),
+        &policy(),
+        &c,
+        &AssessmentContext::new(as_of()),
+        &PolicyContext::default(),
+        &r,
+    )
+    .unwrap();
+    assert!(collect.is_empty(), "{collect:?}");
+    assert_eq!(collect.iter().count(), 0);
+    assert_eq!(collect.into_iter().count(), 0);
+    // 2 per optional fact, 4 per pair of the 10 most decisive, 8 per triple within the rule
+    // groups (23 of them), 1 for the whole set: 2 x 16 + 4 x 45 + 8 x 23 + 1.
+    assert_eq!(Input::OPTIONAL_FACTS.len(), 16);
+    assert_eq!(custfit::policy::MAX_RE_DECISIONS, 397);
+}
+
+/// Where no fact alone, and no pair or triple, changes a provisional let-go, what to collect
+/// still names the whole set to confirm, each fact at the end that confirms the let-go. A
+/// policy of the user's own makes the let-go provisional until all four facts of the *bad*
+/// test are known.
+#[test]
+fn what_to_collect_names_the_whole_set_when_only_all_of_it_confirms() {
+    const FOUR: [Input; 4] = [
+        Input::MeetingAttendance,
+        Input::PlanAdherence,
+        Input::GoalChanges,
+        Input::Responsiveness,
+    ];
+    struct AllFourOrNothing(custfit::Recommendation);
+    impl RecommendationPolicy for AllFourOrNothing {
+        fn recommend(
+            &self,
+            _: &Customer,
+            a: &custfit::FitAssessment,
+            _: &PolicyContext,
+        ) -> custfit::Result<custfit::Recommendation> {
+            let mut r = self.0.clone();
+            let mut unknown = custfit::assessment::InputSet::default();
+            for fact in FOUR.into_iter().filter(|f| a.inputs.get(*f).is_none()) {
+                unknown.insert(fact);
+            }
+            match r.provisional.as_mut() {
+                Some(p) if !unknown.is_empty() => p.to_confirm = unknown,
+                _ => r.provisional = None,
+            }
+            Ok(r)
+        }
+    }
+    let c = loss_maker().build().unwrap();
+    let (_, template) = recommend(&c);
+    assert!(template.is_provisional());
+    let own = AllFourOrNothing(template);
+    let ctx = AssessmentContext::new(as_of());
+    let a = assessor().assess_with(&c, &ctx).unwrap();
+    let r = own.recommend(&c, &a, &PolicyContext::default()).unwrap();
+    assert_eq!(r.provisional.as_ref().unwrap().to_confirm.len(), 4);
+    let collect =
+        what_to_collect(&assessor(), &own, &c, &ctx, &PolicyContext::default(), &r).unwrap();
+    assert_eq!(collect.sets.len(), 1, "{collect:?}");
+    let all = &collect.sets[0];
+    assert_eq!(all.facts, FOUR);
+    // Attendance, adherence and responsiveness high, no goal changes: no red flag.
+    assert_eq!(all.outcomes.len(), 1);
+    assert_eq!(all.outcomes[0].values, [1.0, 1.0, 0.0, 1.0]);
+    assert_eq!(
+        (all.outcomes[0].action, all.outcomes[0].provisional),
+        (Action::Offboard, false)
+    );
+    assert_eq!(all.by, r.provisional.as_ref().unwrap().confirm_by);
 }

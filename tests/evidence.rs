@@ -341,6 +341,7 @@ proptest! {
         if asks_to_collect(&r) {
             prop_assert!(!collect.is_empty(), "{}: {:?}", c.id(), r.reasons);
         }
+        prop_assert!(smallest_sets(&collect), "{:?}", collect);
         for item in &collect {
             let named = r.is_provisional() || matches!(r.rule(), Some(Rule::PendingFacts { .. }));
             prop_assert!((1..=3).contains(&item.facts.len()) || named, "{}", item);
@@ -361,6 +362,22 @@ proptest! {
             }
         }
     }
+}
+
+/// Whether no set is listed with an outcome that a smaller listed set already gives.
+fn smallest_sets(collect: &custfit::policy::WhatToCollect) -> bool {
+    let key = |o: &custfit::policy::FactOutcome| (o.action, o.provisional);
+    collect.iter().all(|set| {
+        collect.iter().all(|smaller| {
+            let strict = smaller.facts.len() < set.facts.len()
+                && smaller.facts.iter().all(|f| set.facts.contains(f));
+            !strict
+                || !set
+                    .outcomes
+                    .iter()
+                    .any(|o| smaller.outcomes.iter().any(|p| key(p) == key(o)))
+        })
+    })
 }
 
 /// Whether the recommendation asks for facts: a provisional let-go, or a rule whose text says

@@ -263,4 +263,11 @@ mod tests {
         assert!(infinite.validate().is_err());
         assert!(PlausibleConfig::default().validate().is_ok());
     }
+
+    #[test]
+    fn a_range_prints_as_percentages() {
+        let defaults = PlausibleConfig::default();
+        assert_eq!(defaults.whitespace_ratio.to_string(), "0.0% to 100.0%");
+        assert_eq!(defaults.historical_growth.to_string(), "-50.0% to 50.0%");
+    }
 }

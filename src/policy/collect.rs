@@ -121,7 +121,7 @@ fn ends(fact: Input, ranges: &PlausibleRanges) -> [f64; 2] {
 fn confirming_end(fact: Input, ranges: &PlausibleRanges) -> f64 {
     let [low, high] = ends(fact, ranges);
     match fact {
-        Input::GoalChanges => low,
+        // Goal changes are a red flag at their high end, so they confirm at the low end.
         Input::MeetingAttendance | Input::PlanAdherence | Input::Responsiveness => high,
         _ => low,
     }
@@ -521,4 +521,180 @@ where
         .map(|f| ToCollect::new(f.facts, f.outcomes, by))
         .collect();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assessment::{AssessmentConfig, PlausibleRange, Quadrant};
+    use crate::cost::{CostModel, CostModelConfig};
+    use crate::policy::{Because, Effect};
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    /// A customer with revenue 20,000 a year and no optional fact recorded.
+    fn nothing_known() -> Customer {
+        Customer::builder("c", "C")
+            .currency("USD")
+            .period(d(2025, 1, 1), d(2025, 12, 31))
+            .customer_since(d(2022, 1, 1))
+            .recurring_revenue(Decimal::from(20_000))
+            .build()
+            .unwrap()
+    }
+
+    fn ranges() -> PlausibleRanges {
+        PlausibleRanges {
+            whitespace_ratio: PlausibleRange {
+                low: 0.1,
+                high: 0.3,
+            },
+            historical_growth: PlausibleRange {
+                low: -0.2,
+                high: 0.8,
+            },
+            ..PlausibleRanges::default()
+        }
+    }
+
+    #[test]
+    fn facts_without_a_natural_bound_take_the_ends_of_their_plausible_ranges() {
+        let r = ranges();
+        assert_eq!(ends(Input::HistoricalGrowth, &r), [-0.2, 0.8]);
+        assert_eq!(ends(Input::ExpectedGrowth, &r), [0.1, 0.3]);
+        assert_eq!(ends(Input::Nps, &r), [-100.0, 100.0]);
+        assert_eq!(ends(Input::GoalChanges, &r), [0.0, 12.0]);
+        assert_eq!(ends(Input::PlanAdherence, &r), [0.0, 1.0]);
+        let mut c = nothing_known();
+        set_fact(&mut c, Input::HistoricalGrowth, 0.8);
+        assert_eq!(
+            c.growth().historical_growth,
+            Some(Ratio::new(Decimal::new(8, 1)))
+        );
+        // Whitespace is a share of the annual revenue; at a positive share an unknown
+        // likelihood becomes certain, at zero it stays unknown.
+        set_fact(&mut c, Input::ExpectedGrowth, 0.3);
+        let whitespace = c.growth().expansion_whitespace.map(|m| m.amount());
+        assert_eq!(whitespace, Some(Decimal::from(6_000)));
+        assert_eq!(c.growth().likelihood, Some(Probability::ONE));
+        let mut none = nothing_known();
+        set_fact(&mut none, Input::ExpectedGrowth, 0.0);
+        assert_eq!(none.growth().likelihood, None);
+        assert!(!is_unknown(&none, Input::ExpectedGrowth));
+        assert!(is_unknown(&none, Input::HistoricalGrowth));
+    }
+
+    #[test]
+    fn the_confirming_end_takes_away_what_could_protect() {
+        let r = ranges();
+        // The bad test's behavior facts at the end that is no red flag.
+        for fact in [
+            Input::MeetingAttendance,
+            Input::PlanAdherence,
+            Input::Responsiveness,
+        ] {
+            assert_eq!(confirming_end(fact, &r), 1.0, "{fact:?}");
+        }
+        assert_eq!(confirming_end(Input::GoalChanges, &r), 0.0);
+        // Growth, logo value and liking the product at their low end.
+        assert_eq!(confirming_end(Input::HistoricalGrowth, &r), -0.2);
+        assert_eq!(confirming_end(Input::ExpectedGrowth, &r), 0.1);
+        assert_eq!(confirming_end(Input::Nps, &r), -100.0);
+        assert_eq!(confirming_end(Input::Referenceable, &r), 0.0);
+    }
+
+    #[test]
+    fn decisive_facts_follow_the_rules_that_read_them() {
+        let c = nothing_known();
+        let assessor = Assessor::new(
+            CostModel::new(CostModelConfig::default()).unwrap(),
+            AssessmentConfig::default(),
+        )
+        .unwrap();
+        let mut a = assessor
+            .assess_with(&c, &AssessmentContext::new(d(2026, 1, 15)))
+            .unwrap();
+        // Growth known, no class test open, no guardrail: nothing is decisive.
+        a.quadrant = Quadrant::place(false, Some(false));
+        a.classification.missing.clear();
+        a.guardrails.clear();
+        let unknown: Vec<Input> = Input::OPTIONAL_FACTS
+            .into_iter()
+            .filter(|f| is_unknown(&c, *f))
+            .collect();
+        let plain = Recommendation::new(
+            c.id().clone(),
+            Action::Retain,
+            d(2027, 1, 15),
+            Effect::none(c.currency()),
+        );
+        assert!(decisive_facts(&a, &plain, &unknown).is_empty());
+        // Logo value that could offset the margin: its missing facts.
+        let mut missing = InputSet::default();
+        missing.insert(Input::CaseStudy);
+        missing.insert(Input::BrandTier);
+        let mut logo = a.clone();
+        logo.guardrails.push(Guardrail::LogoMayOffsetMargin {
+            logo_score: None,
+            best_case: 80.0,
+            threshold: 60.0,
+            missing,
+        });
+        assert_eq!(
+            decisive_facts(&logo, &plain, &unknown),
+            [Input::CaseStudy, Input::BrandTier]
+        );
+        // A product shaper that may like the product: what it says, then what it does.
+        let mut shaper = a.clone();
+        shaper.guardrails.push(Guardrail::ProductShaper {
+            influence_score: 80.0,
+            broad_requests: 3,
+            likes: None,
+        });
+        let said_and_did = decisive_facts(&shaper, &plain, &unknown);
+        assert_eq!(said_and_did.len(), 4, "{said_and_did:?}");
+        assert!(
+            said_and_did.contains(&Input::Nps) && said_and_did.contains(&Input::ContentConsumed)
+        );
+        // Too few signals held a let-go back: mutual value.
+        let held = plain.clone().because(Because::Rule(Rule::TooFewSignals {
+            signals: 1,
+            required: 2,
+        }));
+        assert_eq!(
+            decisive_facts(&a, &held, &unknown),
+            [Input::OutcomesAchieved, Input::RenewalIntent, Input::Nps]
+        );
+        // Growth unknown: the growth facts.
+        let mut growth = a.clone();
+        growth.quadrant = Quadrant::place(false, None);
+        assert_eq!(
+            decisive_facts(&growth, &plain, &unknown),
+            [
+                Input::ExpectedGrowth,
+                Input::Likelihood,
+                Input::HistoricalGrowth
+            ]
+        );
+        // Only unknown facts count.
+        assert!(decisive_facts(&growth, &plain, &[Input::Nps]).is_empty());
+        // The class tests' facts first, then growth, logo and liking: at most ten of them.
+        let mut all = growth.clone();
+        all.guardrails = [logo.guardrails, shaper.guardrails].concat();
+        all.classification.missing = BAD_TEST_INPUTS.to_vec();
+        let ten = decisive_facts(&all, &plain, &unknown);
+        assert_eq!(ten.len(), MAX_DECISIVE_FACTS);
+        assert_eq!(ten[..4], BAD_TEST_INPUTS);
+        assert_eq!(
+            ten[4..7],
+            [
+                Input::ExpectedGrowth,
+                Input::Likelihood,
+                Input::HistoricalGrowth
+            ]
+        );
+        assert_eq!(ten[7..9], [Input::CaseStudy, Input::BrandTier]);
+    }
 }
