@@ -679,7 +679,9 @@ fn what_to_collect_names_the_whole_set_when_only_all_of_it_confirms() {
         Input::GoalChanges,
         Input::Responsiveness,
     ];
-    struct AllFourOrNothing(custfit::Recommendation);
+    /// The template let-go, and whether to wait (restructure, facts pending) rather than let
+    /// go provisionally.
+    struct AllFourOrNothing(custfit::Recommendation, bool);
     impl RecommendationPolicy for AllFourOrNothing {
         fn recommend(
             &self,
@@ -693,8 +695,15 @@ fn what_to_collect_names_the_whole_set_when_only_all_of_it_confirms() {
                 unknown.insert(fact);
             }
             match r.provisional.as_mut() {
-                Some(p) if !unknown.is_empty() => p.to_confirm = unknown,
-                _ => r.provisional = None,
+                Some(_) if unknown.is_empty() => r.provisional = None,
+                Some(_) if self.1 => {
+                    r.provisional = None;
+                    r.exit_plan = None;
+                    r.action = Action::Restructure;
+                    r.reasons = vec![Because::Rule(Rule::PendingFacts { missing: unknown })];
+                }
+                Some(p) => p.to_confirm = unknown,
+                None => {}
             }
             Ok(r)
         }
@@ -702,7 +711,7 @@ fn what_to_collect_names_the_whole_set_when_only_all_of_it_confirms() {
     let c = loss_maker().build().unwrap();
     let (_, template) = recommend(&c);
     assert!(template.is_provisional());
-    let own = AllFourOrNothing(template);
+    let own = AllFourOrNothing(template.clone(), false);
     let ctx = AssessmentContext::new(as_of());
     let a = assessor().assess_with(&c, &ctx).unwrap();
     let r = own.recommend(&c, &a, &PolicyContext::default()).unwrap();
@@ -720,4 +729,109 @@ fn what_to_collect_names_the_whole_set_when_only_all_of_it_confirms() {
         (Action::Offboard, false)
     );
     assert_eq!(all.by, r.provisional.as_ref().unwrap().confirm_by);
+    // A policy that waits names the same set, by its review date.
+    let waits = AllFourOrNothing(template, true);
+    let r = waits.recommend(&c, &a, &PolicyContext::default()).unwrap();
+    assert_eq!(r.action, Action::Restructure);
+    let collect =
+        what_to_collect(&assessor(), &waits, &c, &ctx, &PolicyContext::default(), &r).unwrap();
+    assert_eq!(collect.sets.len(), 1, "{collect:?}");
+    let all = &collect.sets[0];
+    assert_eq!(all.facts, FOUR);
+    assert_eq!(all.outcomes[0].values, [1.0, 1.0, 0.0, 1.0]);
+    assert_eq!(all.outcomes[0].action, Action::Offboard);
+    assert_eq!(all.by, r.review_on);
+}
+
+/// A growth signal that holds only under the plausible ranges is an estimate: it can make up
+/// the count of signals for a provisional let-go, never for a confirmed one; and a new
+/// customer denied its grace because its growth is only plausibly low is let go provisionally,
+/// on its growth facts.
+#[test]
+fn a_plausible_growth_signal_counts_only_provisionally() {
+    // Four months in, in the profile but a bad fit for certain (custom demands, outcomes not
+    // achieved), losing money beyond the levers; likelihood stated 0.35 (above the grace's 0.3), whitespace
+    // unrecorded, in a portfolio whose known whitespace is at most 20 % of revenue.
+    let customer = |since| {
+        let mut b = identity("n")
+            .period(d(2025, 1, 1), d(2025, 12, 31))
+            .customer_since(since)
+            .industry("logistics")
+            .use_case("fleet-tracking")
+            .segment("mid-market")
+            .recurring_revenue(dec("40000"))
+            .engineering_hours(dec("800"))
+            .success_hours(dec("100"))
+            .growth_likelihood(0.35)
+            .meeting_attendance(dec("0.9"))
+            .plan_adherence(dec("0.9"))
+            .content_consumed(dec("0.8"))
+            .outcomes_achieved(dec("0.1"))
+            .goal_changes(0)
+            .responsiveness(dec("0.9"));
+        for i in 0..4 {
+            b = b.feature_request(format!("custom {i}"), RequestScope::Custom);
+        }
+        b.build().unwrap()
+    };
+    let mut actx = AssessmentContext::new(as_of());
+    let mut ranges = custfit::assessment::PlausibleRanges::default();
+    ranges.whitespace_ratio.high = 0.2;
+    actx.plausible = Some(ranges);
+    let decide = |c: &Customer, config: PolicyConfig| {
+        let a = assessor().assess_with(c, &actx).unwrap();
+        assert_eq!(a.classification.class, FitClass::BadFit);
+        DefaultPolicy::new(config, simple_model())
+            .unwrap()
+            .recommend(c, &a, &PolicyContext::default())
+            .unwrap()
+    };
+    let new = customer(d(2025, 9, 15));
+    let r = decide(&new, PolicyConfig::default());
+    let no_grace = r.reasons.iter().find_map(|b| match b {
+        Because::NoGrace(n) => Some(*n),
+        _ => None,
+    });
+    assert!(
+        matches!(
+            no_grace,
+            Some(NoGrace::LowGrowth {
+                plausible: true,
+                ..
+            })
+        ),
+        "{no_grace:?}"
+    );
+    assert_eq!(
+        (r.action, r.rule()),
+        (Action::Offboard, Some(Rule::BadFitNotFixable))
+    );
+    assert!(r.let_go_signals().any(|s| matches!(
+        s,
+        custfit::policy::LetGoSignal::LowGrowth {
+            plausible: true,
+            ..
+        }
+    )));
+    // Two confirmed signals (loses money, a bad fit) are enough, but what denied the grace is
+    // only plausible: the growth facts are to be confirmed.
+    let p = r.provisional.as_ref().expect("provisional on growth");
+    assert!(p.to_confirm.contains(Input::ExpectedGrowth), "{p:?}");
+    // An established customer of the same facts: the two confirmed signals let it go.
+    let established = customer(d(2022, 1, 1));
+    let r = decide(&established, PolicyConfig::default());
+    assert_eq!(
+        (r.action, r.rule(), r.is_provisional()),
+        (Action::Offboard, Some(Rule::BadFitNotFixable), false)
+    );
+    // Where three signals are required, the plausible one makes up the count only
+    // provisionally, on the growth facts.
+    let three = PolicyConfig {
+        min_offboard_signals: 3,
+        ..PolicyConfig::default()
+    };
+    let r = decide(&established, three);
+    assert_eq!(r.action, Action::Offboard);
+    let p = r.provisional.as_ref().unwrap_or_else(|| panic!("{r:#?}"));
+    assert!(p.to_confirm.contains(Input::ExpectedGrowth), "{p:?}");
 }
