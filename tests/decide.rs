@@ -835,3 +835,45 @@ fn a_plausible_growth_signal_counts_only_provisionally() {
     let p = r.provisional.as_ref().unwrap_or_else(|| panic!("{r:#?}"));
     assert!(p.to_confirm.contains(Input::ExpectedGrowth), "{p:?}");
 }
+
+/// The grace is withheld from a bad fit whose stated likelihood of growth is below the line
+/// (0.3), not at it.
+#[test]
+fn the_grace_line_of_likelihood_is_strict() {
+    let new = |likelihood: f64| {
+        let mut b = identity("n")
+            .period(d(2025, 1, 1), d(2025, 12, 31))
+            .customer_since(d(2025, 9, 15))
+            .recurring_revenue(dec("40000"))
+            .engineering_hours(dec("800"))
+            .growth_likelihood(likelihood)
+            .meeting_attendance(dec("0.9"))
+            .plan_adherence(dec("0.9"))
+            .content_consumed(dec("0.8"))
+            .outcomes_achieved(dec("0.1"))
+            .goal_changes(0)
+            .responsiveness(dec("0.9"));
+        for i in 0..4 {
+            b = b.feature_request(format!("custom {i}"), RequestScope::Custom);
+        }
+        b.build().unwrap()
+    };
+    let no_grace = |r: &custfit::Recommendation| {
+        r.reasons.iter().find_map(|b| match b {
+            Because::NoGrace(n) => Some(*n),
+            _ => None,
+        })
+    };
+    let (a, below) = recommend(&new(0.29));
+    assert_eq!(a.classification.class, FitClass::BadFit);
+    assert_eq!(
+        no_grace(&below),
+        Some(NoGrace::UnlikelyBadFit {
+            likelihood: 0.29,
+            line: 0.3
+        })
+    );
+    let (_, at) = recommend(&new(0.3));
+    assert_eq!(no_grace(&at), None);
+    assert_eq!(at.rule(), Some(Rule::NewCustomerGrowthUnknown));
+}
