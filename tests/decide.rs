@@ -331,6 +331,27 @@ fn growth_unknown_beyond_its_plausible_range_gives_a_provisional_let_go() {
             ..
         }
     )));
+    // Outside the profile as well: two confirmed signals, but a dog is one for its low growth,
+    // which is still only plausible: provisional on growth all the same.
+    let outside = ordinary_behavior(no_logo(base("g")))
+        .industry("media")
+        .use_case("custom-reporting")
+        .segment("smb")
+        .roadmap_interest("print-layout")
+        .recurring_revenue(dec("20000"))
+        .engineering_hours(dec("300"))
+        .growth_likelihood(0.15)
+        .build()
+        .unwrap();
+    let (actx, pctx) = analyzer.contexts(&facts, as_of(), &outside);
+    let a = assessor().assess_with(&outside, &actx).unwrap();
+    let r = policy().recommend(&outside, &a, &pctx).unwrap();
+    assert_eq!((r.action, r.rule()), (Action::Offboard, Some(Rule::Dog)));
+    assert!(r
+        .let_go_signals()
+        .any(|s| matches!(s, custfit::policy::LetGoSignal::OutsideProfile { .. })));
+    let p = r.provisional.as_ref().expect("provisional on growth");
+    assert!(p.to_confirm.contains(Input::ExpectedGrowth));
     // The same ranges whatever the sharding: the known values merged.
     let (left, right) = peers.split_at(17);
     let mut merged = analyzer.summarize(left.iter().map(Ok), None);
