@@ -898,3 +898,48 @@ fn the_grace_line_of_likelihood_is_strict() {
     assert_eq!(no_grace(&at), None);
     assert_eq!(at.rule(), Some(Rule::NewCustomerGrowthUnknown));
 }
+
+/// Seed 000's product shaper is a cap, not a rule of its own: kept (retained while it makes
+/// money, restructured while it loses it) only where it would otherwise be treated harsher;
+/// a restructure it would get anyway keeps its own reason.
+#[test]
+fn a_product_shaper_is_capped_only_where_it_would_be_treated_harsher() {
+    let shaper = |engineering: &str| {
+        base("s")
+            .industry("logistics")
+            .recurring_revenue(dec("20000"))
+            .engineering_hours(dec(engineering))
+            .expansion_whitespace(dec("0"))
+            .outcomes_achieved(dec("0.8"))
+            .feature_request("open API", RequestScope::Broad)
+            .feature_request("bulk edit", RequestScope::Broad)
+            .build()
+            .unwrap()
+    };
+    let is_shaper = |a: &custfit::FitAssessment| {
+        a.guardrails
+            .iter()
+            .any(|g| matches!(g, Guardrail::ProductShaper { likes: Some(_), .. }))
+    };
+    // Margin 5 %, no growth: a dog restructured to lift its margin — a shaper is retained.
+    let (a, r) = recommend(&shaper("170"));
+    assert!(is_shaper(&a));
+    assert_eq!(a.cost.margin.unwrap().to_string(), "5.0%");
+    assert_eq!(
+        (r.action, r.rule()),
+        (Action::Retain, Some(Rule::ProductShaper))
+    );
+    // Margin -10 %, which the levers recover: restructured for that, its reason kept.
+    let (a, r) = recommend(&shaper("200"));
+    assert!(is_shaper(&a));
+    assert_eq!(
+        (r.action, r.rule()),
+        (Action::Restructure, Some(Rule::Salvageable))
+    );
+    // Margin -35 %, beyond the levers: kept, restructured, as a shaper.
+    let (_, r) = recommend(&shaper("250"));
+    assert_eq!(
+        (r.action, r.rule()),
+        (Action::Restructure, Some(Rule::ProductShaper))
+    );
+}
