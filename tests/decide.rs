@@ -564,6 +564,55 @@ fn an_expectation_reset_is_offered_only_where_it_applies() {
             relative_intensity: dec("1.2")
         })
     );
+    let trigger = |c: &Customer, kind: LeverKind| {
+        levers(c)
+            .levers
+            .into_iter()
+            .find(|l| l.kind == kind)
+            .and_then(|l| l.trigger)
+    };
+    // Exactly the typical intensity (3,000 on 12,000) is not above it: no reset applies.
+    let typical = base("t")
+        .recurring_revenue(dec("12000"))
+        .tickets(custfit::customer::Severity::Normal, 40, Some(dec("60")))
+        .build()
+        .unwrap();
+    assert_eq!(trigger(&typical, LeverKind::SupportBoundaries), None);
+    assert_eq!(trigger(&typical, LeverKind::CommunicationCadence), None);
+    // Escalations come first, for support and for the cadence alike.
+    let escalating = base("e")
+        .recurring_revenue(dec("10000"))
+        .tickets(custfit::customer::Severity::Normal, 40, Some(dec("60")))
+        .escalations(3)
+        .executive_hours(dec("10"))
+        .build()
+        .unwrap();
+    let three = Some(LeverTrigger::Escalations { count: 3 });
+    assert_eq!(trigger(&escalating, LeverKind::SupportBoundaries), three);
+    assert_eq!(trigger(&escalating, LeverKind::CommunicationCadence), three);
+    // Executive attention, without escalations, makes the cadence apply.
+    let executive = base("x")
+        .recurring_revenue(dec("10000"))
+        .executive_hours(dec("10"))
+        .success_hours(dec("20"))
+        .build()
+        .unwrap();
+    assert_eq!(
+        trigger(&executive, LeverKind::CommunicationCadence),
+        Some(LeverTrigger::ExecutiveAttention { hours: dec("10") })
+    );
+    // An implementation project makes its timelines apply (its hours amortized over the
+    // twelve months from going live: the whole of this period).
+    let implementing = base("i")
+        .recurring_revenue(dec("10000"))
+        .implementation(dec("120"), d(2025, 1, 1), None)
+        .build()
+        .unwrap();
+    assert_eq!(
+        trigger(&implementing, LeverKind::ImplementationTimelines),
+        Some(LeverTrigger::Implementation { hours: dec("120") })
+    );
+    assert_eq!(trigger(&quiet, LeverKind::ImplementationTimelines), None);
 }
 
 /// What to collect, over sets: where the facts decide together, the pairs and triples that
