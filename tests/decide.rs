@@ -146,6 +146,28 @@ fn a_provisional_let_go_is_confirmed_by_its_notice_deadline_less_the_lead_time()
     let p = r.provisional.as_ref().unwrap();
     assert!(p.urgent && p.confirm_by == as_of());
     assert_eq!(p.cost_of_missing, usd("328.77"));
+    // With a fee of 60,000 not renewing is cheaper (166 days of loss, 54,575.34); once its
+    // deadline of 1 May is missed, terminating for convenience is (to 1 June: 137 days of
+    // loss, 45,041.10, and the fee). Missing costs 45,041.10 + 60,000 - 54,575.34.
+    let c = loss_maker()
+        .contract(
+            Contract::builder(d(2025, 7, 1), d(2026, 6, 30))
+                .auto_renews(true)
+                .renewal_notice_days(60)
+                .terminate_for_convenience(30, usd("60000")),
+        )
+        .build()
+        .unwrap();
+    let (_, r) = recommend(&c);
+    let exit = r.exit_plan.as_ref().unwrap();
+    assert_eq!(exit.chosen.route, custfit::policy::ExitRoute::NonRenewal);
+    let p = r.provisional.as_ref().unwrap();
+    assert_eq!(
+        p.if_missed.route,
+        custfit::policy::ExitRoute::TerminationForConvenience
+    );
+    assert_eq!(p.if_missed.end_of_service, d(2026, 6, 1));
+    assert_eq!(p.cost_of_missing, usd("50465.76"));
 }
 
 #[test]
