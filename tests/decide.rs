@@ -657,6 +657,41 @@ fn what_to_collect_names_the_sets_of_facts_that_decide_together() {
     assert_eq!(collect.skipped, 0);
     // No single behavior fact decides: two red flags make a bad customer, owed a reset
     // (restructure); three facts without one confirm the let-go.
+    // Exactly: each pair of the four at their red flags, each triple at none.
+    let listed: Vec<String> = collect.iter().map(|s| s.to_string()).collect();
+    let pair = |facts: &str, values: &str| {
+        format!("record {facts} by 2026-01-15: at {values} → restructure (behavior disqualifies it; reset expectations once first)")
+    };
+    let triple = |facts: &str, values: &str| {
+        format!("record {facts} by 2026-01-15: at {values} → offboard, confirmed (loses money with little growth potential)")
+    };
+    assert_eq!(
+        listed,
+        [
+            pair("meeting attendance and plan adherence", "0%, 0%"),
+            pair("meeting attendance and goal changes", "0%, 12"),
+            pair("meeting attendance and responsiveness", "0%, 0%"),
+            pair("plan adherence and goal changes", "0%, 12"),
+            pair("plan adherence and responsiveness", "0%, 0%"),
+            pair("goal changes and responsiveness", "12, 0%"),
+            triple(
+                "meeting attendance, plan adherence and goal changes",
+                "100%, 100%, 0"
+            ),
+            triple(
+                "meeting attendance, plan adherence and responsiveness",
+                "100%, 100%, 100%"
+            ),
+            triple(
+                "meeting attendance, goal changes and responsiveness",
+                "100%, 0, 100%"
+            ),
+            triple(
+                "plan adherence, goal changes and responsiveness",
+                "100%, 0, 100%"
+            ),
+        ]
+    );
     assert!(collect.sets.iter().all(|s| s.facts.len() >= 2));
     let pair = &collect.sets[0];
     assert_eq!(pair.facts.len(), 2);
