@@ -223,13 +223,17 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Tracked<'_, D> {
     }
 }
 
+/// Visitor methods that hand the value to `self.inner` as they are; shared with the strict
+/// reading of history (`history::wire`).
 macro_rules! forward_visit {
     ($($method:ident($ty:ty)),* $(,)?) => {$(
-        fn $method<E: de::Error>(self, v: $ty) -> Result<V::Value, E> {
+        fn $method<E: serde::de::Error>(self, v: $ty) -> Result<V::Value, E> {
             self.inner.$method(v)
         }
     )*};
 }
+
+pub(crate) use forward_visit;
 
 impl<'de, V: Visitor<'de>> Visitor<'de> for Tracked<'_, V> {
     type Value = V::Value;

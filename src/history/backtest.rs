@@ -10,12 +10,17 @@ use crate::assessment::scoring::Rag;
 use crate::assessment::{Dimension, FitAssessment, Input, PerDimension};
 use crate::customer::{CustomerId, LifecycleStage};
 use crate::error::{Error, Problem, Result};
+use crate::history::wire::strict_serde;
 use crate::policy::{Action, Recommendation};
 use crate::units::Probability;
 
 /// What a customer did after it was assessed, by a later date.
+///
+/// Read back strictly: a misspelt field (`expandd`) or a list (`[true, null]`) is refused,
+/// not read as "unknown".
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Outcome {
     /// It churned (did not renew, or left) by the later date.
     pub churned: bool,
@@ -45,8 +50,12 @@ impl Outcome {
 }
 
 /// One assessed customer, what was said of it, and what it did next.
+///
+/// Read back strictly, as [`Outcome`]: a misspelt optional field would silently leave out a
+/// stated probability or a dimension score.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Observation {
     /// The customer.
     pub customer: CustomerId,
@@ -68,6 +77,16 @@ pub struct Observation {
     /// What it did next.
     pub outcome: Outcome,
 }
+
+strict_serde!(
+    Outcome,
+    Observation,
+    Discrimination,
+    Decile,
+    CalibrationBin,
+    ChurnedWhileGreen,
+    BackTest,
+);
 
 impl Observation {
     /// The observation of an assessment and its recommendation, with the outcome. The stated
@@ -134,6 +153,7 @@ impl Observation {
 /// How well one score told two groups apart.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Discrimination {
     /// The area under the ROC curve: the chance that a customer of the favorable group (stayed,
     /// expanded) scored higher than one of the other, ties counted half. 1 is a perfect
@@ -163,8 +183,9 @@ impl fmt::Display for Discrimination {
 /// (favorable, other) pairs in which the favorable one scored higher, ties counted half.
 ///
 /// Computed from counts, not from a curve: it depends only on the order of the scores, so any
-/// strictly increasing transform of them gives the same value. A NaN score ranks above every
-/// number and ties with other NaNs ([`back_test`] refuses them).
+/// strictly increasing transform of them gives the same value. A NaN score, whatever its sign
+/// or payload, ranks above every number and ties with other NaNs ([`back_test`] refuses
+/// them).
 ///
 /// ```
 /// use custfit::history::auc;
@@ -174,7 +195,12 @@ impl fmt::Display for Discrimination {
 /// assert_eq!(auc([(1.0, true), (2.0, true)]).auc, None); // no other group
 /// ```
 pub fn auc(scores: impl IntoIterator<Item = (f64, bool)>) -> Discrimination {
-    let mut pairs: Vec<(f64, bool)> = scores.into_iter().collect();
+    // Every NaN as one, the positive: `total_cmp` alone would rank a negative NaN below every
+    // number, and NaNs of other payloads apart.
+    let mut pairs: Vec<(f64, bool)> = scores
+        .into_iter()
+        .map(|(s, f)| (if s.is_nan() { f64::NAN } else { s }, f))
+        .collect();
     pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
     let favorable = pairs.iter().filter(|p| p.1).count() as u128;
     let other = pairs.len() as u128 - favorable;
@@ -207,6 +233,7 @@ pub fn auc(scores: impl IntoIterator<Item = (f64, bool)>) -> Discrimination {
 /// may straddle two; with fewer than ten customers some decile numbers are skipped.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Decile {
     /// 1 (lowest scores) to 10.
     pub decile: u8,
@@ -228,6 +255,7 @@ pub struct Decile {
 /// Stated renewal probabilities against what happened, in bins of a tenth.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct CalibrationBin {
     /// Lower end of the bin (0.0, 0.1, ... 0.9); the last bin includes 1.
     pub from: f64,
@@ -242,6 +270,7 @@ pub struct CalibrationBin {
 /// A customer rated green that churned all the same.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct ChurnedWhileGreen {
     /// The customer.
     pub customer: CustomerId,
@@ -256,6 +285,7 @@ pub struct ChurnedWhileGreen {
 /// How well the assessments of one date predicted what customers did next.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct BackTest {
     /// Customers back-tested (live when assessed).
     pub customers: u64,
@@ -316,9 +346,21 @@ pub struct BackTest {
 ///
 /// # Errors
 ///
-/// [`Error::InvalidField`] naming the customer and the score for a score that is not a
-/// finite number.
+/// [`Error::DuplicateCustomer`] for a customer observed twice (the first in id order): one
+/// customer counted twice would weigh double, and the deciles and the customers churned while
+/// green would depend on the order of the observations. [`Error::InvalidField`] naming the
+/// customer and the score for a score that is not a finite number.
+///
+/// The result does not depend on the order of the observations, to the last bit: float sums
+/// are taken in an order of their own.
 pub fn back_test(observations: &[Observation]) -> Result<BackTest> {
+    let mut ids: Vec<&CustomerId> = observations.iter().map(|o| &o.customer).collect();
+    ids.sort_unstable();
+    if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
+        return Err(Error::DuplicateCustomer {
+            customer: w[0].clone(),
+        });
+    }
     for o in observations {
         let bad = |field: String, value: f64| {
             Err(Error::invalid(
@@ -335,7 +377,7 @@ pub fn back_test(observations: &[Observation]) -> Result<BackTest> {
         }
         for d in Dimension::ALL {
             if let Some(s) = (*o.dimensions.get(d)).filter(|s| !s.is_finite()) {
-                return bad(format!("dimensions.{d}"), s);
+                return bad(format!("dimensions.{}", d.as_str()), s);
             }
         }
     }
@@ -411,16 +453,20 @@ fn deciles(live: &[&Observation], churn_rate: Option<f64>) -> Vec<Decile> {
 }
 
 fn calibration(live: &[&Observation]) -> Vec<CalibrationBin> {
+    // Summed in the order of the probabilities, not of the observations: a float sum depends
+    // on its order.
+    let mut stated: Vec<(f64, bool)> = live
+        .iter()
+        .filter_map(|o| Some((o.renewal_probability?.get(), !o.outcome.churned)))
+        .collect();
+    stated.sort_by(|a, b| a.0.total_cmp(&b.0));
     // (customers, sum of stated, renewed) per tenth.
     let mut bins = [(0u64, 0.0f64, 0u64); 10];
-    for o in live {
-        if let Some(p) = o.renewal_probability {
-            let p = p.get();
-            let bin = &mut bins[((p * 10.0) as usize).min(9)];
-            bin.0 += 1;
-            bin.1 += p;
-            bin.2 += u64::from(!o.outcome.churned);
-        }
+    for (p, renewed) in stated {
+        let bin = &mut bins[((p * 10.0) as usize).min(9)];
+        bin.0 += 1;
+        bin.1 += p;
+        bin.2 += u64::from(renewed);
     }
     bins.iter()
         .enumerate()
@@ -435,7 +481,7 @@ fn calibration(live: &[&Observation]) -> Vec<CalibrationBin> {
 }
 
 fn brier(live: &[&Observation]) -> Option<f64> {
-    let errors: Vec<f64> = live
+    let mut errors: Vec<f64> = live
         .iter()
         .filter_map(|o| {
             let p = o.renewal_probability?.get();
@@ -443,6 +489,8 @@ fn brier(live: &[&Observation]) -> Option<f64> {
             Some((p - renewed).powi(2))
         })
         .collect();
+    // Summed in their own order, not the observations': a float sum depends on its order.
+    errors.sort_by(f64::total_cmp);
     (!errors.is_empty()).then(|| errors.iter().sum::<f64>() / errors.len() as f64)
 }
 

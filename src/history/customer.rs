@@ -10,12 +10,18 @@ use crate::assessment::{Dimension, FitAssessment, PerDimension, Quadrant};
 use crate::customer::activity::AssessmentPeriod;
 use crate::customer::{Customer, CustomerId};
 use crate::error::{Error, Problem, Result};
+use crate::history::wire::{read_strictly, strict_serde};
 use crate::policy::Recommendation;
 use crate::units::decimal_to_f64;
 
 /// One period of a customer's history: the period, its assessment and its recommendation.
+///
+/// Read back from storage strictly: a field of no struct in it (a misspelt one) is refused,
+/// as is a struct given as a list. Its values are checked when it joins a
+/// [`CustomerHistory`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct PeriodAssessment {
     /// The assessment period of the customer's activity.
     pub period: AssessmentPeriod,
@@ -41,7 +47,98 @@ impl PeriodAssessment {
             recommendation,
         }
     }
+
+    /// The checks of a built period, for one read back: the customer's own cost, overrides
+    /// and recommendation; scores within 0-100 and weights within 0-1, as the assessor
+    /// ensures (so that trends stay finite); cost lines that are not negative, as the cost
+    /// model prices them (so that the change of a line fits a decimal). Fields are named
+    /// from the period.
+    fn check(&self) -> Result<()> {
+        let a = &self.assessment;
+        let customer = &a.customer;
+        let other = |field: String, found: &CustomerId| -> Result<()> {
+            if found == customer {
+                return Ok(());
+            }
+            Err(Error::invalid(
+                Some(customer),
+                field,
+                Problem::Rule {
+                    rule: format!("a period holds one customer, got `{found}` too"),
+                },
+            ))
+        };
+        other("assessment.cost.customer".into(), &a.cost.customer)?;
+        other(
+            "recommendation.customer".into(),
+            &self.recommendation.customer,
+        )?;
+        for (k, o) in a.overrides.iter().enumerate() {
+            other(
+                format!("assessment.overrides[{k}].applied.customer"),
+                o.applied.customer(),
+            )?;
+        }
+        let within = |field: String, value: f64, hi: f64| -> Result<()> {
+            if (0.0..=hi).contains(&value) {
+                return Ok(());
+            }
+            Err(Error::invalid(
+                Some(customer),
+                field,
+                Problem::OutOfRange {
+                    value: value.to_string(),
+                    allowed: format!("0..={hi}"),
+                },
+            ))
+        };
+        within(
+            "assessment.scorecard.overall".into(),
+            a.scorecard.overall,
+            100.0,
+        )?;
+        for (d, s) in a.scorecard.dimensions.iter() {
+            let field =
+                |name: &str| format!("assessment.scorecard.dimensions.{}.{name}", d.as_str());
+            for (name, score) in [("score", s.score), ("used", s.used)] {
+                if let Some(score) = score {
+                    within(field(name), score, 100.0)?;
+                }
+            }
+            within(field("weight"), s.weight, 1.0)?;
+            within(field("contribution"), s.contribution, 100.0)?;
+        }
+        for (k, o) in a.overrides.iter().enumerate() {
+            if let Some(computed) = o.computed {
+                within(
+                    format!("assessment.overrides[{k}].computed"),
+                    computed,
+                    100.0,
+                )?;
+            }
+        }
+        for (j, line) in a.cost.lines.iter().enumerate() {
+            let values = [
+                ("amount", line.amount.amount()),
+                ("quantity", line.quantity),
+                ("rate", line.rate),
+            ];
+            if let Some((name, value)) = values
+                .into_iter()
+                .find(|(_, v)| v.is_sign_negative() && !v.is_zero())
+            {
+                return Err(Error::invalid(
+                    Some(customer),
+                    format!("assessment.cost.lines[{j}].{name}"),
+                    Problem::Negative { value },
+                ));
+            }
+        }
+        Ok(())
+    }
 }
+
+strict_serde!(PeriodAssessment, Trend, Trends, Gap, HistoryConfig, Warning);
 
 /// Which way a score moves.
 #[non_exhaustive]
@@ -62,6 +159,7 @@ display_names!(Direction { Rising => "rising", Flat => "flat", Falling => "falli
 /// fitted on those of them where the score was known.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Trend {
     /// Which way it moves.
     pub direction: Direction,
@@ -89,6 +187,7 @@ impl fmt::Display for Trend {
 /// Trends of the overall score and of each dimension.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Trends {
     /// The overall score's, `None` with fewer than two periods.
     pub overall: Option<Trend>,
@@ -99,6 +198,7 @@ pub struct Trends {
 /// Days between two periods that no assessment covers.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Gap {
     /// The last day of the period before.
     pub after: NaiveDate,
@@ -108,11 +208,12 @@ pub struct Gap {
     pub days: i64,
 }
 
-/// Settings of trends and warnings; plain serde data with documented defaults, checked by
-/// [`HistoryConfig::validate`]. Used as they are, a window below 2 counts as 2, fewer than one
-/// eroding period as one, and a flat band that is negative or not a number as 0.
+/// Settings of trends and warnings; plain serde data with documented defaults (read strictly:
+/// no unknown field, not a list), checked by [`HistoryConfig::validate`]. Used as they are, a
+/// window below 2 counts as 2, fewer than one eroding period as one, and a flat band that is
+/// negative or not a number as 0.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(remote = "Self", default, deny_unknown_fields)]
 pub struct HistoryConfig {
     /// Periods a trend is fitted on: the last ones (default 4, at least 2).
     pub window: usize,
@@ -173,7 +274,12 @@ impl Default for HistoryConfig {
 /// An early warning, from the articles' logic, with the figures it rests on.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "warning")]
+#[serde(
+    remote = "Self",
+    rename_all = "snake_case",
+    tag = "warning",
+    deny_unknown_fields
+)]
 pub enum Warning {
     /// A star whose margin has fallen period after period (seed 002: today's star is
     /// tomorrow's question mark).
@@ -245,9 +351,10 @@ impl fmt::Display for Warning {
 
 /// A customer's assessments over consecutive periods (any length; gaps allowed and shown).
 ///
-/// On the wire it is the list of its periods, checked like [`CustomerHistory::new`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "Vec<PeriodAssessment>", into = "Vec<PeriodAssessment>")]
+/// On the wire it is the list of its periods, read strictly (see [`PeriodAssessment`]) and
+/// checked like [`CustomerHistory::new`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(into = "Vec<PeriodAssessment>")]
 pub struct CustomerHistory {
     customer: CustomerId,
     periods: Vec<PeriodAssessment>,
@@ -257,6 +364,13 @@ impl TryFrom<Vec<PeriodAssessment>> for CustomerHistory {
     type Error = Error;
     fn try_from(periods: Vec<PeriodAssessment>) -> Result<Self> {
         CustomerHistory::new(periods)
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomerHistory {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let periods = read_strictly!(d, "history", |de| Vec::<PeriodAssessment>::deserialize(de))?;
+        CustomerHistory::new(periods).map_err(serde::de::Error::custom)
     }
 }
 
@@ -271,8 +385,12 @@ impl CustomerHistory {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidField`] naming the customer: no periods, periods of another customer,
-    /// or periods that overlap.
+    /// [`Error::InvalidField`] naming the customer and the field (`history[1].…`): no
+    /// periods, periods of another customer, a period holding another customer's cost,
+    /// overrides or recommendation, a score outside 0-100 or not a number, a dimension's
+    /// weight outside 0-1, a negative cost line, or periods that overlap. The checks are those
+    /// a built assessment passes, so a history read back from storage is as sound as one
+    /// built.
     pub fn new(periods: Vec<PeriodAssessment>) -> Result<Self> {
         let Some(first) = periods.first() else {
             return Err(Error::invalid(None, "history", Problem::Empty));
@@ -293,6 +411,9 @@ impl CustomerHistory {
                     ),
                 },
             ));
+        }
+        for (i, p) in periods.iter().enumerate() {
+            p.check().map_err(|e| e.within(&format!("history[{i}]")))?;
         }
         // Sorted with their places as given, so that an error names the caller's index.
         let mut order: Vec<usize> = (0..periods.len()).collect();
@@ -342,11 +463,13 @@ impl CustomerHistory {
             .collect()
     }
 
-    /// What changed from each period to the next, oldest first.
+    /// What changed from each period to the next, oldest first: one change fewer than
+    /// periods.
     pub fn changes(&self) -> Vec<crate::history::PeriodDiff> {
         self.periods
             .windows(2)
-            // One customer throughout (checked by `new`), so the comparison cannot fail.
+            // One customer throughout, cost lines not negative (checked by `new`): the
+            // comparison cannot fail.
             .filter_map(|w| crate::history::PeriodDiff::between(&w[0], &w[1]).ok())
             .collect()
     }
@@ -471,8 +594,9 @@ fn trend(scores: impl Iterator<Item = Option<f64>>, config: &HistoryConfig) -> O
     }
     let n = points.len() as f64;
     let mean_x = points.iter().map(|p| p.0).sum::<f64>() / n;
-    let mean_y = points.iter().map(|p| p.1).sum::<f64>() / n;
-    let sxy: f64 = points.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum();
+    // The periods centred suffice: their deviations sum to zero, so centring the scores too
+    // would change nothing but rounding.
+    let sxy: f64 = points.iter().map(|p| (p.0 - mean_x) * p.1).sum();
     let sxx: f64 = points.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
     let slope = sxy / sxx;
     let direction = if slope > config.band() {

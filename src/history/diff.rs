@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::assessment::AssessmentDiff;
 use crate::cost::CostItem;
 use crate::customer::activity::AssessmentPeriod;
-use crate::error::Result;
+use crate::error::{Error, Problem, Result};
+use crate::history::wire::strict_serde;
 use crate::history::PeriodAssessment;
 use crate::money::Money;
 use crate::policy::{Action, LeverKind, Rule};
@@ -43,6 +44,7 @@ display_names!(CostCause {
 /// One cost line that changed.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct CostLineChange {
     /// What the line prices.
     pub item: CostItem,
@@ -57,6 +59,7 @@ pub struct CostLineChange {
 /// One restructure lever whose effect changed, appeared or went.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct LeverChange {
     /// The lever, with its figures of the later period when it is proposed then.
     pub kind: LeverKind,
@@ -67,6 +70,7 @@ pub struct LeverChange {
 /// What changed for one customer from one period to the next.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct PeriodDiff {
     /// The earlier period.
     pub before: AssessmentPeriod,
@@ -84,13 +88,18 @@ pub struct PeriodDiff {
     pub cost_lines: Vec<CostLineChange>,
 }
 
+strict_serde!(CostLineChange, LeverChange, PeriodDiff);
+
 impl PeriodDiff {
     /// What changed from `earlier` to `later`, two periods of one customer.
     ///
     /// # Errors
     ///
     /// [`Error::InvalidField`](crate::Error::InvalidField) when they are of different
-    /// customers (from [`FitAssessment::changes_since`](crate::FitAssessment::changes_since)).
+    /// customers (from [`FitAssessment::changes_since`](crate::FitAssessment::changes_since));
+    /// [`Error::Arithmetic`](crate::Error::Arithmetic) naming the line when the change of a
+    /// cost line's amount does not fit a decimal (periods read back with amounts no cost model
+    /// gives; a [`CustomerHistory`](crate::history::CustomerHistory) refuses them).
     pub fn between(earlier: &PeriodAssessment, later: &PeriodAssessment) -> Result<Self> {
         let assessment = later.assessment.changes_since(&earlier.assessment)?;
         let (ra, rb) = (&earlier.recommendation, &later.recommendation);
@@ -172,11 +181,23 @@ impl PeriodDiff {
                 cause: CostCause::Added,
             });
         }
-        let size = |c: &CostLineChange| {
-            let amount = |m: Option<Money>| m.map_or(Decimal::ZERO, |m| m.amount());
-            (amount(c.amount.1) - amount(c.amount.0)).abs()
-        };
-        cost_lines.sort_by_key(|c| std::cmp::Reverse(size(c)));
+        // Largest change first; its size is checked, for amounts read back may be anything.
+        let amount = |m: Option<Money>| m.map_or(Decimal::ZERO, |m| m.amount());
+        let mut sized = Vec::with_capacity(cost_lines.len());
+        for c in cost_lines {
+            let size = amount(c.amount.1)
+                .checked_sub(amount(c.amount.0))
+                .ok_or_else(|| {
+                    Error::arithmetic(
+                        Some(&later.assessment.customer),
+                        format!("{}.change", c.item.field()),
+                        Problem::Overflow,
+                    )
+                })?;
+            sized.push((size.abs(), c));
+        }
+        sized.sort_by_key(|(size, _)| std::cmp::Reverse(*size));
+        let cost_lines = sized.into_iter().map(|(_, c)| c).collect();
         Ok(PeriodDiff {
             before: earlier.period,
             after: later.period,

@@ -28,6 +28,7 @@ mod backtest;
 mod customer;
 mod diff;
 mod periods;
+mod wire;
 
 pub use backtest::{
     auc, back_test, BackTest, CalibrationBin, ChurnedWhileGreen, Decile, Discrimination,

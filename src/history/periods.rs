@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::assessment::{FitClass, Quadrant};
 use crate::customer::CustomerId;
 use crate::error::{Error, Problem, Result};
+use crate::history::wire::{read_strictly, strict_serde};
 use crate::money::{Currency, Money, MoneyError};
 use crate::policy::Action;
 use crate::portfolio::{CustomerRow, PortfolioReport};
@@ -22,6 +23,7 @@ use crate::portfolio::{CustomerRow, PortfolioReport};
 /// ([`PeriodChange::unassessed`]).
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Transition<K> {
     /// The value in the earlier period.
     pub from: Option<K>,
@@ -50,6 +52,7 @@ pub struct Transition<K> {
 /// so the bridge adds up to the cent, and bridges of shards merge to the bridge of the whole.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct MarginBridge {
     /// The earlier period's total margin (the sum of its rows' profit).
     pub before: Money,
@@ -79,6 +82,7 @@ pub struct MarginBridge {
 /// computed from.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct ContinuingTotals {
     /// Their revenue before.
     pub revenue_before: Money,
@@ -89,8 +93,14 @@ pub struct ContinuingTotals {
 }
 
 /// What changed in a portfolio from one period's report to the next's.
+///
+/// Read back from storage strictly (no unknown field, no struct given as a list) and checked
+/// like a change [`between`](Self::between) two reports: dates in order, one currency, the
+/// customer lists in order with each customer in one of `gained`, `lost`, `continuing` and
+/// `unassessed` (and the churned among the continuing), a bridge that adds up.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct PeriodChange {
     /// The portfolio's currency.
     pub currency: Currency,
@@ -110,6 +120,10 @@ pub struct PeriodChange {
     pub lost: Vec<CustomerId>,
     /// Customers live in the earlier period and churned in the later.
     pub churned: Vec<CustomerId>,
+    /// Customers in both periods, the churned among them: with `gained` and `lost`, the
+    /// customers of the transitions. Kept so that shards sharing one are refused by
+    /// [`merge`](Self::merge), not counted twice.
+    pub continuing: Vec<CustomerId>,
     /// Customers assessed in one report and refused in the other: in no transition, and their
     /// margin change is the bridge's `unassessed`.
     pub unassessed: Vec<CustomerId>,
@@ -259,6 +273,7 @@ impl PeriodChange {
             gained: Vec::new(),
             lost: Vec::new(),
             churned: Vec::new(),
+            continuing: Vec::new(),
             unassessed: Vec::new(),
             bridge: MarginBridge {
                 before: zero,
@@ -323,10 +338,14 @@ impl PeriodChange {
             match (b, a) {
                 (None, Some(_)) => change.gained.push(id.clone()),
                 (Some(_), None) => change.lost.push(id.clone()),
-                (Some(_), Some(r)) if live(b) && r.action == Action::LookBack => {
-                    change.churned.push(id.clone())
+                (Some(_), Some(r)) => {
+                    change.continuing.push(id.clone());
+                    if live(b) && r.action == Action::LookBack {
+                        change.churned.push(id.clone());
+                    }
                 }
-                _ => {}
+                // Each id is of a row of one report or the other.
+                (None, None) => {}
             }
             let bridge = &mut change.bridge;
             let (mb, ma) = (profit(b), profit(a));
@@ -394,9 +413,9 @@ impl PeriodChange {
     /// # Errors
     ///
     /// [`Error::InvalidConfig`] for changes of other dates or currencies;
-    /// [`Error::DuplicateCustomer`] when a customer is in both (the shards must hold other
-    /// customers), both before anything is merged; [`Error::Arithmetic`] when a total
-    /// overflows, which leaves `self` partly merged.
+    /// [`Error::Arithmetic`] when a total overflows; [`Error::DuplicateCustomer`] naming the
+    /// first (in id order) customer in both changes — gained, lost, continuing or unassessed in
+    /// each: the shards must hold other customers. On any error nothing is merged.
     pub fn merge(&mut self, other: PeriodChange) -> Result<()> {
         if (other.currency, other.before, other.after) != (self.currency, self.before, self.after) {
             return Err(Error::config(
@@ -406,29 +425,14 @@ impl PeriodChange {
                 },
             ));
         }
-        // Shards must hold other customers: one customer in two shards would be counted
-        // twice, or as lost in one and gained in the other.
-        let mine = |id: &CustomerId| {
-            self.gained.binary_search(id).is_ok() || self.lost.binary_search(id).is_ok()
-        };
-        if let Some(id) = other.gained.iter().chain(&other.lost).find(|id| mine(id)) {
-            return Err(Error::DuplicateCustomer {
-                customer: id.clone(),
-            });
-        }
-        merge_cells(&mut self.quadrants, other.quadrants)?;
-        merge_cells(&mut self.classes, other.classes)?;
-        merge_cells(&mut self.actions, other.actions)?;
-        for (mine, theirs) in [
-            (&mut self.gained, other.gained),
-            (&mut self.lost, other.lost),
-            (&mut self.churned, other.churned),
-            (&mut self.unassessed, other.unassessed),
-        ] {
-            mine.extend(theirs);
-            mine.sort();
-        }
-        let (b, o) = (&mut self.bridge, other.bridge);
+        // Every total first, into copies, so that an error leaves `self` as it was.
+        let mut quadrants = self.quadrants.clone();
+        merge_cells(&mut quadrants, other.quadrants)?;
+        let mut classes = self.classes.clone();
+        merge_cells(&mut classes, other.classes)?;
+        let mut actions = self.actions.clone();
+        merge_cells(&mut actions, other.actions)?;
+        let (mut b, o) = (self.bridge.clone(), other.bridge);
         let add = |x: &mut Money, y: Money, field: &str| -> Result<()> {
             *x = x.checked_add(y).map_err(overflow(field))?;
             Ok(())
@@ -444,9 +448,215 @@ impl PeriodChange {
         add(&mut c.revenue_before, oc.revenue_before, "revenue_before")?;
         add(&mut c.margin_before, oc.margin_before, "margin_before")?;
         add(&mut c.revenue_change, oc.revenue_change, "revenue_change")?;
-        split_price_volume(b)
+        split_price_volume(&mut b)?;
+        // Shards must hold other customers: one customer in two shards would be counted
+        // twice, or as lost in one and gained in the other. The lists are not trusted to be
+        // sorted (their fields are public), so all of them are sorted together.
+        let mut ids: Vec<&CustomerId> = [
+            &self.gained,
+            &self.lost,
+            &self.continuing,
+            &self.unassessed,
+            &other.gained,
+            &other.lost,
+            &other.continuing,
+            &other.unassessed,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        ids.sort_unstable();
+        if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
+            return Err(Error::DuplicateCustomer {
+                customer: w[0].clone(),
+            });
+        }
+        (self.quadrants, self.classes, self.actions, self.bridge) =
+            (quadrants, classes, actions, b);
+        for (mine, theirs) in [
+            (&mut self.gained, other.gained),
+            (&mut self.lost, other.lost),
+            (&mut self.churned, other.churned),
+            (&mut self.continuing, other.continuing),
+            (&mut self.unassessed, other.unassessed),
+        ] {
+            mine.extend(theirs);
+            mine.sort();
+        }
+        Ok(())
+    }
+
+    /// The checks of a change between two reports, for one read back (see the type's docs).
+    fn check(&self) -> Result<()> {
+        let bad = |customer: Option<&CustomerId>, field: &str, rule: String| {
+            Err(Error::invalid(
+                customer,
+                format!("period_change.{field}"),
+                Problem::Rule { rule },
+            ))
+        };
+        if self.after <= self.before {
+            return bad(
+                None,
+                "after",
+                format!(
+                    "the later report must be of a later date than the earlier ({} and {})",
+                    self.after, self.before
+                ),
+            );
+        }
+        let lists = [
+            ("gained", &self.gained),
+            ("lost", &self.lost),
+            ("continuing", &self.continuing),
+            ("unassessed", &self.unassessed),
+            ("churned", &self.churned),
+        ];
+        for (name, list) in lists {
+            if let Some(w) = list.windows(2).find(|w| w[0] >= w[1]) {
+                return bad(
+                    Some(&w[1]),
+                    name,
+                    "must list each customer once, in id order".into(),
+                );
+            }
+        }
+        // Each customer in one list, but the churned, who continue.
+        let mut all: Vec<(&CustomerId, &str)> = lists[..4]
+            .iter()
+            .flat_map(|(name, list)| list.iter().map(move |id| (id, *name)))
+            .collect();
+        all.sort_unstable();
+        if let Some(w) = all.windows(2).find(|w| w[0].0 == w[1].0) {
+            return bad(
+                Some(w[1].0),
+                w[1].1,
+                format!(
+                    "is in `{}` too: a customer is gained, lost, continuing or unassessed",
+                    w[0].1
+                ),
+            );
+        }
+        if let Some(id) = self
+            .churned
+            .iter()
+            .find(|id| self.continuing.binary_search(id).is_err())
+        {
+            return bad(Some(id), "churned", "must be in `continuing` too".into());
+        }
+        self.check_money()
+    }
+
+    /// One currency throughout, and a bridge that adds up.
+    fn check_money(&self) -> Result<()> {
+        let b = &self.bridge;
+        let c = &b.continuing;
+        let amounts = [
+            ("bridge.before", b.before),
+            ("bridge.price_volume", b.price_volume),
+            ("bridge.volume", b.volume),
+            ("bridge.mix", b.mix),
+            ("bridge.cost_to_serve", b.cost_to_serve),
+            ("bridge.churn", b.churn),
+            ("bridge.new_customers", b.new_customers),
+            ("bridge.after", b.after),
+            ("bridge.unassessed", b.unassessed),
+            ("bridge.continuing.revenue_before", c.revenue_before),
+            ("bridge.continuing.margin_before", c.margin_before),
+            ("bridge.continuing.revenue_change", c.revenue_change),
+        ]
+        .into_iter()
+        .map(|(field, m)| (field.to_owned(), m))
+        .chain(amounts_of("quadrants", &self.quadrants))
+        .chain(amounts_of("classes", &self.classes))
+        .chain(amounts_of("actions", &self.actions));
+        for (field, m) in amounts {
+            if m.currency() != self.currency {
+                return Err(Error::invalid(
+                    None,
+                    format!("period_change.{field}"),
+                    Problem::CurrencyMismatch {
+                        expected: self.currency,
+                        found: m.currency(),
+                    },
+                ));
+            }
+        }
+        let total = [
+            b.price_volume,
+            b.cost_to_serve,
+            b.churn,
+            b.new_customers,
+            b.unassessed,
+        ]
+        .into_iter()
+        .try_fold(b.before, |sum, part| sum.checked_add(part))
+        .map_err(overflow("bridge.after"))?;
+        let parts = b
+            .volume
+            .checked_add(b.mix)
+            .map_err(overflow("bridge.price_volume"))?;
+        for (field, sum, stated) in [
+            ("bridge.after", total, b.after),
+            ("bridge.price_volume", parts, b.price_volume),
+        ] {
+            if sum != stated {
+                return Err(Error::invalid(
+                    None,
+                    format!("period_change.{field}"),
+                    Problem::Rule {
+                        rule: format!(
+                            "the bridge must add up to it: its parts give {sum}, got {stated}"
+                        ),
+                    },
+                ));
+            }
+        }
+        Ok(())
     }
 }
+
+/// The revenue of each cell, with its field.
+fn amounts_of<K>(name: &str, cells: &[Transition<K>]) -> Vec<(String, Money)> {
+    cells
+        .iter()
+        .enumerate()
+        .flat_map(|(i, t)| {
+            [
+                (format!("{name}[{i}].revenue_before"), t.revenue_before),
+                (format!("{name}[{i}].revenue_after"), t.revenue_after),
+            ]
+        })
+        .collect()
+}
+
+impl Serialize for PeriodChange {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        PeriodChange::serialize(self, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for PeriodChange {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let change = read_strictly!(d, "period_change", |de| PeriodChange::deserialize(de))?;
+        change.check().map_err(serde::de::Error::custom)?;
+        Ok(change)
+    }
+}
+
+impl<K: Serialize> Serialize for Transition<K> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        Transition::serialize(self, s)
+    }
+}
+
+impl<'de, K: Deserialize<'de>> Deserialize<'de> for Transition<K> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        read_strictly!(d, "", |de| Transition::deserialize(de))
+    }
+}
+
+strict_serde!(MarginBridge, ContinuingTotals);
 
 fn merge_cells<K: Ord + Clone>(
     mine: &mut Vec<Transition<K>>,
