@@ -13,6 +13,7 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, Criterion};
 use custfit::policy::PolicyConfig;
 use custfit::portfolio::{PortfolioAnalyzer, PortfolioConfig};
+use custfit::source::flat::{FlatReader, FlatRow, ShardedText};
 use custfit::{
     what_to_collect, Action, AssessmentContext, Assessor, Config, Customer, DefaultPolicy,
     PolicyContext, RecommendationPolicy,
@@ -150,18 +151,15 @@ fn bench(c: &mut Criterion) {
     let config: Config = serde_json::from_str(include_str!("../examples/data/config.json"))
         .expect("the shipped configuration reads");
     let analyzer = config.analyzer().expect("valid");
-    let (header, runs) = flat::split_lines(&text, 2);
+    let sharded = ShardedText::new(&text, 2).expect("a header");
     // What the run is made of: both phases read every row, and this is one such read.
     group.bench_function("100k-csv/2-threads-read-only", |b| {
         b.iter(|| {
             std::thread::scope(|s| {
-                let reads: Vec<_> = runs
-                    .iter()
-                    .map(|&(base, run)| {
-                        let header = header.clone();
-                        s.spawn(move || {
-                            count_customers(flat::CsvSource::headerless(header, run, base))
-                        })
+                let reads: Vec<_> = (0..sharded.shards())
+                    .map(|i| {
+                        let shard = sharded.open(i);
+                        s.spawn(move || count_customers(shard))
                     })
                     .collect();
                 reads
@@ -173,11 +171,8 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("100k-csv/2-threads", |b| {
         b.iter(|| {
-            let open = |i: usize| {
-                let (base, run) = runs[i];
-                Ok(flat::CsvSource::headerless(header.clone(), run, base))
-            };
-            analyzer.analyze_shards(runs.len(), 2, open, as_of, &|_, _, _| Ok(()), None)
+            let open = |i: usize| Ok(sharded.open(i));
+            analyzer.analyze_shards(sharded.shards(), 2, open, as_of, &|_, _, _| Ok(()), None)
         })
     });
     group.finish();
@@ -198,7 +193,22 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.bench_function("100k-csv/customers", |b| {
-        b.iter(|| count_customers(flat::CsvSource::new(black_box(&text[..])).expect("header")))
+        b.iter(|| count_customers(FlatReader::new(black_box(&text[..])).expect("header")))
+    });
+    // The same customers the general way: the csv crate's records, serde into the row.
+    group.bench_function("100k-csv/customers-csv-serde", |b| {
+        b.iter(|| {
+            let mut reader = csv::Reader::from_reader(black_box(&text[..]));
+            let header = reader.headers().expect("a header").clone();
+            let mut record = csv::StringRecord::new();
+            let mut tags = custfit::customer::TagSet::default();
+            let mut n = 0;
+            while reader.read_record(&mut record).expect("a record") {
+                let row: FlatRow<'_> = record.deserialize(Some(&header)).expect("a row");
+                n += usize::from(row.into_customer(&mut tags).is_ok());
+            }
+            n
+        })
     });
     group.finish();
 }

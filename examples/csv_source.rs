@@ -2,19 +2,18 @@
 //!
 //! Each row becomes a customer through the validating builder, so a bad row is an error that
 //! names the customer and the column, and the other rows still load. The row type and the
-//! source live in `examples/flat/mod.rs`, shared with the main example's `--csv` mode.
+//! reader are the library's (`custfit::source::flat`); the main example's `--csv` mode reads
+//! the same format on threads.
 //!
 //! ```text
 //! cargo run --example csv_source [customers.csv]
 //! ```
 
-#[path = "flat/mod.rs"]
-mod flat;
-
 use std::error::Error;
 use std::fs::File;
 use std::io::BufReader;
 
+use custfit::source::flat::FlatReader;
 use custfit::source::CustomerSource;
 use custfit::CostModel;
 
@@ -22,7 +21,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let path = std::env::args().nth(1).unwrap_or_else(|| {
         concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/customers.csv").to_owned()
     });
-    let mut source = flat::CsvSource::new(BufReader::new(File::open(&path)?))?;
+    let mut source = FlatReader::new(BufReader::new(File::open(&path)?))?;
     let config: custfit::Config = serde_json::from_str(&std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/examples/data/config.json"

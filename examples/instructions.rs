@@ -13,13 +13,11 @@
 //! `csv PATH` (both phases over the CSV file at PATH, read into memory first, on one thread:
 //! the per-customer count is the difference of two files of different sizes).
 
-#[path = "flat/mod.rs"]
-mod flat;
-
 use std::hint::black_box;
 
 use chrono::NaiveDate;
 use custfit::customer::Severity;
+use custfit::source::flat::ShardedText;
 use custfit::{
     what_to_collect, Action, AssessmentContext, Config, Customer, PolicyContext,
     RecommendationPolicy,
@@ -65,13 +63,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if operation == "csv" {
         let text = std::fs::read(&count)?;
         let analyzer = config.analyzer()?;
-        let (header, runs) = flat::split_lines(&text, 1);
-        let open = |i: usize| {
-            let (offset, run) = runs[i];
-            Ok(flat::CsvSource::headerless(header.clone(), run, offset))
-        };
+        let text = ShardedText::new(&text, 1)?;
+        let open = |i: usize| Ok(text.open(i));
         let report =
-            analyzer.analyze_shards(runs.len(), 1, open, as_of, &|_, _, _| Ok(()), None)?;
+            analyzer.analyze_shards(text.shards(), 1, open, as_of, &|_, _, _| Ok(()), None)?;
         black_box(report);
         return Ok(());
     }

@@ -12,6 +12,13 @@ fn public_types_are_send_and_sync() {
     use custfit::*;
     assert_send_sync::<Activity>();
     assert_send_sync::<custfit::source::SourceCause>();
+    assert_send_sync::<custfit::source::flat::FlatReader<&[u8]>>();
+    assert_send_sync::<custfit::source::flat::FlatReader<std::io::BufReader<std::fs::File>>>();
+    assert_send_sync::<custfit::source::flat::FlatRecord<'_>>();
+    assert_send_sync::<custfit::source::flat::FlatRow<'_>>();
+    assert_send_sync::<custfit::source::flat::FlatHeader>();
+    assert_send_sync::<custfit::source::flat::Shard>();
+    assert_send_sync::<custfit::source::flat::ShardedText<'_>>();
     assert_send_sync::<custfit::history::BackTest>();
     assert_send_sync::<custfit::history::Observation>();
     assert_send_sync::<custfit::history::PeriodChange>();

@@ -8,6 +8,8 @@
 //! A source yields `Result`s: a record that cannot be read or validated is an error that carries
 //! the record's id, so that a portfolio run can report it and go on with the rest.
 
+pub mod flat;
+
 use std::collections::HashMap;
 
 use crate::customer::activity::Activity;
