@@ -535,3 +535,41 @@ proptest::proptest! {
         proptest::prop_assert_eq!(whole, csv_rows(&text));
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Any bytes after a valid header, cut into any number of shards: every row is a customer
+    /// or an error naming it, never a panic, and the shards read as many rows as the whole.
+    #[test]
+    fn any_bytes_read_without_a_panic(
+        body in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::sample::select(b",\"\r\n\xEF\xBB\xBF\xFF a0-.".to_vec()),
+                proptest::prelude::any::<u8>(),
+            ],
+            0..300,
+        ),
+        shards in 1usize..6,
+    ) {
+        let mut text = header().into_bytes();
+        text.push(b'\n');
+        text.extend_from_slice(&body);
+        let whole = source_rows(&text);
+        let sharded = ShardedText::new(&text, shards).unwrap();
+        let mut read = 0;
+        for i in 0..sharded.shards() {
+            let mut shard = sharded.open(i);
+            while let Some(c) = shard.next_customer() {
+                if let Err(e) = c {
+                    let named = e.to_string().starts_with("data source, record ");
+                    proptest::prop_assert!(named || e.customer().is_some(), "{}", e);
+                }
+                read += 1;
+            }
+        }
+        // A quoted line break joins lines when read whole and is refused in a shard, so the
+        // shards may read more rows, never fewer.
+        proptest::prop_assert!(read >= whole.len(), "{} < {}", read, whole.len());
+    }
+}
