@@ -11,7 +11,9 @@ mod flat;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use custfit::source::flat::{FlatReader, FlatRow, ShardedText, COLUMNS, REQUIRED_COLUMNS};
+use custfit::source::flat::{
+    FlatHeader, FlatReader, FlatRow, Shard, ShardedText, COLUMNS, REQUIRED_COLUMNS,
+};
 use custfit::source::CustomerSource;
 use custfit::Config;
 
@@ -379,7 +381,13 @@ fn source_rows(text: &[u8]) -> Vec<Result<Vec<String>, ()>> {
 
 #[test]
 fn lines_split_as_the_csv_reader_splits_them() {
-    let rows: [&[u8]; 11] = [
+    let rows: [&[u8]; 14] = [
+        // A bad byte before a quoted line break: the row is refused whole, the field's second
+        // line is not taken for a row.
+        b"\nA,\xFF,\"x\nC-9,y\"\nB,z\n",
+        // A carriage return ends the input's last row, or is its last, blank line.
+        b"\nA,x\r",
+        b"\nA,x\n\r",
         b"\nA,\"a line\nbreak inside\"\nB,after it\n",
         b"\r\nA,\"crlf\r\ninside\"\r\nB,x\r\n",
         b"\nA,plain\nB,\"quoted, with a comma\"\nC,\"an \"\"escaped\"\" quote\"\n",
@@ -462,35 +470,60 @@ fn a_line_the_csv_reader_would_cut_in_two_is_refused_not_lost() {
 }
 
 #[test]
-fn a_shard_refuses_a_quoted_line_break_and_reads_every_other_row_once() {
-    // A quoted field with a line break in a file cut into shards: its row is refused by the
-    // shard it starts in, and the rest of the field is a row of its own (refused for its
-    // width), so nothing is read in part without an error.
+fn quoted_line_breaks_are_read_whole_in_memory_and_refused_in_a_file_shard() {
+    // A quoted field with line breaks whose second line looks like a customer of its own.
     let mut rows = String::new();
     for i in 0..20 {
         rows += &format!("\nC-{i},\"name {i}\"");
     }
-    rows += "\nQ,\"two\nlines\"\nD,after\n";
+    rows += "\nQ,\"two\nC-666,Evil,USD\nlines\"\nD,after\n";
     let text = with_header(rows.as_bytes());
-    for shards in [1, 2, 3, 5, 8] {
+    let whole = source_rows(&text);
+    assert_eq!(whole.len(), 22);
+    assert_eq!(
+        whole[20],
+        Ok(vec![
+            "Q".to_owned(),
+            "two\nC-666,Evil,USD\nlines".to_owned()
+        ])
+    );
+    // In memory the cuts fall outside quoted fields: the same rows in any number of shards.
+    for shards in [1, 2, 3, 5, 8, 40] {
         let sharded = ShardedText::new(&text, shards).unwrap();
-        let mut ids = Vec::new();
-        let mut errors = Vec::new();
+        let mut rows = Vec::new();
         for i in 0..sharded.shards() {
             let mut shard = sharded.open(i);
             while let Some(record) = shard.next_record() {
-                match record {
-                    Ok(r) => ids.push(r.get(0).unwrap().to_owned()),
-                    Err(e) => errors.push(e.to_string()),
-                }
+                rows.push(
+                    record
+                        .map(|r| r.iter().map(str::to_owned).collect())
+                        .map_err(|_| ()),
+                );
             }
         }
-        let mut expected: Vec<String> = (0..20).map(|i| format!("C-{i}")).collect();
-        expected.extend(["lines\"".to_owned(), "D".to_owned()]);
-        assert_eq!(ids, expected, "{shards} shards");
-        assert_eq!(errors.len(), 1, "{shards} shards");
-        assert!(errors[0].contains("in a shard, a field may not hold a line break"));
+        assert_eq!(rows, whole, "{shards} shards");
     }
+    // A file cut at line ends without its bytes: the row is refused where it starts, and
+    // whatever its other lines make is refused too (here, for its width) or read as a row;
+    // the docs say to read such a file whole or in memory.
+    let mut header_input = &text[..];
+    let (header, body) = FlatHeader::read(&mut header_input).unwrap();
+    let mut errors = Vec::new();
+    for shard in Shard::plan(text.len() as u64, body, 1) {
+        let mut reader =
+            FlatReader::seek_shard(header.clone(), std::io::Cursor::new(&text), &shard).unwrap();
+        while let Some(record) = reader.next_record() {
+            if let Err(e) = record {
+                errors.push(e.to_string());
+            }
+        }
+    }
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0].contains("a field may not hold a line break"),
+        "{}",
+        errors[0]
+    );
 }
 
 /// A field as an export writes it: plain text, or quoted with commas and doubled quotes.
@@ -498,7 +531,7 @@ fn field() -> impl proptest::strategy::Strategy<Value = String> {
     use proptest::prelude::*;
     prop_oneof![
         "[a-z0-9 .-]{0,6}",
-        "[a-z, \"]{0,6}".prop_map(|f| format!("\"{}\"", f.replace('"', "\"\""))),
+        "[a-z, \"\n]{0,6}".prop_map(|f| format!("\"{}\"", f.replace('"', "\"\""))),
     ]
 }
 

@@ -13,7 +13,7 @@
 pub mod generate;
 
 use std::fs::File;
-use std::io::{BufReader, Seek, SeekFrom};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 pub use custfit::source::flat::COLUMNS;
@@ -51,11 +51,7 @@ impl ShardedCsv {
         let failed = |e: std::io::Error| {
             custfit::Error::from_source(Some(format!("{} shard {i}", self.path.display())), e)
         };
-        let shard = &self.shards[i];
-        let mut file = File::open(&self.path).map_err(failed)?;
-        file.seek(SeekFrom::Start(shard.read_from()))
-            .map_err(failed)?;
-        let input = BufReader::with_capacity(1 << 16, file);
-        Ok(FlatReader::shard(self.header.clone(), input, shard))
+        let file = File::open(&self.path).map_err(failed)?;
+        FlatReader::seek_shard(self.header.clone(), file, &self.shards[i])
     }
 }

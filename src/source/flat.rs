@@ -8,8 +8,9 @@
 //! - **[`FlatReader`]**, a [`CustomerSource`] over bytes the caller provides (any
 //!   [`BufRead`]: a file, a slice of a buffer). It splits the usual line at its commas eight
 //!   bytes at a time and parses each field in place, with no allocation on the happy path;
-//!   [`ShardedText`] and [`Shard::plan`] cut one input into ranges that threads read
-//!   on their own ([`PortfolioAnalyzer::analyze_shards`](crate::portfolio::PortfolioAnalyzer::analyze_shards)
+//!   [`ShardedText`] (a text in memory, cut outside quoted fields) and [`Shard::plan`] with
+//!   [`FlatReader::seek_shard`] (a file, cut at line ends) cut one input into ranges that
+//!   threads read on their own ([`PortfolioAnalyzer::analyze_shards`](crate::portfolio::PortfolioAnalyzer::analyze_shards)
 //!   opens each twice, once per phase). This is the path for a large export.
 //!
 //! [`FlatReader`] reads CSV as RFC 4180 writes it: fields split at commas, a field in double
@@ -68,7 +69,10 @@ use crate::source::CustomerSource;
 
 /// Every column, in the order [`FlatRow`] lists them. The first [`REQUIRED_COLUMNS`] are in
 /// every file; a file may leave out any of the later ones.
-pub const COLUMNS: [&str; 40] = [
+pub const COLUMNS: &[&str] = &COLUMN_NAMES;
+
+/// [`COLUMNS`], sized (a slice in the API, so that a column may be added).
+const COLUMN_NAMES: [&str; 40] = [
     "id",
     "name",
     "currency",
@@ -241,7 +245,7 @@ impl FlatRow<'_> {
             (Some(n), hours) => b = b.tickets(Severity::Normal, n, hours),
             (None, Some(_)) => {
                 return Err(Error::source_message(
-                    Some(self.id.to_owned()),
+                    (!self.id.is_empty()).then(|| self.id.to_owned()),
                     "support_hours given without support_tickets",
                 ))
             }
@@ -259,7 +263,7 @@ impl FlatRow<'_> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FlatHeader {
     names: Vec<String>,
-    at: [Option<usize>; COLUMNS.len()],
+    at: [Option<usize>; COLUMN_NAMES.len()],
 }
 
 /// The name of the header in errors.
@@ -278,7 +282,7 @@ impl FlatHeader {
         let bad = |message: String| Error::source_message(Some(HEADER.into()), message);
         let mut split = Split::default();
         let names = split.fields(line).map_err(|e| bad(e.to_owned()))?;
-        let mut at = [None; COLUMNS.len()];
+        let mut at = [None; COLUMN_NAMES.len()];
         for (i, name) in names.iter().enumerate() {
             if let Some(c) = COLUMNS.iter().position(|c| c == name) {
                 if at[c].replace(i).is_some() {
@@ -343,17 +347,27 @@ impl FlatHeader {
 }
 
 /// A byte range of an input after its header: the rows that *start* in it. Consecutive
-/// shards of one [`plan`](Self::plan) cover every row exactly once, wherever the cuts fall.
+/// shards of one [`plan`](Self::plan) cover every line exactly once, wherever the cuts fall;
+/// a plan made by [`ShardedText`] cuts outside quoted fields, so its shards cover every row
+/// exactly once even where a quoted field holds a line break.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
     body: u64,
     start: u64,
     end: u64,
+    /// Whether the range starts at a row's start (cut outside quoted fields), so that a
+    /// quoted field may go on over line breaks.
+    whole_rows: bool,
 }
 
 impl Shard {
     /// `shards` ranges of about equal size (at least one) of an input of `len` bytes whose
-    /// rows start at byte `body` (after the header; see [`FlatHeader::read`]).
+    /// rows start at byte `body` (after the header; see [`FlatHeader::read`]), cut at line
+    /// ends. Without the bytes, a cut could fall inside a quoted field that holds a line
+    /// break: a reader of such a shard refuses a row whose quoted field is not closed on its
+    /// line, and the lines after it would be read as rows of their own. Read a file with such
+    /// fields whole ([`FlatReader::new`]) or in memory ([`ShardedText`], which cuts outside
+    /// quoted fields).
     pub fn plan(len: u64, body: u64, shards: usize) -> Vec<Shard> {
         let body = body.min(len);
         let span = (len - body).div_ceil(shards.max(1) as u64).max(1);
@@ -364,6 +378,7 @@ impl Shard {
                     body,
                     start,
                     end: start.saturating_add(span).min(len),
+                    whole_rows: false,
                 }
             })
             .collect()
@@ -401,9 +416,10 @@ const NOT_UTF8: &str = "the row is not valid UTF-8";
 const UNCLOSED: &str = "a quoted field is not closed";
 
 /// Customers from the rows of a flat export, lazily; a row that cannot be read or validated
-/// is an error naming it (by its id when the row has one, else by the byte of the input it
-/// starts at, so that the name does not depend on how the input was cut), and reading goes
-/// on with the next row. See the [module docs](self) for the format.
+/// is an error naming it, and reading goes on with the next row. A row whose line cannot be
+/// split into fields is named by the byte of the input it starts at; any other by its id, or
+/// by its byte when its id is blank (so that the name does not depend on how the input was
+/// cut). See the [module docs](self) for the format.
 #[derive(Debug)]
 pub struct FlatReader<R> {
     input: R,
@@ -462,13 +478,13 @@ impl<R: BufRead> FlatReader<R> {
     }
 
     /// The rows that start in `shard`, from `input` positioned at the shard's
-    /// [`read_from`](Shard::read_from) byte of the whole input. A quoted field in a shard may
-    /// not hold a line break (a cut could fall inside it): such a row is an error, never
-    /// read in part.
+    /// [`read_from`](Shard::read_from) byte of the whole input ([`seek_shard`](Self::seek_shard)
+    /// positions it). In a shard of [`Shard::plan`], a quoted field may not hold a line break
+    /// (a cut could fall inside it): such a row is an error, never read in part.
     pub fn shard(header: FlatHeader, input: R, shard: &Shard) -> Self {
         let from = shard.read_from();
         let mut reader = FlatReader::headerless(header, input, from);
-        reader.multi_line = false;
+        reader.multi_line = shard.whole_rows;
         reader.end = shard.end - from;
         if shard.start > shard.body {
             // Skip to the end of the line holding the byte before the range: a line that
@@ -547,44 +563,118 @@ impl<R: BufRead> FlatReader<R> {
                 self.at += n as u64;
                 continue;
             }
-            loop {
-                match self.split.split(&self.line[self.line_start..]) {
-                    Err(UNCLOSED) if self.multi_line && line_end.len > 0 => {
-                        // The quoted field goes on over the line break: the row with the next
-                        // line.
-                        self.line.extend_from_slice(line_end.bytes());
-                        let more = self.input.read_until(b'\n', &mut self.line);
-                        match more {
-                            Ok(m) if m > 0 => n += m,
-                            // The input ends inside the field; a read error is not retried.
-                            _ => {
-                                self.at += n as u64;
-                                self.end = self.at;
-                                return Some(Err(Error::source_message(
-                                    Some(at_byte(byte)),
-                                    UNCLOSED,
-                                )));
-                            }
+            if self.split.split(&self.line[self.line_start..]).is_err() && self.multi_line {
+                // A quoted field that goes on over the line break: the row with the next lines
+                // until it closes, each line's quotes scanned once.
+                let mut state = Quotes::scan(Quotes::FieldStart, &self.line[self.line_start..]);
+                while state == Quotes::Quoted && line_end.len > 0 {
+                    let from = self.line.len();
+                    self.line.extend_from_slice(line_end.bytes());
+                    match self.input.read_until(b'\n', &mut self.line) {
+                        Ok(0) => break, // the input ends inside the field
+                        Ok(m) => n += m,
+                        Err(e) => {
+                            self.at += n as u64;
+                            self.end = self.at; // a read that failed once is not retried
+                            return Some(Err(Error::from_source(Some(at_byte(byte)), e)));
                         }
-                        line_end = cut_line_end(&mut self.line);
                     }
-                    Err(message) => {
-                        self.at += n as u64;
-                        let message = if message == UNCLOSED && !self.multi_line {
-                            "a quoted field is not closed on its line (in a shard, a field \
-                             may not hold a line break)"
-                        } else {
-                            message
-                        };
-                        return Some(Err(Error::source_message(Some(at_byte(byte)), message)));
-                    }
-                    Ok(()) => {
-                        self.at += n as u64;
-                        return Some(Ok(byte));
-                    }
+                    line_end = cut_line_end(&mut self.line);
+                    state = Quotes::scan(state, &self.line[from..]);
+                }
+                // Split again whole: it now fails only for what is wrong in the row itself.
+                let _ = self.split.split(&self.line[self.line_start..]);
+            }
+            self.at += n as u64;
+            return Some(match self.split.result {
+                Ok(()) => Ok(byte),
+                Err(UNCLOSED) if !self.multi_line => Err(Error::source_message(
+                    Some(at_byte(byte)),
+                    "a quoted field is not closed on its line (in a shard cut at line ends, \
+                     a field may not hold a line break)",
+                )),
+                Err(message) => Err(Error::source_message(Some(at_byte(byte)), message)),
+            });
+        }
+    }
+}
+
+/// [`Shard::plan`]'s cuts, each moved to the first row that starts at or after it, so that no
+/// cut falls inside a quoted field: the shards read whole rows, line breaks in quoted fields
+/// too. The text is scanned once when it has a quote; without one every line starts a row.
+fn plan_rows(text: &[u8], body: u64, shards: usize) -> Vec<Shard> {
+    let mut plan = Shard::plan(text.len() as u64, body, shards);
+    let body = usize::try_from(body).map_or(text.len(), |b| b.min(text.len()));
+    if text[body..].contains(&b'"') {
+        let mut state = Quotes::FieldStart;
+        let mut cuts = plan.iter().map(|s| s.start).skip(1).peekable();
+        let mut starts = Vec::with_capacity(plan.len());
+        starts.push(plan[0].start);
+        for (i, &b) in text.iter().enumerate().skip(body) {
+            state = Quotes::scan(state, &[b]);
+            // A line end outside quotes: a row starts after it.
+            if b == b'\n' && state == Quotes::FieldStart {
+                let next = i as u64 + 1;
+                while cuts.next_if(|&c| c <= next).is_some() {
+                    starts.push(next);
                 }
             }
         }
+        starts.extend(cuts.map(|_| text.len() as u64));
+        let ends = starts.iter().skip(1).copied().chain([text.len() as u64]);
+        for ((shard, start), end) in plan.iter_mut().zip(starts.iter().copied()).zip(ends) {
+            (shard.start, shard.end) = (start, end);
+        }
+    }
+    for shard in &mut plan {
+        shard.whole_rows = true;
+    }
+    plan
+}
+
+/// Where a scan of a row's bytes is, as a CSV reader sees them: enough to tell whether a
+/// line end closes the row or lies inside a quoted field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quotes {
+    /// At the start of a field (of the row, or after a comma or a line end).
+    FieldStart,
+    /// In a field that did not start with a quote.
+    Unquoted,
+    /// Inside a quoted field.
+    Quoted,
+    /// Just after a quote inside a quoted field: its end, or the first of a doubled quote.
+    AfterQuote,
+}
+
+impl Quotes {
+    /// The state after `bytes`, from `self`.
+    fn scan(mut self, bytes: &[u8]) -> Quotes {
+        for &b in bytes {
+            self = match (self, b) {
+                (Quotes::Quoted, b'"') => Quotes::AfterQuote,
+                (Quotes::Quoted, _) => Quotes::Quoted,
+                (Quotes::FieldStart | Quotes::AfterQuote, b'"') => Quotes::Quoted,
+                (_, b',' | b'\n') => Quotes::FieldStart,
+                _ => Quotes::Unquoted,
+            };
+        }
+        self
+    }
+}
+
+impl<S: std::io::Read + std::io::Seek> FlatReader<std::io::BufReader<S>> {
+    /// The rows that start in `shard` of `input`, a whole input that can seek (a file): it is
+    /// positioned at the shard's [`read_from`](Shard::read_from) byte and buffered.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Source`] with the seek error as its cause, naming the shard's first byte.
+    pub fn seek_shard(header: FlatHeader, mut input: S, shard: &Shard) -> Result<Self> {
+        input
+            .seek(std::io::SeekFrom::Start(shard.read_from()))
+            .map_err(|e| Error::from_source(Some(at_byte(shard.start)), e))?;
+        let input = std::io::BufReader::with_capacity(1 << 16, input);
+        Ok(FlatReader::shard(header, input, shard))
     }
 }
 
@@ -637,7 +727,7 @@ impl<'a> ShardedText<'a> {
         Ok(ShardedText {
             text,
             header,
-            shards: Shard::plan(text.len() as u64, body, shards),
+            shards: plan_rows(text, body, shards),
         })
     }
 
@@ -893,9 +983,13 @@ impl LineEnd {
     }
 }
 
-/// Take the line end (`\n` or `\r\n`) off `line`.
+/// Take the line end (`\n` or `\r\n`) off `line`; at the end of the input (no `\n`), a
+/// carriage return, which ends a row as the end of the input does.
 fn cut_line_end(line: &mut Vec<u8>) -> LineEnd {
     if line.last() != Some(&b'\n') {
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
         return LineEnd { len: 0 };
     }
     line.pop();
@@ -908,11 +1002,24 @@ fn cut_line_end(line: &mut Vec<u8>) -> LineEnd {
 
 /// The fields of one line: where its commas split it (a plain line: the fields are the
 /// line's own bytes), or the fields unquoted into `unquoted`.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Split {
     bounds: Vec<(usize, usize)>,
     unquoted: String,
     plain: bool,
+    /// What the last split gave.
+    result: std::result::Result<(), &'static str>,
+}
+
+impl Default for Split {
+    fn default() -> Self {
+        Split {
+            bounds: Vec::new(),
+            unquoted: String::new(),
+            plain: false,
+            result: Err(UNCLOSED),
+        }
+    }
 }
 
 impl Split {
@@ -927,8 +1034,13 @@ impl Split {
             .collect())
     }
 
-    /// Split `line` (without its line end) into `bounds`.
+    /// Split `line` (without its line end) into `bounds`, keeping the result.
     fn split(&mut self, line: &[u8]) -> std::result::Result<(), &'static str> {
+        self.result = self.split_quoted(line);
+        self.result
+    }
+
+    fn split_quoted(&mut self, line: &[u8]) -> std::result::Result<(), &'static str> {
         self.plain = split_at_commas(line, &mut self.bounds);
         if self.plain {
             return Ok(());
@@ -1077,12 +1189,87 @@ mod tests {
             (&b"a,b\n"[..], &b"a,b"[..], &b"\n"[..]),
             (b"a,b\r\n", b"a,b", b"\r\n"),
             (b"a,b", b"a,b", b""),
-            (b"a\r", b"a\r", b""),
+            (b"a\r", b"a", b""), // a carriage return at the end of the input
         ] {
             let mut v = line.to_vec();
             let cut = cut_line_end(&mut v);
             assert_eq!((&v[..], cut.bytes()), (rest, end));
         }
+    }
+
+    /// `data`, then a read error.
+    struct FailsAfter<'a>(&'a [u8]);
+
+    impl std::io::Read for FailsAfter<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(std::io::Error::other("disk gone"));
+            }
+            let n = buf.len().min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_read_error_inside_a_quoted_field_is_the_read_error_and_reading_stops() {
+        let header = COLUMNS[..REQUIRED_COLUMNS].join(",");
+        let text = format!("{header}\nA,\"x\ny");
+        let input = std::io::BufReader::with_capacity(4, FailsAfter(text.as_bytes()));
+        let mut reader = FlatReader::new(input).unwrap();
+        let err = reader.next_record().unwrap().unwrap_err();
+        let byte = header.len() + 1;
+        assert_eq!(
+            err.to_string(),
+            format!("data source, record byte {byte}: disk gone")
+        );
+        assert!(err.source_cause().is_some());
+        assert!(reader.next_record().is_none());
+    }
+
+    #[test]
+    fn quotes_are_scanned_as_a_csv_reader_reads_them() {
+        use Quotes::*;
+        for (bytes, state) in [
+            (&b"a,b"[..], Unquoted),
+            (b"a,\"b", Quoted),
+            (b"a,\"b\"", AfterQuote),
+            (b"a,\"b\"\"", Quoted),
+            (b"a,\"b\n", Quoted),
+            (b"a,\"b\",", FieldStart),
+            (b"a\"b", Unquoted),
+            (b"\"a\"\n", FieldStart),
+            (b"\"a\"x\"", Unquoted),
+        ] {
+            assert_eq!(
+                FieldStart.scan(bytes),
+                state,
+                "{}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
+
+    #[test]
+    fn text_shards_start_at_rows_outside_quotes() {
+        let header = COLUMNS[..REQUIRED_COLUMNS].join(",");
+        let text = format!("{header}\nA,\"1\n2\n3\n4\n5\"\nB,x\nC,y\n");
+        let body = header.len() as u64 + 1;
+        let plan = plan_rows(text.as_bytes(), body, 4);
+        let row_b = text.find("B,").unwrap() as u64;
+        let row_c = text.find("C,").unwrap() as u64;
+        let starts: Vec<u64> = plan.iter().map(|s| s.start).collect();
+        let len = text.len() as u64;
+        // Cuts that fall inside the quoted field move to the row after it.
+        assert!(
+            starts.iter().all(|s| [body, row_b, row_c, len].contains(s)),
+            "{starts:?}"
+        );
+        assert_eq!(starts[0], body);
+        assert!(plan.windows(2).all(|w| w[0].end == w[1].start));
+        assert_eq!(plan.last().unwrap().end, len);
+        assert!(plan.iter().all(|s| s.whole_rows));
     }
 
     #[test]
