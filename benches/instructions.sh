@@ -38,3 +38,7 @@ target/release/examples/generate 10000 "$tmp/10k.csv" >/dev/null 2>&1
 target/release/examples/generate 100000 "$tmp/100k.csv" >/dev/null 2>&1
 small=$(count "$bin" csv "$tmp/10k.csv"); large=$(count "$bin" csv "$tmp/100k.csv")
 printf '%-44s %10d\n' "csv end to end (per customer, 10k to 100k)" $(( (large - small) / 90000 ))
+for op in read read-csv-serde; do
+  small=$(count "$bin" $op "$tmp/10k.csv"); large=$(count "$bin" $op "$tmp/100k.csv")
+  printf '%-44s %10d\n' "$op (per customer built, 10k to 100k)" $(( (large - small) / 90000 ))
+done

@@ -11,7 +11,9 @@
 //! (the first sample customer recommended NAME: invest, retain, restructure, offboard,
 //! decline, look_back), `what-to-collect` (the sample's urgent provisional let-go, C-063),
 //! `csv PATH` (both phases over the CSV file at PATH, read into memory first, on one thread:
-//! the per-customer count is the difference of two files of different sizes).
+//! the per-customer count is the difference of two files of different sizes), `read PATH`
+//! (the library's flat reader building every customer of the file) and `read-csv-serde PATH`
+//! (the same through the csv crate and serde into `FlatRow`).
 
 use std::hint::black_box;
 
@@ -70,6 +72,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         black_box(report);
         return Ok(());
     }
+    if operation == "read" || operation == "read-csv-serde" {
+        let text = std::fs::read(&count)?;
+        black_box(if operation == "read" {
+            read_flat(&text)?
+        } else {
+            read_csv_serde(&text)?
+        });
+        return Ok(());
+    }
     let n: usize = count.parse()?;
     match operation.as_str() {
         "build" => {
@@ -125,4 +136,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     Ok(())
+}
+
+/// The customers the library's flat reader builds from `text` (refused rows left out).
+fn read_flat(text: &[u8]) -> custfit::Result<usize> {
+    use custfit::source::CustomerSource;
+    let mut reader = custfit::source::flat::FlatReader::new(text)?;
+    let mut n = 0;
+    while let Some(c) = reader.next_customer() {
+        n += usize::from(black_box(c).is_ok());
+    }
+    Ok(n)
+}
+
+/// The same through the csv crate's records and serde into `FlatRow`.
+fn read_csv_serde(text: &[u8]) -> Result<usize, Box<dyn std::error::Error>> {
+    let mut reader = csv::Reader::from_reader(text);
+    let header = reader.headers()?.clone();
+    let mut record = csv::StringRecord::new();
+    let mut tags = custfit::customer::TagSet::default();
+    let mut n = 0;
+    while reader.read_record(&mut record)? {
+        let row: custfit::source::flat::FlatRow<'_> = record.deserialize(Some(&header))?;
+        n += usize::from(black_box(row.into_customer(&mut tags)).is_ok());
+    }
+    Ok(n)
 }
