@@ -821,3 +821,44 @@ fn dimension_reasons_are_the_weighty_dimensions_largest_first() {
     }
     assert!(several && sorted_somewhere);
 }
+
+/// Seed 000's product shaper needs broad requests — at least one, and at least as many as its
+/// one-off demands — whatever its influence score: the edges of both, the score held at 95 by
+/// an override so that only the requests decide.
+#[test]
+fn a_product_shaper_has_a_broad_request_and_no_more_custom_than_broad() {
+    let shaper = |broad: usize, custom: usize| {
+        let mut b = healthy("s").nps(50);
+        for i in 0..broad {
+            b = b.feature_request(format!("broad {i}"), RequestScope::Broad);
+        }
+        for i in 0..custom {
+            b = b.feature_request(format!("custom {i}"), RequestScope::Custom);
+        }
+        let c = b.build().unwrap();
+        let influence = [Override::new(
+            "s",
+            OverrideTarget::Dimension(Dimension::ProductInfluence),
+            95.0,
+            "shapes the roadmap",
+            "Jana Weber",
+            d(2026, 12, 31),
+        )
+        .unwrap()];
+        let ctx = custfit::AssessmentContext {
+            overrides: &influence,
+            ..custfit::AssessmentContext::new(as_of())
+        };
+        let a = assessor().assess_with(&c, &ctx).unwrap();
+        assert_eq!(a.effective_score(Dimension::ProductInfluence), Some(95.0));
+        a.guardrails.iter().find_map(|g| match g {
+            Guardrail::ProductShaper { broad_requests, .. } => Some(*broad_requests),
+            _ => None,
+        })
+    };
+    assert_eq!(shaper(0, 0), None, "no broad request");
+    assert_eq!(shaper(1, 0), Some(1));
+    assert_eq!(shaper(1, 1), Some(1), "as many broad as custom");
+    assert_eq!(shaper(1, 2), None, "more custom than broad");
+    assert_eq!(shaper(2, 1), Some(2));
+}
