@@ -520,3 +520,34 @@ pub(crate) fn out_of_range(v: impl fmt::Display, allowed: &str) -> Problem {
         allowed: allowed.to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_classification_reads_as_its_class_and_what_could_change_it() {
+        let mut c = Classification {
+            class: FitClass::GoodFit,
+            signals: Vec::new(),
+            could_be: vec![FitClass::Bad, FitClass::BadFit],
+            missing: vec![Input::PlanAdherence, Input::GoalChanges],
+            confidence: 0.5,
+        };
+        assert!(!c.is_certain());
+        assert_eq!(
+            c.to_string(),
+            "good fit (confidence 50%; could be bad or bad fit if plan adherence, goal changes \
+             were known)"
+        );
+        c.could_be.truncate(1);
+        c.missing.truncate(1);
+        assert_eq!(
+            c.to_string(),
+            "good fit (confidence 50%; could be bad if plan adherence were known)"
+        );
+        c.missing.clear();
+        assert!(c.is_certain());
+        assert_eq!(c.to_string(), "good fit");
+    }
+}
