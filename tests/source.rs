@@ -142,3 +142,34 @@ fn a_source_error_keeps_its_cause_as_the_error_source() {
     assert!(words.source().is_none() && words.source_cause().is_none());
     assert_ne!(words, err);
 }
+
+/// A source that says nothing of its length.
+struct Silent(Vec<Customer>);
+
+impl CustomerSource for Silent {
+    fn next_customer(&mut self) -> Option<custfit::Result<Customer>> {
+        self.0.pop().map(Ok)
+    }
+}
+
+#[test]
+fn size_hints_count_the_records_left_and_pass_through_references_and_boxes() {
+    let all = customers();
+    // Exact for in-memory sources, counting down as records are read.
+    let mut v = VecSource::new(all.clone());
+    assert_eq!(v.size_hint(), (3, Some(3)));
+    v.next_customer();
+    assert_eq!(v.size_hint(), (2, Some(2)));
+    let mut it = IterSource::new(all.clone().into_iter().map(Ok));
+    it.next_customer();
+    assert_eq!(it.size_hint(), (2, Some(2)));
+    // A reference and a box say what the source says.
+    assert_eq!((&mut v).size_hint(), (2, Some(2)));
+    let boxed: Box<dyn CustomerSource> = Box::new(VecSource::new(all.clone()));
+    assert_eq!(boxed.size_hint(), (3, Some(3)));
+    // A source that does not say: anything from none.
+    let silent = Silent(all.clone());
+    assert_eq!(silent.size_hint(), (0, None));
+    let mut silent_box: Box<dyn CustomerSource> = Box::new(Silent(all));
+    assert_eq!((&mut silent_box).size_hint(), (0, None));
+}
