@@ -164,12 +164,20 @@ fn size_hints_count_the_records_left_and_pass_through_references_and_boxes() {
     it.next_customer();
     assert_eq!(it.size_hint(), (2, Some(2)));
     // A reference and a box say what the source says.
-    assert_eq!((&mut v).size_hint(), (2, Some(2)));
+    let by_ref = &mut v;
+    assert_eq!(
+        <&mut VecSource as CustomerSource>::size_hint(&by_ref),
+        (2, Some(2))
+    );
     let boxed: Box<dyn CustomerSource> = Box::new(VecSource::new(all.clone()));
     assert_eq!(boxed.size_hint(), (3, Some(3)));
     // A source that does not say: anything from none.
     let silent = Silent(all.clone());
     assert_eq!(silent.size_hint(), (0, None));
     let mut silent_box: Box<dyn CustomerSource> = Box::new(Silent(all));
-    assert_eq!((&mut silent_box).size_hint(), (0, None));
+    let by_ref = &mut silent_box;
+    assert_eq!(
+        <&mut Box<dyn CustomerSource> as CustomerSource>::size_hint(&by_ref),
+        (0, None)
+    );
 }
