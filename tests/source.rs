@@ -181,3 +181,20 @@ fn size_hints_count_the_records_left_and_pass_through_references_and_boxes() {
         (0, None)
     );
 }
+
+#[test]
+fn activity_joined_keeps_the_size_hint_and_a_map_says_what_it_replaced() {
+    let q1 = AssessmentPeriod::new(d(2025, 1, 1), d(2025, 3, 31)).unwrap();
+    let mut map = ActivityMap::new();
+    let a = CustomerId::new("a").unwrap();
+    let first = Activity::new(q1);
+    let mut second = Activity::new(q1);
+    second.escalations = 2;
+    assert_eq!(map.insert(a.clone(), first.clone()), None);
+    assert_eq!(map.insert(a.clone(), second.clone()), Some(first));
+    let mut joined = WithActivity::new(VecSource::new(customers()), &map);
+    assert_eq!(joined.size_hint(), (3, Some(3)));
+    let out = joined.next_customer().unwrap().unwrap();
+    assert_eq!(out.activity(), &second);
+    assert_eq!(joined.size_hint(), (2, Some(2)));
+}
