@@ -897,3 +897,31 @@ fn a_growing_prospect_with_one_disqualifying_signal_is_not_invested_in() {
         (Action::Retain, Some(Rule::ProspectUncertain))
     );
 }
+
+/// A profitable customer whose growth reaches its line exactly at the top of the plausible
+/// whitespace (a likelihood of 0.1 stated): what to collect names the whitespace, whose top
+/// makes it a star. The hypothetical once fell a rounding short of the line and found nothing.
+#[test]
+fn growth_exactly_at_its_line_at_the_plausible_top_is_worth_collecting() {
+    let record = messy::one(10203516936369149610);
+    let c = record.build();
+    let (a, r) = decide(&c);
+    assert_eq!(a.plausible_best.growth_potential, Some(a.growth_line));
+    assert_eq!(r.rule(), Some(Rule::ProfitableGrowthUnknown));
+    let ctx = AssessmentContext::new(as_of());
+    let collect = what_to_collect(
+        &assessor(),
+        &policy(),
+        &c,
+        &ctx,
+        &PolicyContext::default(),
+        &r,
+    )
+    .unwrap();
+    let first = collect.into_iter().next().expect("a set to collect");
+    assert_eq!(first.facts, [Input::ExpectedGrowth]);
+    assert!(
+        first.outcomes.iter().any(|o| o.action == Action::Invest),
+        "{first}"
+    );
+}

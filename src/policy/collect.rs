@@ -180,15 +180,27 @@ fn set_fact(c: &mut Customer, fact: Input, value: f64) {
     match fact {
         Input::ExpectedGrowth => {
             let share = Decimal::from_f64_retain(value).unwrap_or_default();
-            let amount = annual
+            let mut amount = annual
                 .checked_mul(share)
                 .unwrap_or_default()
                 .round_dp(2)
                 .max(Decimal::ZERO);
-            growth.expansion_whitespace = Some(Money::new(amount, currency));
             if growth.likelihood.is_none() && high {
                 growth.likelihood = probability(true);
             }
+            // The assessment measures expected growth as `whitespace × likelihood / base` in
+            // floating point, the plausible best case as `share × likelihood`: a cent more
+            // where the first falls short of the second by a rounding, so that the end stated
+            // is the end the best case took (a score exactly at its line stays at it).
+            let likelihood = growth.likelihood.map_or(1.0, |p| p.get());
+            let base = crate::units::decimal_to_f64(annual);
+            let measured = |amount: Decimal| {
+                crate::units::decimal_to_f64(amount) * likelihood / base < value * likelihood
+            };
+            if high && measured(amount) {
+                amount += Decimal::new(1, 2);
+            }
+            growth.expansion_whitespace = Some(Money::new(amount, currency));
         }
         Input::Likelihood => growth.likelihood = probability(high),
         Input::HistoricalGrowth => {
