@@ -643,16 +643,7 @@ fn an_expectation_reset_is_offered_only_where_it_applies() {
 fn what_to_collect_names_the_sets_of_facts_that_decide_together() {
     let c = loss_maker().build().unwrap();
     let (_, r) = recommend(&c);
-    let ctx = AssessmentContext::new(as_of());
-    let collect = what_to_collect(
-        &assessor(),
-        &policy(),
-        &c,
-        &ctx,
-        &PolicyContext::default(),
-        &r,
-    )
-    .unwrap();
+    let collect = collect_for(&c, &r);
     assert!(collect.re_decisions <= custfit::policy::MAX_RE_DECISIONS);
     assert_eq!(collect.skipped, 0);
     // No single behavior fact decides: two red flags make a bad customer, owed a reset
@@ -723,6 +714,7 @@ fn what_to_collect_names_the_sets_of_facts_that_decide_together() {
     );
     // Another customer's recommendation is refused.
     let other = healthy("other").build().unwrap();
+    let ctx = AssessmentContext::new(as_of());
     let e = what_to_collect(
         &assessor(),
         &policy(),
@@ -754,16 +746,7 @@ fn what_to_collect_skips_a_hypothetical_that_fails_and_says_so() {
     // Growth unknown: restructured, and knowing it low would let it go — whose exit plan
     // cannot be dated.
     assert_eq!(r.rule(), Some(Rule::UnprofitableGrowthUnknown));
-    let ctx = AssessmentContext::new(as_of());
-    let collect = what_to_collect(
-        &assessor(),
-        &policy(),
-        &c,
-        &ctx,
-        &PolicyContext::default(),
-        &r,
-    )
-    .unwrap();
+    let collect = collect_for(&c, &r);
     assert!(collect.skipped > 0, "{collect:?}");
     assert!(collect.re_decisions > collect.skipped);
 }

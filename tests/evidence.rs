@@ -670,16 +670,7 @@ fn seed_001_unknown_logo_value_makes_the_let_go_provisional() {
     // No contract: notice can be given any day, so confirm now; a day late costs a day's loss.
     assert!(p.urgent && p.confirm_by == as_of());
     assert_eq!(p.cost_of_missing, usd("38.36"));
-    let ctx = AssessmentContext::new(as_of());
-    let collect = what_to_collect(
-        &assessor(),
-        &policy(),
-        &c,
-        &ctx,
-        &PolicyContext::default(),
-        &r,
-    )
-    .unwrap();
+    let collect = collect_for(&c, &r);
     let referenceable = collect
         .iter()
         .find(|t| t.facts == [Input::Referenceable])
@@ -908,16 +899,7 @@ fn growth_exactly_at_its_line_at_the_plausible_top_is_worth_collecting() {
     let (a, r) = decide(&c);
     assert_eq!(a.plausible_best.growth_potential, Some(a.growth_line));
     assert_eq!(r.rule(), Some(Rule::ProfitableGrowthUnknown));
-    let ctx = AssessmentContext::new(as_of());
-    let collect = what_to_collect(
-        &assessor(),
-        &policy(),
-        &c,
-        &ctx,
-        &PolicyContext::default(),
-        &r,
-    )
-    .unwrap();
+    let collect = collect_for(&c, &r);
     let first = collect.into_iter().next().expect("a set to collect");
     assert_eq!(first.facts, [Input::ExpectedGrowth]);
     assert!(

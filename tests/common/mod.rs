@@ -295,3 +295,18 @@ pub fn top_logo(b: CustomerBuilder) -> CustomerBuilder {
         .strategic_positioning(custfit::customer::Level::High)
         .feedback_quality(custfit::customer::Level::High)
 }
+
+/// What to collect for `c`, recommended `r` by the common assessor and policy, as of
+/// [`as_of`].
+pub fn collect_for(c: &Customer, r: &Recommendation) -> custfit::policy::WhatToCollect {
+    let ctx = custfit::AssessmentContext::new(as_of());
+    custfit::what_to_collect(
+        &assessor(),
+        &policy(),
+        c,
+        &ctx,
+        &PolicyContext::default(),
+        r,
+    )
+    .expect("what to collect")
+}
