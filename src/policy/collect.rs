@@ -599,6 +599,28 @@ mod tests {
     }
 
     #[test]
+    fn each_optional_fact_is_read_and_set_on_its_own_field() {
+        let r = ranges();
+        for fact in Input::OPTIONAL_FACTS {
+            assert!(is_unknown(&nothing_known(), fact), "{fact:?}");
+            let [low, high] = ends(fact, &r);
+            let (mut at_low, mut at_high) = (nothing_known(), nothing_known());
+            set_fact(&mut at_low, fact, low);
+            set_fact(&mut at_high, fact, high);
+            assert!(!is_unknown(&at_high, fact), "{fact:?} set at its high end");
+            assert_ne!(at_low, at_high, "{fact:?}: its two ends are two records");
+            // Setting one fact leaves every other unknown, but for the likelihood that a
+            // positive whitespace makes certain.
+            for other in Input::OPTIONAL_FACTS {
+                let implied = fact == Input::ExpectedGrowth && other == Input::Likelihood;
+                if other != fact && !implied {
+                    assert!(is_unknown(&at_high, other), "{fact:?} set {other:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_confirming_end_takes_away_what_could_protect() {
         let r = ranges();
         // The bad test's behavior facts at the end that is no red flag.
