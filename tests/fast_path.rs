@@ -85,18 +85,47 @@ fn fast(path: &Path, shards: usize) -> String {
     serde_json::to_string(&report).unwrap()
 }
 
+/// A file in the temporary directory, removed when dropped (also when a test fails).
+struct TempCsv(PathBuf);
+
+impl TempCsv {
+    fn new(name: String, text: impl AsRef<[u8]>) -> TempCsv {
+        let path = std::env::temp_dir().join(name);
+        std::fs::write(&path, text).unwrap();
+        TempCsv(path)
+    }
+}
+
+impl Drop for TempCsv {
+    fn drop(&mut self) {
+        std::fs::remove_file(&self.0).ok();
+    }
+}
+
+impl std::ops::Deref for TempCsv {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TempCsv {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
 /// A generated file in the temporary directory, named by its content.
-fn generated(rows: usize, seed: u64, edit: impl Fn(String) -> String) -> PathBuf {
+fn generated(rows: usize, seed: u64, edit: impl Fn(String) -> String) -> TempCsv {
     let mut text = Vec::new();
     flat::generate::write_csv(rows, seed, &mut text).unwrap();
     let text = edit(String::from_utf8(text).unwrap());
-    let path = std::env::temp_dir().join(format!(
+    let name = format!(
         "custfit-fast-path-{rows}-{seed}-{}-{}.csv",
         text.len(),
         std::process::id()
-    ));
-    std::fs::write(&path, text).unwrap();
-    path
+    );
+    TempCsv::new(name, text)
 }
 
 #[test]
@@ -136,7 +165,6 @@ fn a_seeded_10k_portfolio_gives_the_same_report() {
             .unwrap();
         assert_eq!(serde_json::to_string(&report).unwrap(), expected);
     }
-    std::fs::remove_file(path).ok();
 }
 
 #[test]
@@ -158,7 +186,6 @@ fn bad_and_repeated_rows_are_refused_the_same_way() {
     for shards in [1, 2, 4, 9] {
         assert_eq!(fast(&path, shards), expected, "{shards} shards");
     }
-    std::fs::remove_file(path).ok();
 }
 
 #[test]
@@ -177,13 +204,12 @@ fn columns_in_another_order_are_read_by_name() {
             f.join(",") + "\n"
         })
         .collect();
-    let reordered =
-        std::env::temp_dir().join(format!("custfit-reordered-{}.csv", std::process::id()));
-    std::fs::write(&reordered, moved).unwrap();
+    let reordered = TempCsv::new(
+        format!("custfit-reordered-{}.csv", std::process::id()),
+        moved,
+    );
     assert_eq!(straightforward(&reordered), expected);
     assert_eq!(fast(&reordered, 3), expected);
-    std::fs::remove_file(reordered).ok();
-    std::fs::remove_file(path).ok();
 }
 
 /// Every record of `text`: what the library's reader makes of it and what serde over the csv
@@ -216,7 +242,6 @@ fn the_reader_reads_every_generated_row_as_serde_does() {
         let serde = serde.as_ref().expect("generated rows parse");
         assert_eq!(ours.as_ref().ok(), Some(serde), "row {i}");
     });
-    std::fs::remove_file(path).ok();
 }
 
 #[test]
@@ -337,7 +362,6 @@ fn a_header_naming_a_column_twice_or_missing_one_is_refused_before_any_row() {
         n += 1;
     }
     assert_eq!(n, 5);
-    std::fs::remove_file(path).ok();
 }
 
 /// A header line with every required column, for texts that test line splitting only.
