@@ -124,3 +124,85 @@ proptest! {
         prop_assert_eq!(with.effective_score(Dimension::ALL[dim]), Some(score));
     }
 }
+
+/// Inputs with each of them unknown or at a value within (and a little beyond) its range.
+fn inputs() -> impl Strategy<Value = custfit::assessment::Inputs> {
+    use custfit::assessment::Input;
+    proptest::collection::vec(proptest::option::of(-0.5f64..1.5), Input::ALL.len()).prop_map(
+        |values| {
+            let mut inputs = custfit::assessment::Inputs::default();
+            for (input, value) in Input::ALL.into_iter().zip(values) {
+                // NPS and goal changes have their own units.
+                let value = match input {
+                    Input::Nps => value.map(|v| v * 200.0 - 100.0),
+                    Input::GoalChanges | Input::BroadRequests | Input::CustomDemands => {
+                        value.map(|v| (v * 8.0).round().max(0.0))
+                    }
+                    _ => value,
+                };
+                inputs.set(input, value);
+            }
+            inputs
+        },
+    )
+}
+
+/// A strategy that only scores: the dimension scores are taken from its scorecards.
+struct ScoreOnly<S>(S);
+
+impl<S: custfit::assessment::scoring::ScoringStrategy> custfit::assessment::scoring::ScoringStrategy
+    for ScoreOnly<S>
+{
+    fn score(
+        &self,
+        inputs: &custfit::assessment::Inputs,
+        ctx: &custfit::assessment::scoring::ScoringContext,
+    ) -> custfit::Result<custfit::assessment::scoring::Scorecard> {
+        self.0.score(inputs, ctx)
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    /// The shipped strategies' dimension scores alone are those of their scorecards, through
+    /// every forwarding implementation.
+    #[test]
+    fn dimension_scores_alone_are_the_scorecards(
+        inputs in inputs(),
+        stage in 0usize..4,
+        new_customer in any::<bool>(),
+    ) {
+        use custfit::assessment::scoring::{MarginFirst, ScoringContext, ScoringStrategy, WeightedScorecard};
+        use custfit::customer::LifecycleStage;
+        let stage = [
+            LifecycleStage::Prospect,
+            LifecycleStage::Onboarding,
+            LifecycleStage::Active,
+            LifecycleStage::Churned,
+        ][stage];
+        let ctx = ScoringContext { stage, new_customer };
+        let strategies: [Box<dyn ScoringStrategy>; 4] = [
+            Box::new(WeightedScorecard::default()),
+            Box::new(MarginFirst::default()),
+            Box::new(std::sync::Arc::new(MarginFirst::default())),
+            Box::new(ScoreOnly(WeightedScorecard::default())),
+        ];
+        for strategy in &strategies {
+            let card = strategy.score(&inputs, &ctx).unwrap();
+            let alone = strategy.score_dimensions(&inputs, &ctx).unwrap();
+            for d in Dimension::ALL {
+                let bits = |s: Option<f64>| s.map(f64::to_bits);
+                prop_assert_eq!(bits(*alone.get(d)), bits(card.dimensions.get(d).score), "{:?}", d);
+            }
+        }
+    }
+
+    /// An assessment whose best cases are scored in full is the one whose best cases are
+    /// scored by dimension alone.
+    #[test]
+    fn best_cases_scored_alone_give_the_same_assessment(c in customer()) {
+        let full = assessor().with_strategy(ScoreOnly(custfit::assessment::scoring::WeightedScorecard::default()));
+        prop_assert_eq!(full.assess(&c, as_of()).unwrap(), assess(&c));
+    }
+}

@@ -449,32 +449,31 @@ impl<S: ScoringStrategy> Assessor<S> {
             plausible.set(Input::HistoricalGrowth, Some(ranges.historical_growth.high));
         }
         // A record with nothing unknown is its own best case: no second scoring; a best case
-        // that no plausible bound changes is its own plausible best: no third.
-        let full_card;
-        let card = if best == *inputs {
-            scored
+        // that no plausible bound changes is its own plausible best: no third. Of a best case
+        // only the dimension scores are read.
+        let dimensions_of =
+            |card: &Scorecard| PerDimension::from_fn(|d| card.dimensions.get(d).score);
+        let full = if best == *inputs {
+            dimensions_of(scored)
         } else {
-            full_card = self.strategy.score(&best, ctx)?;
-            &full_card
+            self.strategy.score_dimensions(&best, ctx)?
         };
-        let plausible_card;
-        let plausible_scored = if plausible == best {
-            card
+        let plausible = if plausible == best {
+            full
         } else if plausible == *inputs {
-            scored
+            dimensions_of(scored)
         } else {
-            plausible_card = self.strategy.score(&plausible, ctx)?;
-            &plausible_card
+            self.strategy.score_dimensions(&plausible, ctx)?
         };
-        let effective = |card: &Scorecard| {
+        let effective = |dimensions: &PerDimension<Option<f64>>| {
             PerDimension::from_fn(|d| {
                 crate::assessment::overrides::effective_dimension(overrides, d)
-                    .or(card.dimensions.get(d).score)
+                    .or(*dimensions.get(d))
             })
         };
         Ok(BestCases {
-            full: effective(card),
-            plausible: effective(plausible_scored),
+            full: effective(&full),
+            plausible: effective(&plausible),
         })
     }
 

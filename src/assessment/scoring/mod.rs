@@ -18,7 +18,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 pub use crate::assessment::inputs::InputSet;
-use crate::assessment::inputs::Inputs;
+use crate::assessment::inputs::{Inputs, PerDimension};
 use crate::customer::LifecycleStage;
 use crate::error::Result;
 
@@ -67,11 +67,37 @@ pub trait ScoringStrategy: Send + Sync {
     ///
     /// Whatever the strategy reports; the shipped strategies do not fail.
     fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard>;
+
+    /// The dimension scores alone: `score(inputs, ctx)?.dimensions`, each dimension's
+    /// [`score`](DimensionScore::score). The assessment asks for them of its best cases (every
+    /// unknown fact at its best), which read nothing else of a scorecard. The default scores in
+    /// full; a strategy whose dimension scores do not need the overall may compute them alone,
+    /// and must give the same values as `score`.
+    ///
+    /// # Errors
+    ///
+    /// As [`score`](Self::score).
+    fn score_dimensions(
+        &self,
+        inputs: &Inputs,
+        ctx: &ScoringContext,
+    ) -> Result<PerDimension<Option<f64>>> {
+        let card = self.score(inputs, ctx)?;
+        Ok(PerDimension::from_fn(|d| card.dimensions.get(d).score))
+    }
 }
 
 impl<S: ScoringStrategy + ?Sized> ScoringStrategy for &S {
     fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard> {
         (**self).score(inputs, ctx)
+    }
+
+    fn score_dimensions(
+        &self,
+        inputs: &Inputs,
+        ctx: &ScoringContext,
+    ) -> Result<PerDimension<Option<f64>>> {
+        (**self).score_dimensions(inputs, ctx)
     }
 }
 
@@ -79,11 +105,27 @@ impl<S: ScoringStrategy + ?Sized> ScoringStrategy for Box<S> {
     fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard> {
         (**self).score(inputs, ctx)
     }
+
+    fn score_dimensions(
+        &self,
+        inputs: &Inputs,
+        ctx: &ScoringContext,
+    ) -> Result<PerDimension<Option<f64>>> {
+        (**self).score_dimensions(inputs, ctx)
+    }
 }
 
 impl<S: ScoringStrategy + ?Sized> ScoringStrategy for Arc<S> {
     fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard> {
         (**self).score(inputs, ctx)
+    }
+
+    fn score_dimensions(
+        &self,
+        inputs: &Inputs,
+        ctx: &ScoringContext,
+    ) -> Result<PerDimension<Option<f64>>> {
+        (**self).score_dimensions(inputs, ctx)
     }
 }
 

@@ -212,6 +212,14 @@ impl ScoringStrategy for WeightedScorecard {
             &self.config,
         ))
     }
+
+    fn score_dimensions(
+        &self,
+        inputs: &Inputs,
+        _: &ScoringContext,
+    ) -> Result<PerDimension<Option<f64>>> {
+        Ok(dimension_scores(inputs, &self.config))
+    }
 }
 
 /// Ranks by margin first: the overall is 80 % the margin score and 20 % the weighted score of
@@ -234,9 +242,7 @@ impl MarginFirst {
 impl ScoringStrategy for MarginFirst {
     fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard> {
         let config = &self.scorecard.config;
-        let mut raw = dimension_scores(inputs, config);
-        // Without revenue there is no margin: score it neutral, keep the policy for the rest.
-        raw.margin = raw.margin.or(Some(50.0));
+        let raw = self.score_dimensions(inputs, ctx)?;
         let mut weights = *config.weights_for(ctx);
         let others: f64 = Dimension::ALL
             .iter()
@@ -247,5 +253,16 @@ impl ScoringStrategy for MarginFirst {
         weights.margin = if others > 0.0 { others * 4.0 } else { 1.0 };
         let policy = config.missing;
         Ok(combine(&raw, &weights, policy, inputs, config))
+    }
+
+    fn score_dimensions(
+        &self,
+        inputs: &Inputs,
+        _: &ScoringContext,
+    ) -> Result<PerDimension<Option<f64>>> {
+        let mut raw = dimension_scores(inputs, &self.scorecard.config);
+        // Without revenue there is no margin: score it neutral, keep the policy for the rest.
+        raw.margin = raw.margin.or(Some(50.0));
+        Ok(raw)
     }
 }
