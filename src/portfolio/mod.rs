@@ -19,6 +19,7 @@ mod analytics;
 mod analyzer;
 mod report;
 mod running;
+mod shards;
 mod summary;
 
 pub use analytics::{Analytics, Concentration, WhaleCurve};
