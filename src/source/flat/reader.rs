@@ -463,4 +463,82 @@ mod tests {
         assert!(err.source_cause().is_some());
         assert!(reader.next_record().is_none());
     }
+
+    /// A header line with the required columns, and a row of them whose id is `id`.
+    fn header_and_row(id: &str) -> (String, String) {
+        let header = COLUMNS[..REQUIRED_COLUMNS].join(",");
+        let mut row = vec![""; REQUIRED_COLUMNS];
+        row[..3].copy_from_slice(&[id, "Acme", "USD"]);
+        row[8] = "active";
+        row[10..13].copy_from_slice(&["2025-01-01", "2025-12-31", "1000"]);
+        (header, row.join(","))
+    }
+
+    #[test]
+    fn a_read_error_at_a_later_row_names_the_byte_that_row_starts_at() {
+        let (header, row) = header_and_row("A");
+        let text = format!("{header}\n{row}\n");
+        let input = std::io::BufReader::with_capacity(4, FailsAfter(text.as_bytes()));
+        let mut reader = FlatReader::new(input).unwrap();
+        assert!(reader.next_record().unwrap().is_ok());
+        let err = reader.next_record().unwrap().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("data source, record byte {}: disk gone", text.len())
+        );
+        assert!(reader.next_record().is_none());
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_taken_off_only_where_the_input_starts() {
+        let (header, row) = header_and_row("A");
+        let header = FlatHeader::parse(header.as_bytes()).unwrap();
+        let id = |text: String, base: u64| {
+            let mut reader = FlatReader::headerless(header.clone(), text.as_bytes(), base);
+            let mut ids = Vec::new();
+            while let Some(record) = reader.next_record() {
+                ids.push(record.unwrap().id().unwrap().to_owned());
+            }
+            ids
+        };
+        let marked = format!("\u{FEFF}{row}\n{row}\n");
+        // At the start of the whole input, the mark is no part of the row.
+        assert_eq!(id(marked.clone(), 0), ["A", "A"]);
+        // Elsewhere it is the row's own text: a later row, or a part of an input read from
+        // a later byte.
+        assert_eq!(id(marked, 7), ["\u{FEFF}A", "A"]);
+        assert_eq!(id(format!("{row}\n\u{FEFF}{row}\n"), 0), ["A", "\u{FEFF}A"]);
+    }
+
+    #[test]
+    fn the_header_gives_its_names_in_the_files_order() {
+        let (header, _) = header_and_row("A");
+        let parsed = FlatHeader::parse(format!("{header},comment").as_bytes()).unwrap();
+        let mut expected: Vec<&str> = COLUMNS[..REQUIRED_COLUMNS].to_vec();
+        expected.push("comment");
+        assert_eq!(parsed.names(), expected);
+        assert_eq!(parsed.len(), REQUIRED_COLUMNS + 1);
+        assert!(!parsed.is_empty());
+    }
+
+    #[test]
+    fn support_hours_without_tickets_name_the_row_by_its_id_when_it_has_one() {
+        let message = |id: &str| {
+            let (header, row) = header_and_row(id);
+            // Hours on support (column 15) with no ticket count (column 14).
+            let mut fields: Vec<&str> = row.split(',').collect();
+            fields[15] = "3";
+            let text = format!("{header}\n{}\n", fields.join(","));
+            let mut reader = FlatReader::new(text.as_bytes()).unwrap();
+            reader.next_customer().unwrap().unwrap_err().to_string()
+        };
+        assert_eq!(
+            message("X"),
+            "data source, record X: support_hours given without support_tickets"
+        );
+        assert_eq!(
+            message(""),
+            "data source, record (unknown): support_hours given without support_tickets"
+        );
+    }
 }
