@@ -2,6 +2,7 @@
 //! exit plan.
 
 mod collect;
+mod config;
 mod default;
 pub(crate) mod exit;
 pub(crate) mod levers;
@@ -10,7 +11,8 @@ pub(crate) mod recommendation;
 pub(crate) mod rule;
 
 pub use collect::{what_to_collect, WhatToCollect, MAX_DECISIVE_FACTS, MAX_RE_DECISIONS};
-pub use default::{DefaultPolicy, PolicyConfig, ProvisionalLetGo, ReviewMonths};
+pub use config::{PolicyConfig, ProvisionalLetGo, ReviewMonths};
+pub use default::DefaultPolicy;
 pub use exit::{ChecklistItem, ExitConfig, ExitOption, ExitPlan, ExitRoute, TalkingPoint};
 pub use levers::{Lever, LeverConfig, LeverKind, LeverPlan, LeverTrigger, PriceChange};
 pub use provisional::Provisional;
