@@ -599,6 +599,17 @@ mod tests {
     }
 
     #[test]
+    fn whitespace_is_no_cent_more_where_its_measure_reaches_the_end_stated() {
+        // A stated likelihood of one half: 30 % of 20,000 is measured as 6,000 × 0.5 / 20,000,
+        // exactly the plausible best 0.3 × 0.5 — no cent is added.
+        let mut c = nothing_known();
+        c.optional_facts_mut().1.likelihood = Some(Probability::new(0.5).unwrap());
+        set_fact(&mut c, Input::ExpectedGrowth, 0.3);
+        let whitespace = c.growth().expansion_whitespace.map(|m| m.amount());
+        assert_eq!(whitespace, Some(Decimal::from(6_000)));
+    }
+
+    #[test]
     fn each_optional_fact_is_read_and_set_on_its_own_field() {
         let r = ranges();
         for fact in Input::OPTIONAL_FACTS {

@@ -541,4 +541,30 @@ mod tests {
             "data source, record (unknown): support_hours given without support_tickets"
         );
     }
+
+    #[test]
+    fn rows_after_a_row_over_several_lines_start_at_their_own_bytes() {
+        let (header, row) = header_and_row("A");
+        // The name of the first row holds two line breaks.
+        let long = row.replacen("Acme", "\"Acme\nInc.\r\nEurope\"", 1);
+        let text = format!("{header}\n{long}\n{row}\n{row}\n");
+        let mut reader = FlatReader::new(text.as_bytes()).unwrap();
+        let mut bytes = Vec::new();
+        while let Some(record) = reader.next_record() {
+            let record = record.unwrap();
+            bytes.push(record.byte());
+            if bytes.len() == 1 {
+                assert_eq!(record.get(1), Some("Acme\nInc.\r\nEurope"));
+            }
+        }
+        let second = header.len() + 1 + long.len() + 1;
+        assert_eq!(
+            bytes,
+            [
+                header.len() as u64 + 1,
+                second as u64,
+                (second + row.len() + 1) as u64
+            ]
+        );
+    }
 }
