@@ -3,8 +3,9 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::PortfolioReport;
 use crate::money::Money;
-use crate::units::Ratio;
+use crate::units::{decimal_to_f64, Ratio};
 
 pub(super) fn ratio(num: Decimal, den: Decimal) -> Option<Ratio> {
     if den.is_zero() {
@@ -183,6 +184,113 @@ pub struct Analytics {
     pub loss_makers: u64,
     /// What they lose together (zero or negative).
     pub losses: Money,
+}
+
+impl PortfolioReport {
+    /// The headline figures from the rows and totals.
+    pub fn analytics(&self) -> Analytics {
+        self.analytics_of(self.whale_curve(20), self.revenue_concentration(10))
+    }
+
+    /// The headline analytics with the whale curve and concentration given.
+    pub(super) fn analytics_of(
+        &self,
+        whale_curve: WhaleCurve,
+        concentration: Concentration,
+    ) -> Analytics {
+        let losses = self
+            .rows
+            .iter()
+            .filter(|r| r.profit.is_negative())
+            .try_fold(Money::zero(self.currency), |acc, r| {
+                acc.checked_add(r.profit)
+            })
+            .unwrap_or(Money::zero(self.currency));
+        Analytics {
+            margin_before: self.margin_before(),
+            margin_after: self.margin_after(),
+            whale_curve,
+            concentration,
+            loss_makers: self.rows.iter().filter(|r| r.profit.is_negative()).count() as u64,
+            losses,
+        }
+    }
+
+    /// The whale curve: customers ranked by profit, cumulative profit as a share of the total.
+    pub fn whale_curve(&self, max_points: usize) -> WhaleCurve {
+        let profits = sorted_descending(self.rows.iter().map(|r| r.profit.amount()).collect());
+        let total: Decimal = profits
+            .iter()
+            .try_fold(Decimal::ZERO, |a, p| a.checked_add(*p))
+            .unwrap_or(Decimal::MAX);
+        let n = profits.len();
+        let (mut cumulative, mut peak, mut peak_rank) = (Decimal::ZERO, Decimal::MIN, 0usize);
+        let step = (n / max_points.max(1)).max(1);
+        let defined = total > Decimal::ZERO;
+        let mut points = vec![(0.0, defined.then(|| Ratio::new(Decimal::ZERO)))];
+        let mut top_profit = Decimal::ZERO;
+        let top_n = ((n as f64) * 0.2).ceil() as usize;
+        for (i, p) in profits.iter().enumerate() {
+            cumulative = cumulative.checked_add(*p).unwrap_or(cumulative);
+            if cumulative > peak {
+                peak = cumulative;
+                peak_rank = i + 1;
+            }
+            if i + 1 == top_n {
+                top_profit = cumulative;
+            }
+            if (i + 1) % step == 0 || i + 1 == n {
+                points.push((
+                    (i + 1) as f64 / n as f64,
+                    ratio_if(defined, cumulative, total).map(|r| Ratio::new(r.get().round_dp(4))),
+                ));
+            }
+        }
+        let currency = self.currency;
+        WhaleCurve {
+            total_profit: Money::new(total, currency),
+            peak_profit: Money::new(if n == 0 { Decimal::ZERO } else { peak }, currency),
+            peak_rank,
+            peak_customer_share: if n == 0 {
+                0.0
+            } else {
+                peak_rank as f64 / n as f64
+            },
+            peak_share: ratio_if(defined, peak, total),
+            top_20_share: ratio_if(defined && n > 0, top_profit, total),
+            points,
+        }
+    }
+
+    /// Revenue concentration: share of the top customers and the Herfindahl index.
+    pub fn revenue_concentration(&self, top: usize) -> Concentration {
+        let revenues = sorted_descending(self.rows.iter().map(|r| r.revenue.amount()).collect());
+        let total: Decimal = revenues
+            .iter()
+            .try_fold(Decimal::ZERO, |a, r| a.checked_add(*r))
+            .unwrap_or(Decimal::MAX);
+        let defined = total > Decimal::ZERO;
+        let top_sum = revenues
+            .iter()
+            .take(top)
+            .try_fold(Decimal::ZERO, |a, r| a.checked_add(*r))
+            .unwrap_or(Decimal::MAX);
+        let total_f = decimal_to_f64(total);
+        let hhi = defined.then(|| {
+            revenues
+                .iter()
+                .map(|r| {
+                    let s = decimal_to_f64(*r) / total_f;
+                    s * s
+                })
+                .sum::<f64>()
+        });
+        Concentration {
+            top,
+            top_share: ratio_if(defined, top_sum, total),
+            herfindahl: hhi,
+        }
+    }
 }
 
 #[cfg(test)]
