@@ -87,47 +87,26 @@ pub trait ScoringStrategy: Send + Sync {
     }
 }
 
-impl<S: ScoringStrategy + ?Sized> ScoringStrategy for &S {
-    fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard> {
-        (**self).score(inputs, ctx)
-    }
+/// A reference or a smart pointer to a strategy is that strategy.
+macro_rules! forward_strategy {
+    ($($pointer:ty),*) => {$(
+        impl<S: ScoringStrategy + ?Sized> ScoringStrategy for $pointer {
+            fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard> {
+                (**self).score(inputs, ctx)
+            }
 
-    fn score_dimensions(
-        &self,
-        inputs: &Inputs,
-        ctx: &ScoringContext,
-    ) -> Result<PerDimension<Option<f64>>> {
-        (**self).score_dimensions(inputs, ctx)
-    }
+            fn score_dimensions(
+                &self,
+                inputs: &Inputs,
+                ctx: &ScoringContext,
+            ) -> Result<PerDimension<Option<f64>>> {
+                (**self).score_dimensions(inputs, ctx)
+            }
+        }
+    )*};
 }
 
-impl<S: ScoringStrategy + ?Sized> ScoringStrategy for Box<S> {
-    fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard> {
-        (**self).score(inputs, ctx)
-    }
-
-    fn score_dimensions(
-        &self,
-        inputs: &Inputs,
-        ctx: &ScoringContext,
-    ) -> Result<PerDimension<Option<f64>>> {
-        (**self).score_dimensions(inputs, ctx)
-    }
-}
-
-impl<S: ScoringStrategy + ?Sized> ScoringStrategy for Arc<S> {
-    fn score(&self, inputs: &Inputs, ctx: &ScoringContext) -> Result<Scorecard> {
-        (**self).score(inputs, ctx)
-    }
-
-    fn score_dimensions(
-        &self,
-        inputs: &Inputs,
-        ctx: &ScoringContext,
-    ) -> Result<PerDimension<Option<f64>>> {
-        (**self).score_dimensions(inputs, ctx)
-    }
-}
+forward_strategy!(&S, Box<S>, Arc<S>);
 
 /// A strategy from a closure (see [`from_fn`]).
 #[derive(Clone, Copy)]
