@@ -552,6 +552,7 @@ mod tests {
         let mut bytes = Vec::new();
         while let Some(record) = reader.next_record() {
             let record = record.unwrap();
+            assert_eq!((record.len(), record.is_empty()), (REQUIRED_COLUMNS, false));
             bytes.push(record.byte());
             if bytes.len() == 1 {
                 assert_eq!(record.get(1), Some("Acme\nInc.\r\nEurope"));
