@@ -433,6 +433,38 @@ fn stage(s: &str) -> Option<LifecycleStage> {
 mod tests {
     use super::super::REQUIRED_COLUMNS;
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A date is read as chrono reads it, the plain form directly: texts of dates, near
+        /// dates and no dates.
+        #[test]
+        fn dates_are_read_as_chrono_reads_them(
+            s in "[0-9]{4}[-x/][0-9]{1,2}[-x/][0-9]{1,2}|[0-9x -]{0,12}"
+        ) {
+            prop_assert_eq!(date(&s), NaiveDate::from_str(&s).ok(), "{}", s);
+        }
+    }
+
+    #[test]
+    fn a_date_in_another_form_is_left_to_chrono_and_a_short_one_refused() {
+        assert_eq!(
+            plain_date("2025-01-31"),
+            NaiveDate::from_ymd_opt(2025, 1, 31)
+        );
+        for other in [
+            "2025x01-01",
+            "2025-01x01",
+            "2025",
+            "",
+            "2025-1-01",
+            "+2025-01-1",
+        ] {
+            assert_eq!(plain_date(other), None, "{other:?}");
+        }
+        assert_eq!(date("2025-1-01"), NaiveDate::from_ymd_opt(2025, 1, 1));
+        assert_eq!(date("2025x01-01"), None);
+    }
     /// `data`, then a read error.
     struct FailsAfter<'a>(&'a [u8]);
 
