@@ -619,6 +619,7 @@ mod tests {
             set_fact(&mut at_low, fact, low);
             set_fact(&mut at_high, fact, high);
             assert!(!is_unknown(&at_high, fact), "{fact:?} set at its high end");
+            assert!(!is_unknown(&at_low, fact), "{fact:?} set at its low end");
             assert_ne!(at_low, at_high, "{fact:?}: its two ends are two records");
             // Setting one fact leaves every other unknown, but for the likelihood that a
             // positive whitespace makes certain.

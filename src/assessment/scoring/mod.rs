@@ -72,7 +72,9 @@ pub trait ScoringStrategy: Send + Sync {
     /// [`score`](DimensionScore::score). The assessment asks for them of its best cases (every
     /// unknown fact at its best), which read nothing else of a scorecard. The default scores in
     /// full; a strategy whose dimension scores do not need the overall may compute them alone,
-    /// and must give the same values as `score`.
+    /// and must give the same values as `score`. They are the strategy's own dimension scores,
+    /// which may differ from the shared [`dimension_scores`]: [`MarginFirst`] scores a missing
+    /// margin as a neutral 50.
     ///
     /// # Errors
     ///

@@ -444,6 +444,16 @@ mod tests {
         ) {
             prop_assert_eq!(date(&s), NaiveDate::from_str(&s).ok(), "{}", s);
         }
+
+        /// Every plain date, valid or not (a 31st of any month), is read as chrono reads it.
+        #[test]
+        fn plain_dates_are_read_as_chrono_reads_them(
+            year in 0i32..=9999, month in 0u32..=13, day in 0u32..=32
+        ) {
+            let s = format!("{year:04}-{month:02}-{day:02}");
+            prop_assert_eq!(plain_date(&s), NaiveDate::from_str(&s).ok(), "{}", s);
+            prop_assert_eq!(date(&s), NaiveDate::from_str(&s).ok(), "{}", s);
+        }
     }
 
     #[test]
@@ -465,6 +475,7 @@ mod tests {
         assert_eq!(date("2025-1-01"), NaiveDate::from_ymd_opt(2025, 1, 1));
         assert_eq!(date("2025x01-01"), None);
     }
+
     /// `data`, then a read error.
     struct FailsAfter<'a>(&'a [u8]);
 
