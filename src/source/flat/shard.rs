@@ -199,4 +199,19 @@ mod tests {
         assert_eq!(plan.last().unwrap().end, len);
         assert!(plan.iter().all(|s| s.whole_rows));
     }
+
+    #[test]
+    fn byte_ranges_share_the_body_evenly_and_are_read_from_the_byte_before() {
+        let plan = Shard::plan(1_000, 100, 3);
+        let ranges: Vec<(u64, u64)> = plan.iter().map(|s| (s.start(), s.end())).collect();
+        assert_eq!(ranges, [(100, 400), (400, 700), (700, 1_000)]);
+        // The first range is read from its start (its rows start there), the later ones from
+        // the byte before, to tell whether a row starts exactly at their first byte.
+        let from: Vec<u64> = plan.iter().map(Shard::read_from).collect();
+        assert_eq!(from, [100, 399, 699]);
+        // An input without a header line: its body starts at byte 0.
+        let headerless = Shard::plan(10, 0, 2);
+        assert_eq!(headerless[0].read_from(), 0);
+        assert_eq!((headerless[1].start(), headerless[1].read_from()), (5, 4));
+    }
 }
