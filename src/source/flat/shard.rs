@@ -195,6 +195,15 @@ mod tests {
             "{starts:?}"
         );
         assert_eq!(starts[0], body);
+        // Each byte cut moves to the first row that starts at or after it.
+        let cuts = Shard::plan(len, body, 4);
+        let expected: Vec<u64> = std::iter::once(body)
+            .chain(cuts[1..].iter().map(|cut| {
+                let rows = [row_b, row_c, len];
+                rows.into_iter().find(|r| *r >= cut.start).unwrap_or(len)
+            }))
+            .collect();
+        assert_eq!(starts, expected);
         assert!(plan.windows(2).all(|w| w[0].end == w[1].start));
         assert_eq!(plan.last().unwrap().end, len);
         assert!(plan.iter().all(|s| s.whole_rows));
