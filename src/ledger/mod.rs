@@ -475,31 +475,19 @@ impl Ledger {
             .get(customer)
             .map_or(&[][..], Vec::as_slice);
         for (entry, ticket) in on_tickets {
-            match self.ticket_ids.get(ticket) {
-                Some((owner, _)) if owner == customer => {}
-                Some(_) => {
-                    return Err(bad_event(
-                        Some(customer),
-                        "time_entries",
-                        entry,
-                        "ticket",
-                        Problem::Rule {
-                            rule: format!("ticket `{ticket}` is another customer's"),
-                        },
-                    ))
-                }
-                None => {
-                    return Err(bad_event(
-                        Some(customer),
-                        "time_entries",
-                        entry,
-                        "ticket",
-                        Problem::Rule {
-                            rule: format!("no ticket `{ticket}` in the ledger"),
-                        },
-                    ))
-                }
-            }
+            let rule = match self.ticket_ids.get(ticket) {
+                Some((owner, _)) if owner == customer => continue,
+                Some(_) => format!("ticket `{ticket}` is another customer's"),
+                None => format!("no ticket `{ticket}` in the ledger"),
+            };
+            let problem = Problem::Rule { rule };
+            return Err(bad_event(
+                Some(customer),
+                "time_entries",
+                entry,
+                "ticket",
+                problem,
+            ));
         }
         // By severity: the measured tickets' count and hours, and the count of the others.
         let mut measured: BTreeMap<Severity, (u64, Decimal)> = BTreeMap::new();
