@@ -61,20 +61,24 @@ fn fingerprint_of(bytes: &[u8]) -> u64 {
 }
 
 /// `work` on every item, on at most `workers` scoped threads (the calling thread is one of
-/// them; worker `w` takes items `w`, `w + workers`, ...), results in the items' order; the
-/// first error in that order is returned. A panic is passed on.
+/// them; each takes the next item no thread has taken, so that a thread whose items run fast
+/// does not wait idle for one whose items run slow), results in the items' order; the first
+/// error in that order is returned. A panic is passed on.
 pub(super) fn fan_out<T: Sync, R: Send>(
     items: &[T],
     workers: usize,
     work: impl Fn(&T) -> Result<R> + Sync,
 ) -> Result<Vec<R>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let workers = workers.clamp(1, items.len().max(1));
     let work = &work;
-    let run = move |w: usize| -> Vec<(usize, Result<R>)> {
-        (w..items.len())
-            .step_by(workers)
-            .map(|i| (i, work(&items[i])))
-            .collect()
+    let next = &AtomicUsize::new(0);
+    let run = move |_: usize| -> Vec<(usize, Result<R>)> {
+        std::iter::from_fn(|| {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            items.get(i).map(|item| (i, work(item)))
+        })
+        .collect()
     };
     let mut results: Vec<(usize, Result<R>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (1..workers).map(|w| scope.spawn(move || run(w))).collect();
