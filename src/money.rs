@@ -58,6 +58,18 @@ impl Currency {
         }
     }
 
+    /// The code's three letters.
+    pub(crate) const fn code_bytes(self) -> [u8; 3] {
+        self.0
+    }
+
+    /// The currency of three letters, when they are a code.
+    pub(crate) fn from_code_bytes(code: [u8; 3]) -> Option<Self> {
+        code.iter()
+            .all(u8::is_ascii_uppercase)
+            .then_some(Currency(code))
+    }
+
     /// The error for a code that is not one.
     pub(crate) fn refused(code: &str) -> crate::Error {
         crate::Error::invalid(

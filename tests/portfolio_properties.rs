@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use custfit::portfolio::{PortfolioAnalyzer, PortfolioConfig, PortfolioSummary};
+use custfit::portfolio::{BetweenPhases, PortfolioAnalyzer, PortfolioConfig, PortfolioSummary};
 use custfit::source::SliceSource;
 use custfit::Customer;
 use proptest::prelude::*;
@@ -110,12 +110,16 @@ proptest! {
         let included = |r: &custfit::portfolio::PortfolioReport| r.facts.parents_included.len();
         prop_assert_eq!(included(&merged), included(&whole));
 
-        // The streaming path: each shard opened once per phase, on its own thread.
+        // The streaming path: each shard read once and kept, or opened once per phase.
         let open = |i: usize| Ok(SliceSource::new(shards[i]));
         let streamed = analyzer
             .analyze_shards(shards.len(), 2, open, as_of(), &|_, _, _| Ok(()), None)
             .unwrap();
         prop_assert_eq!(&streamed, &whole);
+        let again = reading_again(portfolio_assessor())
+            .analyze_shards(shards.len(), 2, open, as_of(), &|_, _, _| Ok(()), None)
+            .unwrap();
+        prop_assert_eq!(&again, &whole);
 
         // Input order does not matter.
         let mut shuffled = all.clone();
@@ -128,8 +132,54 @@ proptest! {
     }
 }
 
+/// An analyzer that opens each shard again for phase 2.
+fn reading_again(
+    assessor: custfit::Assessor,
+) -> PortfolioAnalyzer<custfit::assessment::scoring::WeightedScorecard, custfit::DefaultPolicy> {
+    let config = PortfolioConfig {
+        between_phases: BetweenPhases::ReadAgain,
+        ..PortfolioConfig::default()
+    };
+    PortfolioAnalyzer::new(assessor, policy(), config).unwrap()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    /// Kept between the phases or read again, phase 2 assesses the very customers read: the
+    /// sink gets each of them field for field (the scale of every amount included), and the
+    /// reports are equal.
+    #[test]
+    fn phase_two_gets_the_customers_read_whether_kept_or_read_again(
+        all in prop::collection::vec(customer(), 0..24),
+        shards in 1usize..4,
+    ) {
+        let mut parts: Vec<&[Customer]> = all.chunks(all.len().div_ceil(shards).max(1)).collect();
+        if parts.is_empty() {
+            parts.push(&all);
+        }
+        let open = |i: usize| Ok(SliceSource::new(parts[i]));
+        let run = |analyzer: &PortfolioAnalyzer<_, _>| {
+            let seen = std::sync::Mutex::new(Vec::new());
+            let sink = |c: &Customer, _: &custfit::FitAssessment, _: &custfit::Recommendation| {
+                seen.lock().unwrap().push(format!("{c:?}"));
+                Ok(())
+            };
+            let report = analyzer.analyze_shards(parts.len(), 2, open, as_of(), &sink, None).unwrap();
+            let mut seen = seen.into_inner().unwrap();
+            seen.sort();
+            (report, seen)
+        };
+        let keeping = PortfolioAnalyzer::new(portfolio_assessor(), policy(), PortfolioConfig::default()).unwrap();
+        let (kept, kept_seen) = run(&keeping);
+        let (again, again_seen) = run(&reading_again(portfolio_assessor()));
+        prop_assert_eq!(&kept, &again);
+        prop_assert_eq!(&kept_seen, &again_seen);
+        prop_assert_eq!(kept_seen.len() as u64, kept.totals.customers);
+        let mut read: Vec<String> = all.iter().map(|c| format!("{c:?}")).collect();
+        read.sort();
+        prop_assert!(kept_seen.iter().all(|c| read.binary_search(c).is_ok()));
+    }
 
     /// The totals are the `Decimal` sums of the customers' figures in the order they were
     /// added — value and scale, zeros included (adding to zero gives the addend's scale).

@@ -23,8 +23,8 @@ use crate::units::{Hours, Quantity};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "PeriodRepr", into = "PeriodRepr")]
 pub struct AssessmentPeriod {
-    start: NaiveDate,
-    end: NaiveDate,
+    pub(super) start: NaiveDate,
+    pub(super) end: NaiveDate,
 }
 
 #[derive(Serialize, Deserialize)]

@@ -146,15 +146,15 @@ impl TryFrom<VendorTerminationRepr> for VendorTermination {
 #[serde(try_from = "ContractBuilder", into = "ContractBuilder")]
 #[serde(deny_unknown_fields)]
 pub struct Contract {
-    term_start: NaiveDate,
-    term_end: NaiveDate,
-    auto_renews: bool,
-    renewal_term_months: u32,
-    renewal_notice_days: u32,
-    vendor_termination: VendorTermination,
-    data_export_days: u32,
-    compliance_obligations: Vec<String>,
-    sla: Sla,
+    pub(super) term_start: NaiveDate,
+    pub(super) term_end: NaiveDate,
+    pub(super) auto_renews: bool,
+    pub(super) renewal_term_months: u32,
+    pub(super) renewal_notice_days: u32,
+    pub(super) vendor_termination: VendorTermination,
+    pub(super) data_export_days: u32,
+    pub(super) compliance_obligations: Vec<String>,
+    pub(super) sla: Sla,
 }
 
 impl Contract {

@@ -5,6 +5,7 @@ pub(crate) mod activity;
 pub(crate) mod contract;
 
 mod builder;
+pub(crate) mod compact;
 mod facts;
 mod tag;
 mod wire;

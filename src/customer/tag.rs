@@ -39,6 +39,11 @@ impl Tag {
         &self.0
     }
 
+    /// Where the text is stored: equal for tags that share one copy.
+    pub(super) fn addr(&self) -> usize {
+        Arc::as_ptr(&self.0).cast::<u8>() as usize
+    }
+
     /// Whether `a` and `b` share one copy of their text.
     pub fn ptr_eq(a: &Tag, b: &Tag) -> bool {
         Arc::ptr_eq(&a.0, &b.0)

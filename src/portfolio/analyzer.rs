@@ -1,7 +1,9 @@
-//! Both phases over a customer base: in memory on threads, or over a source opened twice.
+//! Both phases over a customer base: in memory on threads, or over a source read once (its
+//! customers kept compactly between the phases) or opened again for phase 2.
 
 use std::borrow::Borrow;
 use std::collections::{BTreeSet, HashSet};
+use std::sync::Mutex;
 
 use chrono::NaiveDate;
 
@@ -13,6 +15,7 @@ use super::*;
 use crate::assessment::scoring::ScoringStrategy;
 use crate::assessment::{AssessmentContext, Assessor, FitAssessment};
 use crate::cost::CostTotals;
+use crate::customer::compact::CompactCustomers;
 use crate::customer::{Customer, CustomerId};
 use crate::error::{Error, Result};
 use crate::money::Money;
@@ -501,20 +504,23 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         )
     }
 
-    /// Both phases over a source that can be opened twice (a database query, a file): `open`
-    /// is called once per phase, and an error opening it stops the run (its records could not
-    /// be counted). Phase 1 keeps each customer's own revenue and margin beside
-    /// its id (a few dozen bytes per customer, freed before phase 2), to add the parents that
-    /// are customers themselves to their account groups without a third pass. Each phase counts
-    /// the records it reads and an order-independent checksum of their ids; when the second
-    /// opening gives other records than the first (a table written to meanwhile), the run
-    /// stops rather than lose or repeat records.
+    /// Both phases over a source (a database query, a file). By default ([`BetweenPhases::Keep`])
+    /// `open` is called once: phase 1 keeps every customer it reads in a compact form (about
+    /// 150 bytes each) and phase 2 assesses them from there, freeing them as it goes. With
+    /// [`BetweenPhases::ReadAgain`] in the [`PortfolioConfig`], `open` is called once per
+    /// phase and memory holds the report alone; each phase then counts the records it reads
+    /// and an order-independent checksum of their ids, and when the second opening gives other
+    /// records than the first (a table written to meanwhile), the run stops rather than lose or
+    /// repeat records. An error opening the source stops the run (its records could not be
+    /// counted). Either way phase 1 keeps each customer's own revenue and margin beside its id
+    /// (a few dozen bytes per customer, freed before phase 2), to add the parents that are
+    /// customers themselves to their account groups without another pass.
     ///
     /// # Errors
     ///
     /// The error of `open`; [`Error::SourceChanged`] when the source's records changed
-    /// between the phases; [`Error::Arithmetic`] when a total overflows; whatever the sink
-    /// returns.
+    /// between the phases (read again); [`Error::Arithmetic`] when a total overflows; whatever
+    /// the sink returns.
     pub fn analyze<Src, F>(
         &self,
         mut open: F,
@@ -527,13 +533,20 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         F: FnMut() -> Result<Src>,
     {
         let mut first = open()?;
-        let one = self.summarize_keeping(drain(&mut first), progress);
+        let (one, kept) = self.phase_one(&mut first, progress);
+        drop(first);
         let read = one.fingerprint;
         let (summary, facts) = self.facts_of_shards(vec![one], 1)?;
-        let mut second = open()?;
-        let (report, again) =
-            self.report_fingerprinted(drain(&mut second), &facts, as_of, sink, progress)?;
-        read.same_as(again, 0)?;
+        let report = match kept {
+            Some(kept) => self.report_kept(kept, &facts, as_of, sink, progress)?,
+            None => {
+                let mut second = open()?;
+                let (report, again) =
+                    self.report_fingerprinted(drain(&mut second), &facts, as_of, sink, progress)?;
+                read.same_as(again, 0)?;
+                report
+            }
+        };
         Ok(with_phase_one(report, summary, 1))
     }
 
@@ -601,18 +614,21 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         )
     }
 
-    /// Both phases over a source split into shards that can each be opened more than once
-    /// (byte ranges of a file, partitions of a table, pages of a query), one thread per shard.
-    /// The customers are never all in memory: each shard is read once per phase, and only the
-    /// report's compact rows are kept (and, until phase 2, each customer's id with its own
-    /// revenue and margin, to find the parents of account groups). This is the fast path for
-    /// a large export; the report equals that of [`analyze`](Self::analyze) over the shards
-    /// one after the other.
+    /// Both phases over a source split into shards (byte ranges of a file, partitions of a
+    /// table, pages of a query), one thread per shard. This is the fast path for a large
+    /// export; the report equals that of [`analyze`](Self::analyze) over the shards one after
+    /// the other. By default ([`BetweenPhases::Keep`]) each shard is read and validated once:
+    /// phase 1 keeps its customers in a compact form (about 150 bytes each, against about
+    /// 1.6 KB built) and phase 2 assesses them from there, freeing each block of them once read.
+    /// With [`BetweenPhases::ReadAgain`] each shard is opened again for phase 2 and the
+    /// customers are never all in memory, only the report's compact rows. Either way phase 1
+    /// keeps each customer's id with its own revenue and margin until phase 2, to find the
+    /// parents of account groups.
     ///
     /// `open(i)` opens shard `i` of `shards` (0 is taken as 1); every record must lie in
     /// exactly one shard. The shards run on `threads` scoped threads (at least 1; the calling
-    /// thread is one of them), each taking its share of the shards in turn; progress is
-    /// reported per shard. The report does not depend on the number of threads. When the sink
+    /// thread is one of them), each taking the next shard no thread has taken yet; progress
+    /// is reported per shard. The report does not depend on the number of threads. When the sink
     /// fails, the later shards stop, and the error returned is that of the first shard whose
     /// sink failed.
     ///
@@ -642,8 +658,9 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     /// # }
     /// ```
     ///
-    /// Each shard is checked as [`analyze`](Self::analyze) checks its source: a shard whose
-    /// records changed between its two openings stops the run with an error naming it.
+    /// Read again, each shard is checked as [`analyze`](Self::analyze) checks its source: a
+    /// shard whose records changed between its two openings stops the run with an error
+    /// naming it.
     ///
     /// # Errors
     ///
@@ -670,14 +687,23 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         let workers = threads.max(1);
         let ones = fan_out(&indices, workers, |&i| {
             let mut src = open(i)?;
-            Ok(self.summarize_keeping(drain(&mut src), progress))
+            Ok(self.phase_one(&mut src, progress))
         })?;
+        let (ones, kept): (Vec<PhaseOne>, Vec<_>) = ones
+            .into_iter()
+            .map(|(one, kept)| (one, Mutex::new(kept)))
+            .unzip();
         let read: Vec<Fingerprint> = ones.iter().map(|one| one.fingerprint).collect();
         let (summary, facts) = self.facts_of_shards(ones, workers)?;
         let guard = StopOnError::new(sink);
         let reports = fan_out(&indices, workers, |&i| {
-            let mut src = open(i)?;
             let sink = |c: &Customer, a: &FitAssessment, r: &Recommendation| guard.call(i, c, a, r);
+            // Each shard's customers are taken once, by the one worker that runs it.
+            let mine = kept[i].lock().map_or(None, |mut k| k.take());
+            if let Some(mine) = mine {
+                return self.report_kept(mine, &facts, as_of, &sink, progress);
+            }
+            let mut src = open(i)?;
             let (report, again) =
                 self.report_fingerprinted(drain(&mut src), &facts, as_of, &sink, progress)?;
             read[i].same_as(again, i)?;
@@ -688,6 +714,47 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
             report.merge(r)?;
         }
         Ok(with_phase_one(report, summary, workers))
+    }
+
+    /// Phase 1 over a source, with the customers it read kept for phase 2 when the
+    /// configuration says so.
+    fn phase_one<Src: CustomerSource>(
+        &self,
+        src: &mut Src,
+        progress: Option<&dyn Progress>,
+    ) -> (PhaseOne, Option<CompactCustomers>) {
+        let mut kept = match self.config.between_phases {
+            BetweenPhases::Keep => Some(CompactCustomers::default()),
+            BetweenPhases::ReadAgain => None,
+        };
+        let records = drain(src).inspect(|record| {
+            if let (Some(kept), Ok(c)) = (kept.as_mut(), record) {
+                kept.push(c);
+            }
+        });
+        let one = self.summarize_keeping(records, progress);
+        (one, kept)
+    }
+
+    /// Phase 2 over the customers phase 1 kept. One that cannot be read back (a defect, never
+    /// a fact of the data) stops the run with its error rather than go missing.
+    fn report_kept(
+        &self,
+        kept: CompactCustomers,
+        facts: &PortfolioFacts,
+        as_of: NaiveDate,
+        sink: &Sink<'_>,
+        progress: Option<&dyn Progress>,
+    ) -> Result<PortfolioReport> {
+        let mut unreadable = None;
+        let customers = kept
+            .into_customers()
+            .map_while(|c| c.map_err(|e| unreadable = Some(e)).ok().map(Ok::<_, Error>));
+        let report = self.report(customers, facts, as_of, sink, progress)?;
+        match unreadable {
+            Some(e) => Err(e),
+            None => Ok(report),
+        }
     }
 
     fn analyze_records_with<T: Sync>(

@@ -46,6 +46,30 @@ pub struct PortfolioConfig {
     /// Share of recommended content consumed from which a customer "consumes the content"
     /// (default 0.7).
     pub content_consumed_min: f64,
+    /// How a run over a source reaches phase 2: by keeping the customers read in phase 1
+    /// (the default), or by reading the source again.
+    pub between_phases: BetweenPhases,
+}
+
+/// How [`PortfolioAnalyzer::analyze`] and [`PortfolioAnalyzer::analyze_shards`] give phase 2
+/// the customers phase 1 read. Runs over customers already in memory
+/// ([`analyze_slice`](PortfolioAnalyzer::analyze_slice),
+/// [`analyze_records`](PortfolioAnalyzer::analyze_records)) read them where they are. The
+/// report is the same either way (property-tested).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BetweenPhases {
+    /// Each shard is read once: phase 1 keeps every customer it read in a compact form
+    /// (about 150 bytes, against about 1.6 KB built) and phase 2 assesses them from there,
+    /// freeing them as it goes. Neither parsing nor validation runs twice, and a source that
+    /// changes meanwhile cannot make the phases disagree.
+    #[default]
+    Keep,
+    /// Each shard is opened again for phase 2, and the run stops with
+    /// [`Error::SourceChanged`] when it gave other records: memory holds the report alone,
+    /// for a base larger than memory; reading and validating run twice.
+    ReadAgain,
 }
 
 impl Default for PortfolioConfig {
@@ -55,6 +79,7 @@ impl Default for PortfolioConfig {
             systemic_share_threshold: 0.10,
             heavy_help_factor: 1.5,
             content_consumed_min: 0.7,
+            between_phases: BetweenPhases::Keep,
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::policy::recommendation::Recommendation;
 
 /// The records a source gave in one phase: how many, and an order-independent checksum of
 /// their ids (of the error's text for a record that could not be read) — compared between the
-/// phases of a source opened twice, so that a source that changed meanwhile (a table written
+/// phases of a source opened twice (read again, [`BetweenPhases::ReadAgain`](super::BetweenPhases::ReadAgain)), so that a source that changed meanwhile (a table written
 /// to, a file appended to) stops the run instead of losing or repeating records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(super) struct Fingerprint {

@@ -11,7 +11,8 @@
 //!   [`ShardedText`] (a text in memory, cut outside quoted fields) and [`Shard::plan`] with
 //!   [`FlatReader::seek_shard`] (a file, cut at line ends) cut one input into ranges that
 //!   threads read on their own ([`PortfolioAnalyzer::analyze_shards`](crate::portfolio::PortfolioAnalyzer::analyze_shards)
-//!   opens each twice, once per phase). This is the path for a large export.
+//!   reads each once by default, keeping its customers compactly between the phases). This is
+//!   the path for a large export.
 //!
 //! [`FlatReader`] reads CSV as RFC 4180 writes it: fields split at commas, a field in double
 //! quotes may hold commas, quotes (doubled) and line breaks, lines end in `\n` or `\r\n`, a
