@@ -121,13 +121,18 @@ impl BadRecord {
         BadRecord { record, error }
     }
 
-    fn sort_key(&self) -> (Option<&str>, String) {
-        (self.record.as_deref(), self.error.to_string())
+    /// By record id, then by the error's text — written out only for two records with one id
+    /// (or none), not on every comparison.
+    fn order(&self, other: &BadRecord) -> std::cmp::Ordering {
+        self.record
+            .as_deref()
+            .cmp(&other.record.as_deref())
+            .then_with(|| self.error.to_string().cmp(&other.error.to_string()))
     }
 }
 
 pub(super) fn sort_bad(records: &mut [BadRecord]) {
-    records.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    records.sort_by(BadRecord::order);
 }
 
 /// Where a long run is.
