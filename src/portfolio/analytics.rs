@@ -132,6 +132,146 @@ pub(super) fn ratio_if(defined: bool, num: Decimal, den: Decimal) -> Option<Rati
     }
 }
 
+/// The whale curve of `profits` (in any order), sampled at up to `max_points` points.
+fn whale_curve_of(
+    profits: Vec<Decimal>,
+    max_points: usize,
+    currency: crate::money::Currency,
+) -> WhaleCurve {
+    let n = profits.len();
+
+    // Amounts of one scale that fit 64 bits (money rounded to its minor unit) are summed
+    // as exact integers: the same decimals, without a decimal addition per customer.
+    // (An `i128` holds the sum of 2^64 of them; a sum beyond 96 bits does not convert, and
+    // the decimals are summed then, as they saturate.)
+    let curve = sorted_keys_descending(&profits).and_then(|(keys, scale)| {
+        let exact = |x: i128| Decimal::try_from_i128_with_scale(x, scale).ok();
+        // The smallest decimal is the floor the peak starts from, in both.
+        let floor = Decimal::MIN.mantissa();
+        climb(&keys, max_points, 0i128, floor, |a, k| a + i128::from(*k)).map(exact)
+    });
+    let curve = curve.unwrap_or_else(|| {
+        let profits = sorted_descending(profits);
+        let mut curve = climb(&profits, max_points, Decimal::ZERO, Decimal::MIN, |a, p| {
+            a.checked_add(*p).unwrap_or(a)
+        });
+        curve.total = profits
+            .iter()
+            .try_fold(Decimal::ZERO, |a, p| a.checked_add(*p))
+            .unwrap_or(Decimal::MAX);
+        curve
+    });
+    curve.into_whale_curve(n, currency)
+}
+
+/// `values` from largest to smallest as the mantissas of their one scale, when they share one
+/// (money rounded to its minor unit), none is a negative zero and every one fits 64 bits.
+fn sorted_keys_descending(values: &[Decimal]) -> Option<(Vec<i64>, u32)> {
+    let scale = values.first()?.scale();
+    let keys: Option<Vec<i64>> = values
+        .iter()
+        .map(|d| {
+            (d.scale() == scale && !is_negative_zero(d))
+                .then(|| i64::try_from(d.mantissa()).ok())
+                .flatten()
+        })
+        .collect();
+    Some((radix_sorted_descending(keys?, |k| *k), scale))
+}
+
+/// The cumulative sums along amounts sorted from largest to smallest, in any arithmetic.
+struct Climb<T> {
+    total: T,
+    /// The highest sum, or the floor it started from.
+    peak: T,
+    peak_rank: usize,
+    top_20: T,
+    /// `(customers, cumulative sum)` at every sampled point.
+    points: Vec<(usize, T)>,
+}
+
+/// Climb the whale curve over `sorted` amounts: `add` adds an amount to a sum; the total is
+/// the sum of all; the peak is the first highest sum above `floor`.
+fn climb<V, T: Copy + PartialOrd>(
+    sorted: &[V],
+    max_points: usize,
+    zero: T,
+    floor: T,
+    add: impl Fn(T, &V) -> T,
+) -> Climb<T> {
+    let n = sorted.len();
+    let step = (n / max_points.max(1)).max(1);
+    let top_n = ((n as f64) * 0.2).ceil() as usize;
+    let mut c = Climb {
+        total: zero,
+        peak: floor,
+        peak_rank: 0,
+        top_20: zero,
+        points: Vec::new(),
+    };
+    let mut cumulative = zero;
+    for (i, v) in sorted.iter().enumerate() {
+        cumulative = add(cumulative, v);
+        if cumulative > c.peak {
+            c.peak = cumulative;
+            c.peak_rank = i + 1;
+        }
+        if i + 1 == top_n {
+            c.top_20 = cumulative;
+        }
+        if (i + 1) % step == 0 || i + 1 == n {
+            c.points.push((i + 1, cumulative));
+        }
+    }
+    c.total = cumulative;
+    c
+}
+
+impl<T> Climb<T> {
+    /// The same climb in other numbers; `None` when one does not convert.
+    fn map(self, f: impl Fn(T) -> Option<Decimal>) -> Option<Climb<Decimal>> {
+        Some(Climb {
+            total: f(self.total)?,
+            peak: f(self.peak)?,
+            peak_rank: self.peak_rank,
+            top_20: f(self.top_20)?,
+            points: self
+                .points
+                .into_iter()
+                .map(|(i, x)| Some((i, f(x)?)))
+                .collect::<Option<_>>()?,
+        })
+    }
+}
+
+impl Climb<Decimal> {
+    fn into_whale_curve(self, n: usize, currency: crate::money::Currency) -> WhaleCurve {
+        let total = self.total;
+        let defined = total > Decimal::ZERO;
+        let mut points = vec![(0.0, defined.then(|| Ratio::new(Decimal::ZERO)))];
+        points.extend(self.points.into_iter().map(|(i, cumulative)| {
+            (
+                i as f64 / n as f64,
+                ratio_if(defined, cumulative, total).map(|r| Ratio::new(r.get().round_dp(4))),
+            )
+        }));
+        let peak = if n == 0 { Decimal::ZERO } else { self.peak };
+        WhaleCurve {
+            total_profit: Money::new(total, currency),
+            peak_profit: Money::new(peak, currency),
+            peak_rank: self.peak_rank,
+            peak_customer_share: if n == 0 {
+                0.0
+            } else {
+                self.peak_rank as f64 / n as f64
+            },
+            peak_share: ratio_if(defined, peak, total),
+            top_20_share: ratio_if(defined && n > 0, self.top_20, total),
+            points,
+        }
+    }
+}
+
 /// The whale curve (Kaplan and Narayanan: the most profitable 20 % of customers typically earn
 /// 150-300 % of total profit).
 #[non_exhaustive]
@@ -189,107 +329,114 @@ pub struct Analytics {
 impl PortfolioReport {
     /// The headline figures from the rows and totals.
     pub fn analytics(&self) -> Analytics {
-        self.analytics_of(self.whale_curve(20), self.revenue_concentration(10))
+        self.analytics_of(
+            self.whale_curve(20),
+            self.revenue_concentration(10),
+            self.losses(),
+        )
     }
 
-    /// The headline analytics with the whale curve and concentration given.
+    /// The customers who lose money and what they lose together (zero when that overflows).
+    pub(super) fn losses(&self) -> (u64, Money) {
+        let zero = Money::zero(self.currency);
+        let (count, sum) = self
+            .rows
+            .iter()
+            .filter(|r| r.profit.is_negative())
+            .fold((0u64, Some(zero)), |(n, sum), r| {
+                (n + 1, sum.and_then(|s| s.checked_add(r.profit).ok()))
+            });
+        (count, sum.unwrap_or(zero))
+    }
+
+    /// The headline analytics with the whale curve, concentration and losses given.
     pub(super) fn analytics_of(
         &self,
         whale_curve: WhaleCurve,
         concentration: Concentration,
+        (loss_makers, losses): (u64, Money),
     ) -> Analytics {
-        let losses = self
-            .rows
-            .iter()
-            .filter(|r| r.profit.is_negative())
-            .try_fold(Money::zero(self.currency), |acc, r| {
-                acc.checked_add(r.profit)
-            })
-            .unwrap_or(Money::zero(self.currency));
         Analytics {
             margin_before: self.margin_before(),
             margin_after: self.margin_after(),
             whale_curve,
             concentration,
-            loss_makers: self.rows.iter().filter(|r| r.profit.is_negative()).count() as u64,
+            loss_makers,
             losses,
         }
     }
 
     /// The whale curve: customers ranked by profit, cumulative profit as a share of the total.
     pub fn whale_curve(&self, max_points: usize) -> WhaleCurve {
-        let profits = sorted_descending(self.rows.iter().map(|r| r.profit.amount()).collect());
-        let total: Decimal = profits
-            .iter()
-            .try_fold(Decimal::ZERO, |a, p| a.checked_add(*p))
-            .unwrap_or(Decimal::MAX);
-        let n = profits.len();
-        let (mut cumulative, mut peak, mut peak_rank) = (Decimal::ZERO, Decimal::MIN, 0usize);
-        let step = (n / max_points.max(1)).max(1);
-        let defined = total > Decimal::ZERO;
-        let mut points = vec![(0.0, defined.then(|| Ratio::new(Decimal::ZERO)))];
-        let mut top_profit = Decimal::ZERO;
-        let top_n = ((n as f64) * 0.2).ceil() as usize;
-        for (i, p) in profits.iter().enumerate() {
-            cumulative = cumulative.checked_add(*p).unwrap_or(cumulative);
-            if cumulative > peak {
-                peak = cumulative;
-                peak_rank = i + 1;
-            }
-            if i + 1 == top_n {
-                top_profit = cumulative;
-            }
-            if (i + 1) % step == 0 || i + 1 == n {
-                points.push((
-                    (i + 1) as f64 / n as f64,
-                    ratio_if(defined, cumulative, total).map(|r| Ratio::new(r.get().round_dp(4))),
-                ));
-            }
-        }
-        let currency = self.currency;
-        WhaleCurve {
-            total_profit: Money::new(total, currency),
-            peak_profit: Money::new(if n == 0 { Decimal::ZERO } else { peak }, currency),
-            peak_rank,
-            peak_customer_share: if n == 0 {
-                0.0
-            } else {
-                peak_rank as f64 / n as f64
-            },
-            peak_share: ratio_if(defined, peak, total),
-            top_20_share: ratio_if(defined && n > 0, top_profit, total),
-            points,
-        }
+        let profits: Vec<Decimal> = self.rows.iter().map(|r| r.profit.amount()).collect();
+        whale_curve_of(profits, max_points, self.currency)
     }
 
     /// Revenue concentration: share of the top customers and the Herfindahl index.
     pub fn revenue_concentration(&self, top: usize) -> Concentration {
-        let revenues = sorted_descending(self.rows.iter().map(|r| r.revenue.amount()).collect());
-        let total: Decimal = revenues
-            .iter()
-            .try_fold(Decimal::ZERO, |a, r| a.checked_add(*r))
-            .unwrap_or(Decimal::MAX);
-        let defined = total > Decimal::ZERO;
-        let top_sum = revenues
-            .iter()
-            .take(top)
-            .try_fold(Decimal::ZERO, |a, r| a.checked_add(*r))
-            .unwrap_or(Decimal::MAX);
-        let total_f = decimal_to_f64(total);
-        let hhi = defined.then(|| {
-            revenues
+        let revenues: Vec<Decimal> = self.rows.iter().map(|r| r.revenue.amount()).collect();
+        concentration_of(revenues, top)
+    }
+}
+
+/// The concentration of `revenues` (in any order) in the `top` largest.
+fn concentration_of(revenues: Vec<Decimal>, top: usize) -> Concentration {
+    // Amounts of one scale that fit 64 bits are summed as exact integers (see
+    // `whale_curve_of`); the index adds the same `f64` shares in the same order.
+    let sums = |sorted: &[i64], scale: u32| {
+        let sum = |n: usize| {
+            let exact = sorted.iter().take(n).map(|&k| i128::from(k)).sum::<i128>();
+            Decimal::try_from_i128_with_scale(exact, scale).ok()
+        };
+        Some((sum(sorted.len())?, sum(top)?))
+    };
+    if let Some((sorted, scale)) = sorted_keys_descending(&revenues) {
+        if let Some((total, top_sum)) = sums(&sorted, scale) {
+            let shares = sorted
                 .iter()
-                .map(|r| {
-                    let s = decimal_to_f64(*r) / total_f;
-                    s * s
-                })
-                .sum::<f64>()
-        });
-        Concentration {
-            top,
-            top_share: ratio_if(defined, top_sum, total),
-            herfindahl: hhi,
+                .map(|&k| decimal_to_f64(Decimal::new(k, scale)));
+            return concentration(top, total, top_sum, shares);
         }
+    }
+    let revenues = sorted_descending(revenues);
+    let sum = |n: usize| {
+        revenues
+            .iter()
+            .take(n)
+            .try_fold(Decimal::ZERO, |a, r| a.checked_add(*r))
+            .unwrap_or(Decimal::MAX)
+    };
+    let (total, top_sum) = (sum(revenues.len()), sum(top));
+    concentration(
+        top,
+        total,
+        top_sum,
+        revenues.iter().map(|r| decimal_to_f64(*r)),
+    )
+}
+
+/// The concentration of revenues summing to `total`, the `top` largest to `top_sum`, given
+/// each revenue as an `f64` from the largest.
+fn concentration(
+    top: usize,
+    total: Decimal,
+    top_sum: Decimal,
+    revenues: impl Iterator<Item = f64>,
+) -> Concentration {
+    let defined = total > Decimal::ZERO;
+    let total_f = decimal_to_f64(total);
+    let hhi = defined.then(|| {
+        revenues
+            .map(|r| {
+                let s = r / total_f;
+                s * s
+            })
+            .sum::<f64>()
+    });
+    Concentration {
+        top,
+        top_share: ratio_if(defined, top_sum, total),
+        herfindahl: hhi,
     }
 }
 
@@ -327,7 +474,125 @@ mod tests {
         assert_eq!(sorted, [Decimal::MAX, d(1, 28), d(-1, 28), Decimal::MIN]);
     }
 
+    /// The whale curve as it was computed before the integer path: decimal additions along
+    /// the sorted profits.
+    fn whale_curve_by_decimals(profits: Vec<Decimal>, max_points: usize) -> WhaleCurve {
+        let currency = crate::money::Currency::EUR;
+        let profits = sorted_descending(profits);
+        let total: Decimal = profits
+            .iter()
+            .try_fold(Decimal::ZERO, |a, p| a.checked_add(*p))
+            .unwrap_or(Decimal::MAX);
+        let n = profits.len();
+        let (mut cumulative, mut peak, mut peak_rank) = (Decimal::ZERO, Decimal::MIN, 0usize);
+        let step = (n / max_points.max(1)).max(1);
+        let defined = total > Decimal::ZERO;
+        let mut points = vec![(0.0, defined.then(|| Ratio::new(Decimal::ZERO)))];
+        let mut top_profit = Decimal::ZERO;
+        let top_n = ((n as f64) * 0.2).ceil() as usize;
+        for (i, p) in profits.iter().enumerate() {
+            cumulative = cumulative.checked_add(*p).unwrap_or(cumulative);
+            if cumulative > peak {
+                peak = cumulative;
+                peak_rank = i + 1;
+            }
+            if i + 1 == top_n {
+                top_profit = cumulative;
+            }
+            if (i + 1) % step == 0 || i + 1 == n {
+                points.push((
+                    (i + 1) as f64 / n as f64,
+                    ratio_if(defined, cumulative, total).map(|r| Ratio::new(r.get().round_dp(4))),
+                ));
+            }
+        }
+        WhaleCurve {
+            total_profit: Money::new(total, currency),
+            peak_profit: Money::new(if n == 0 { Decimal::ZERO } else { peak }, currency),
+            peak_rank,
+            peak_customer_share: if n == 0 {
+                0.0
+            } else {
+                peak_rank as f64 / n as f64
+            },
+            peak_share: ratio_if(defined, peak, total),
+            top_20_share: ratio_if(defined && n > 0, top_profit, total),
+            points,
+        }
+    }
+
+    /// The concentration as it was computed before the integer path.
+    fn concentration_by_decimals(revenues: Vec<Decimal>, top: usize) -> Concentration {
+        let revenues = sorted_descending(revenues);
+        let total: Decimal = revenues
+            .iter()
+            .try_fold(Decimal::ZERO, |a, r| a.checked_add(*r))
+            .unwrap_or(Decimal::MAX);
+        let defined = total > Decimal::ZERO;
+        let top_sum = revenues
+            .iter()
+            .take(top)
+            .try_fold(Decimal::ZERO, |a, r| a.checked_add(*r))
+            .unwrap_or(Decimal::MAX);
+        let total_f = decimal_to_f64(total);
+        let hhi = defined.then(|| {
+            revenues
+                .iter()
+                .map(|r| {
+                    let s = decimal_to_f64(*r) / total_f;
+                    s * s
+                })
+                .sum::<f64>()
+        });
+        Concentration {
+            top,
+            top_share: ratio_if(defined, top_sum, total),
+            herfindahl: hhi,
+        }
+    }
+
     proptest! {
+        /// Concentration summed in integers is the one summed in decimals, the index to the
+        /// bit.
+        #[test]
+        fn the_integer_concentration_is_the_decimal_one(
+            values in prop_oneof![
+                prop::collection::vec((0i64..10i64.pow(9), 2u32..=2), 0..80),
+                prop::collection::vec((any::<i64>(), 0u32..=2), 0..80),
+                prop::collection::vec((any::<i64>(), 0u32..=0), 0..80),
+            ],
+            huge in proptest::option::of(prop_oneof![Just(Decimal::MAX), Just(Decimal::MIN)]),
+            top in 0usize..15,
+        ) {
+            let mut revenues: Vec<Decimal> = values.into_iter().map(|(m, s)| d(m, s)).collect();
+            revenues.extend(huge);
+            let got = concentration_of(revenues.clone(), top);
+            let expected = concentration_by_decimals(revenues, top);
+            prop_assert_eq!(format!("{got:?}"), format!("{expected:?}"));
+            prop_assert_eq!(got.herfindahl.map(f64::to_bits), expected.herfindahl.map(f64::to_bits));
+        }
+
+        /// The whale curve summed in integers is the one summed in decimals, to the scale of
+        /// every figure: one scale or mixed, near the 96-bit edge or not, any number of points.
+        #[test]
+        fn the_integer_whale_curve_is_the_decimal_one(
+            values in prop_oneof![
+                prop::collection::vec((-10i64.pow(9)..10i64.pow(9), 2u32..=2), 0..80),
+                prop::collection::vec((any::<i64>(), 0u32..=2), 0..80),
+                prop::collection::vec((-5i64..5, 0u32..=1), 0..80),
+                prop::collection::vec((any::<i64>(), 0u32..=0), 0..80),
+            ],
+            huge in proptest::option::of(prop_oneof![Just(Decimal::MAX), Just(Decimal::MIN)]),
+            max_points in 0usize..30,
+        ) {
+            let mut profits: Vec<Decimal> = values.into_iter().map(|(m, s)| d(m, s)).collect();
+            profits.extend(huge);
+            let got = whale_curve_of(profits.clone(), max_points, crate::money::Currency::EUR);
+            let expected = whale_curve_by_decimals(profits, max_points);
+            let exact = |w: &WhaleCurve| format!("{w:?}");
+            prop_assert_eq!(exact(&got), exact(&expected));
+        }
+
         /// Largest first and stable, for keys of any width and sign, the extremes included.
         #[test]
         fn radix_sort_is_a_stable_descending_sort(

@@ -323,13 +323,19 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
         workers: usize,
     ) -> Result<(PortfolioSummary, PortfolioFacts)> {
         // The summaries merged but for their ids, which are looked up first.
-        let mut summary = PortfolioSummary::default();
+        let mut summary: Option<PortfolioSummary> = None;
         let mut kept = Vec::with_capacity(shards.len());
         for mut s in shards {
             let ids = std::mem::take(&mut s.summary.ids);
-            summary.merge(s.summary)?;
+            // The first shard's summary is the start (merged into an empty one, it would be
+            // copied whole).
+            match summary.as_mut() {
+                Some(summary) => summary.merge(s.summary)?,
+                None => summary = Some(s.summary),
+            }
             kept.push((ids, s.own));
         }
+        let mut summary = summary.unwrap_or_default();
         let found = if summary.groups.is_empty() {
             Vec::new()
         } else {
@@ -709,9 +715,22 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
             read[i].same_as(again, i)?;
             Ok(report)
         })?;
+        self.complete(reports, summary, facts, as_of, workers)
+    }
+
+    /// The report of a run: its shards' reports (in shard order) merged, completed with the
+    /// summary of phase 1 and the headline analytics (on up to `workers` threads).
+    fn complete(
+        &self,
+        reports: Vec<PortfolioReport>,
+        summary: PortfolioSummary,
+        facts: PortfolioFacts,
+        as_of: NaiveDate,
+        workers: usize,
+    ) -> Result<PortfolioReport> {
         let mut report = PortfolioReport::new(self.assessor.cost_model().currency(), as_of, facts);
         for r in reports {
-            report.merge(r)?;
+            report.merge_shard(r)?;
         }
         Ok(with_phase_one(report, summary, workers))
     }
@@ -783,11 +802,7 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
             let sink = |c: &Customer, a: &FitAssessment, r: &Recommendation| guard.call(i, c, a, r);
             self.report(shards[i].iter().map(get), &facts, as_of, &sink, None)
         })?;
-        let mut report = PortfolioReport::new(self.assessor.cost_model().currency(), as_of, facts);
-        for r in reports {
-            report.merge(r)?;
-        }
-        Ok(with_phase_one(report, summary, threads))
+        self.complete(reports, summary, facts, as_of, threads)
     }
 }
 

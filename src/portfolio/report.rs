@@ -383,6 +383,35 @@ impl PortfolioReport {
     /// [`Error::InvalidConfig`] when the shards used different facts, currencies or dates;
     /// [`Error::Arithmetic`] on overflow.
     pub fn merge(&mut self, other: PortfolioReport) -> Result<()> {
+        self.merge_rows_by(other, merge_sorted)
+    }
+
+    /// [`merge`](Self::merge) of the report of the next shard of one run, whose rows — like
+    /// this report's — are sorted (`finish` sorted them): appended where they follow, without
+    /// looking through them first.
+    pub(super) fn merge_shard(&mut self, other: PortfolioReport) -> Result<()> {
+        self.merge_rows_by(other, |mut a, b| {
+            let follows = a
+                .last()
+                .zip(b.first())
+                .is_none_or(|(x, y)| row_order(x, y).is_le());
+            if a.is_empty() {
+                return b;
+            }
+            a.extend(b);
+            if !follows {
+                // Two sorted runs: merged by the sort.
+                a.sort_by(row_order);
+            }
+            a
+        })
+    }
+
+    fn merge_rows_by(
+        &mut self,
+        other: PortfolioReport,
+        merge_rows: impl FnOnce(Vec<CustomerRow>, Vec<CustomerRow>) -> Vec<CustomerRow>,
+    ) -> Result<()> {
         if other.facts != self.facts || other.currency != self.currency || other.as_of != self.as_of
         {
             return Err(Error::config(
@@ -446,7 +475,7 @@ impl PortfolioReport {
             .map_err(arithmetic)?;
         // Both row lists are sorted: merge them in one pass rather than sorting again.
         let mine = std::mem::take(&mut self.rows);
-        self.rows = merge_sorted(mine, other.rows);
+        self.rows = merge_rows(mine, other.rows);
         sort_bad(&mut self.bad_records);
         // Figures of a partial report are stale once merged.
         self.analytics = None;
@@ -539,9 +568,19 @@ pub(super) fn row_order(a: &CustomerRow, b: &CustomerRow) -> std::cmp::Ordering 
 /// holds every row a second time.
 pub(super) fn merge_sorted(mut a: Vec<CustomerRow>, b: Vec<CustomerRow>) -> Vec<CustomerRow> {
     // The first shard merged into an empty report: its rows as they are, when sorted (a
-    // comparison each, where appending and sorting would also move them all).
-    if a.is_empty() && b.is_sorted_by(|x, y| row_order(x, y).is_le()) {
-        return b;
+    // comparison each, where appending and sorting would also move them all). The shards of
+    // a file sorted by id come in order: then the rows of the next one are appended.
+    let sorted = |rows: &[CustomerRow]| rows.is_sorted_by(|x, y| row_order(x, y).is_le());
+    let follows = a
+        .last()
+        .zip(b.first())
+        .is_none_or(|(x, y)| row_order(x, y).is_le());
+    if follows && sorted(&b) && sorted(&a) {
+        if a.is_empty() {
+            return b;
+        }
+        a.extend(b);
+        return a;
     }
     a.extend(b);
     a.sort_by(row_order);
@@ -550,10 +589,21 @@ pub(super) fn merge_sorted(mut a: Vec<CustomerRow>, b: Vec<CustomerRow>) -> Vec<
 
 /// Merge two sorted lists in one pass.
 pub(super) fn merge_sorted_by<T>(
-    a: Vec<T>,
+    mut a: Vec<T>,
     b: Vec<T>,
     order: impl Fn(&T, &T) -> std::cmp::Ordering,
 ) -> Vec<T> {
+    // Lists that follow one another (the shards of a file sorted by id) are appended.
+    if a.last()
+        .zip(b.first())
+        .is_none_or(|(x, y)| order(x, y).is_le())
+    {
+        if a.is_empty() {
+            return b;
+        }
+        a.extend(b);
+        return a;
+    }
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
     loop {
@@ -584,12 +634,14 @@ pub(super) fn with_phase_one(
     let parallel = workers > 1 && report.rows.len() >= PARALLEL_ANALYTICS_FROM;
     report.analytics = Some(if parallel {
         std::thread::scope(|scope| {
-            let whale = scope.spawn(|| report.whale_curve(20));
+            // The concentration's index takes about as long as the whale curve and the
+            // losses together.
+            let whale = scope.spawn(|| (report.whale_curve(20), report.losses()));
             let concentration = report.revenue_concentration(10);
-            let whale = whale
+            let (whale, losses) = whale
                 .join()
                 .unwrap_or_else(|e| std::panic::resume_unwind(e));
-            report.analytics_of(whale, concentration)
+            report.analytics_of(whale, concentration, losses)
         })
     } else {
         report.analytics()
