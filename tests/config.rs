@@ -95,3 +95,24 @@ fn a_time_driven_rate_that_cannot_be_derived_names_its_role() {
         "{err}"
     );
 }
+
+#[test]
+fn between_the_phases_keeps_the_customers_unless_told_to_read_again() {
+    use custfit::portfolio::BetweenPhases;
+    let c: Config = serde_json::from_str("{}").unwrap();
+    assert_eq!(c.portfolio.between_phases, BetweenPhases::Keep);
+    let c: Config =
+        serde_json::from_str(r#"{ "portfolio": { "between_phases": "read_again" } }"#).unwrap();
+    assert_eq!(c.portfolio.between_phases, BetweenPhases::ReadAgain);
+    let json = serde_json::to_string(&c).unwrap();
+    assert!(json.contains(r#""between_phases":"read_again""#), "{json}");
+    let e = serde_json::from_str::<Config>(r#"{ "portfolio": { "between_phases": "twice" } }"#)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with(
+            "configuration field `portfolio.between_phases`: unknown variant `twice`, expected `keep` or `read_again`"
+        ),
+        "{e}"
+    );
+}

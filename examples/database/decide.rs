@@ -1,15 +1,16 @@
 //! Decisions out: the portfolio run over the database, every customer's
 //! [`DecisionRecord`] written to `decisions`, and the queries a dashboard runs on them.
 //!
-//! [`decide`] runs [`PortfolioAnalyzer::analyze`] over [`CustomerTable`], which it opens once
-//! per phase (a fresh query each time), and its sink writes one row per customer: the action,
+//! [`decide`] runs [`PortfolioAnalyzer::analyze`] over [`CustomerTable`], which it reads once
+//! (its customers kept between the phases), and its sink writes one row per customer: the action,
 //! whether it is provisional, the confirm-by and review dates and the gross margin as columns,
 //! and the whole record as JSON. The run is one transaction that first deletes the decisions
 //! of its assessment date: running it again for the same date replaces them (a customer
 //! removed meanwhile leaves no stale row), decisions of other dates stay as history, and a run
 //! that fails leaves the table as it was. The transaction (`BEGIN IMMEDIATE`) also keeps other
-//! writers out until it ends, so both phases read the same rows (the library stops a run whose
-//! second phase reads other customers than the first).
+//! writers out until it ends, so that the decisions written are those of the rows read (and,
+//! with `BetweenPhases::ReadAgain`, both phases read the same rows: the library stops a run
+//! whose second phase reads other customers than the first).
 //!
 //! `analyze` reads and decides on the calling thread, but its sink must be `Sync` (the same
 //! type serves the threaded runs) and a `rusqlite::Connection` is not: the connection lives in

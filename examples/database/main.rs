@@ -15,8 +15,8 @@
 //! 2. **Read.** A `CustomerSource` reads the customers back with SQL, a page at a time, builds
 //!    each with `Customer::builder` and folds its events with the library's ledger ([`read`]).
 //!    A row that cannot be read is a refused record naming the customer, not a panic.
-//! 3. **Decide.** `PortfolioAnalyzer::analyze` runs both phases over it (the source opened once
-//!    per phase) and every `DecisionRecord` goes to the `decisions` table, replacing the
+//! 3. **Decide.** `PortfolioAnalyzer::analyze` runs both phases over it (the source read once,
+//!    its customers kept between the phases) and every `DecisionRecord` goes to the `decisions` table, replacing the
 //!    decisions of the same `--as-of` date (default 2026-01-15) and keeping those of other
 //!    dates ([`decide`]).
 //!
@@ -27,7 +27,7 @@
 //! Delete the file to load the sample again (`--db :memory:` runs without one). In release, on
 //! a shared 2-core machine, a run on a new file takes about 0.1 s: 30-55 ms to load the
 //! sample's 14,000 rows, and 45-100 ms for the run itself — reading the rows back and folding
-//! them once per phase (20-40 ms each), deciding the 63 customers (under 1 ms) and writing
+//! them (20-40 ms), deciding the 63 customers (under 1 ms) and writing
 //! their decisions. A run on a loaded file takes only the latter.
 
 mod decide;

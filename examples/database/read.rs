@@ -8,7 +8,8 @@
 //! entries, escalations, feature requests, usage readings and implementation projects — adds
 //! the page's events to a [`Ledger`] for the customers' assessment period, and hands each
 //! customer built with [`Customer::builder`] through [`Ledger::apply`]. A portfolio run opens
-//! it once per phase: a fresh query each time.
+//! it once and keeps its customers between the phases (or, read again, once per phase: a fresh
+//! query each time).
 //!
 //! A row that cannot be read — a value of the wrong type, a decimal that is not one, an
 //! unknown severity or fact, an event the ledger refuses — becomes an `Err` record naming the

@@ -1436,6 +1436,20 @@ mod tests {
             kept.push(c);
         }
         assert!(kept.blocks.len() > 2, "{} blocks", kept.blocks.len());
+        // Each closed block holds about 64 KiB: full, and over by less than a customer.
+        let largest = customers.iter().map(|c| {
+            let mut one = CompactCustomers::default();
+            one.push(c);
+            one.open.len()
+        });
+        let largest = largest.max().unwrap();
+        for b in &kept.blocks {
+            assert!(
+                (BLOCK..BLOCK + largest).contains(&b.len()),
+                "{} bytes",
+                b.len()
+            );
+        }
         let back: Vec<Customer> = kept.into_customers().collect::<Result<_>>().unwrap();
         assert_eq!(back.len(), 3_000);
         for (b, c) in back.iter().zip(customers.iter().cycle()) {
