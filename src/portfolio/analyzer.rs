@@ -908,6 +908,41 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// A kept customer that cannot be read back stops phase 2 with an error naming it: it is
+    /// neither skipped nor reported as a refused record of the data.
+    #[test]
+    fn a_kept_customer_that_cannot_be_read_back_stops_the_run() {
+        let analyzer = crate::Config::default().analyzer().unwrap();
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let customer = |id: &str| {
+            Customer::builder(id, "C")
+                .currency("USD")
+                .period(d(2025, 1, 1), d(2025, 12, 31))
+                .customer_since(d(2023, 1, 1))
+                .recurring_revenue(rust_decimal::Decimal::from(50_000))
+                .build()
+                .unwrap()
+        };
+        let mut kept = CompactCustomers::default();
+        kept.push(&customer("a"));
+        kept.push(&customer("b"));
+        kept.cut_short();
+        let facts = analyzer.facts(&PortfolioSummary::default());
+        let seen = std::sync::Mutex::new(Vec::new());
+        let sink = |c: &Customer, _: &FitAssessment, _: &Recommendation| {
+            seen.lock().unwrap().push(c.id().to_string());
+            Ok(())
+        };
+        let e = analyzer
+            .report_kept(kept, &facts, d(2026, 1, 15), &sink, None)
+            .unwrap_err();
+        assert!(
+            matches!(&e, Error::Source { record: Some(r), .. } if r == "b"),
+            "{e}"
+        );
+        assert_eq!(*seen.lock().unwrap(), ["a"]);
+    }
+
     proptest! {
         /// The selected median is the sorted one, bit for bit: signed zeros, repeats, odd and
         /// even counts.
