@@ -443,12 +443,12 @@ impl Writer<'_> {
         self.opt_uint(nps.map(|n| zigzag(i64::from(n.get()))));
     }
 
-    #[inline]
+    #[inline(always)]
     fn byte(&mut self, b: u8) {
         self.out.push(b);
     }
 
-    #[inline]
+    #[inline(always)]
     fn uint(&mut self, mut n: u64) {
         while n >= 0x80 {
             self.out.push((n as u8) | 0x80);
@@ -457,18 +457,18 @@ impl Writer<'_> {
         self.out.push(n as u8);
     }
 
-    #[inline]
+    #[inline(always)]
     fn opt_uint(&mut self, n: Option<u64>) {
         // Values are at most u32 (or a zigzagged i16): `+ 1` does not overflow.
         self.uint(n.map_or(0, |n| n + 1));
     }
 
-    #[inline]
+    #[inline(always)]
     fn date(&mut self, d: NaiveDate) {
         self.uint(zigzag(i64::from(d.num_days_from_ce())));
     }
 
-    #[inline]
+    #[inline(always)]
     fn opt_date(&mut self, d: Option<NaiveDate>) {
         self.opt_uint(d.map(|d| zigzag(i64::from(d.num_days_from_ce()))));
     }
@@ -479,7 +479,7 @@ impl Writer<'_> {
         self.out.extend_from_slice(t.as_bytes());
     }
 
-    #[inline]
+    #[inline(always)]
     fn opt_tag(&mut self, tag: Option<&Tag>) {
         match tag {
             None => self.byte(0),
@@ -490,7 +490,7 @@ impl Writer<'_> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn tag(&mut self, t: &Tag) {
         match self.tags.index(t) {
             Some(i) => self.uint(u64::from(i) + 1),
@@ -508,7 +508,7 @@ impl Writer<'_> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn money(&mut self, m: Option<Money>) {
         if let Some(m) = m.filter(|m| m.currency() != self.currency) {
             self.byte(OTHER_CURRENCY);
@@ -518,7 +518,7 @@ impl Writer<'_> {
     }
 
     /// A decimal, exactly: its scale, its magnitude and its sign (of a zero too).
-    #[inline]
+    #[inline(always)]
     fn decimal(&mut self, d: Option<Decimal>) {
         let Some(d) = d else {
             self.byte(NO_DECIMAL);
@@ -543,7 +543,7 @@ impl Writer<'_> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn share(&mut self, s: Option<Share>) {
         self.decimal(s.map(Share::get));
     }
@@ -833,14 +833,14 @@ impl Reader<'_> {
         })
     }
 
-    #[inline]
+    #[inline(always)]
     fn byte(&mut self) -> Option<u8> {
         let b = *self.bytes.get(self.at)?;
         self.at += 1;
         Some(b)
     }
 
-    #[inline]
+    #[inline(always)]
     fn uint(&mut self) -> Option<u64> {
         // Most numbers take one byte.
         let first = self.byte()?;
@@ -860,7 +860,7 @@ impl Reader<'_> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn u32(&mut self) -> Option<u32> {
         u32::try_from(self.uint()?).ok()
     }
@@ -878,13 +878,13 @@ impl Reader<'_> {
         usize::try_from(self.uint()?).ok()
     }
 
-    #[inline]
+    #[inline(always)]
     fn date(&mut self) -> Option<NaiveDate> {
         let days = i32::try_from(unzigzag(self.uint()?)).ok()?;
         NaiveDate::from_num_days_from_ce_opt(days)
     }
 
-    #[inline]
+    #[inline(always)]
     fn opt_date(&mut self) -> Option<Option<NaiveDate>> {
         match self.uint()? {
             0 => Some(None),
@@ -909,7 +909,7 @@ impl Reader<'_> {
         self.string(len)
     }
 
-    #[inline]
+    #[inline(always)]
     fn tag(&mut self) -> Option<Tag> {
         match self.uint()? {
             0 => Some(Tag::new(&self.text()?)),
@@ -917,7 +917,7 @@ impl Reader<'_> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn opt_tag(&mut self) -> Option<Option<Tag>> {
         match self.byte()? {
             0 => Some(None),
@@ -939,7 +939,7 @@ impl Reader<'_> {
         Currency::from_code_bytes(self.bytes()?)
     }
 
-    #[inline]
+    #[inline(always)]
     fn bytes<const N: usize>(&mut self) -> Option<[u8; N]> {
         let end = self.at.checked_add(N)?;
         let b = self.bytes.get(self.at..end)?.try_into().ok()?;
@@ -947,13 +947,13 @@ impl Reader<'_> {
         Some(b)
     }
 
-    #[inline]
+    #[inline(always)]
     fn u32_le(&mut self) -> Option<u32> {
         self.bytes().map(u32::from_le_bytes)
     }
 
     /// A decimal, or none.
-    #[inline]
+    #[inline(always)]
     fn decimal(&mut self) -> Option<Option<Decimal>> {
         let head = self.byte()?;
         let scale = head & SCALE;
@@ -987,7 +987,7 @@ impl Reader<'_> {
     }
 
     /// An amount, or none, in `currency` unless written with another.
-    #[inline]
+    #[inline(always)]
     fn money(&mut self, currency: Currency) -> Option<Option<Money>> {
         let mut currency = currency;
         if self.bytes.get(self.at) == Some(&OTHER_CURRENCY) {
@@ -997,7 +997,7 @@ impl Reader<'_> {
         Some(self.decimal()?.map(|d| Money::new(d, currency)))
     }
 
-    #[inline]
+    #[inline(always)]
     fn hours(&mut self) -> Option<Option<Hours>> {
         match self.decimal()? {
             None => Some(None),
@@ -1005,7 +1005,7 @@ impl Reader<'_> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn share(&mut self) -> Option<Option<Share>> {
         match self.decimal()? {
             None => Some(None),
