@@ -58,6 +58,13 @@ macro_rules! non_negative_decimal {
                 self.0
             }
 
+            /// `value` as it is — its scale kept — when it is not below zero: for a value
+            /// that was one already (kept between the phases), whose scale may be another
+            /// than [`new`](Self::new) gives (a sum of [`checked_add`](Self::checked_add)).
+            pub(crate) fn kept(value: Decimal) -> Option<Self> {
+                (!value.is_sign_negative() || value.is_zero()).then_some($name(value))
+            }
+
             /// `self + other`; [`MoneyError::Overflow`](crate::units::MoneyError::Overflow) when it
             /// does not fit, like [`Money::checked_add`](crate::Money::checked_add).
             pub fn checked_add(

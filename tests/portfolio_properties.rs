@@ -221,3 +221,48 @@ proptest! {
         prop_assert_eq!(exact(report.totals.margin.amount()), exact(fold(|x| x.2)));
     }
 }
+
+/// Hours summed with `checked_add` keep the scale of the sum (`1.0`, not `1`): kept between the
+/// phases, they are assessed as they were read, and the reports are the same to the byte.
+#[test]
+fn hours_keep_their_scale_between_the_phases() {
+    use custfit::units::Hours;
+    let half = Hours::new(dec("0.5")).unwrap();
+    let one = half.checked_add(half).unwrap();
+    assert_eq!(one.get().scale(), 1);
+    let c = healthy("scaled").build().unwrap();
+    let mut activity = c.activity().clone();
+    activity.success_hours = one;
+    activity.usage_units = custfit::units::Quantity::new(dec("2.5"))
+        .unwrap()
+        .checked_add(custfit::units::Quantity::new(dec("2.5")).unwrap())
+        .unwrap();
+    let c = c.with_activity(activity).unwrap();
+    let customers = [c, healthy("plain").build().unwrap()];
+    let open = |_: usize| Ok(SliceSource::new(&customers));
+    let run = |analyzer: &PortfolioAnalyzer<_, _>| {
+        let seen = std::sync::Mutex::new(Vec::new());
+        let sink = |c: &Customer, _: &custfit::FitAssessment, _: &custfit::Recommendation| {
+            seen.lock().unwrap().push(format!("{c:?}"));
+            Ok(())
+        };
+        let report = analyzer
+            .analyze_shards(1, 1, open, as_of(), &sink, None)
+            .unwrap();
+        (
+            serde_json::to_string(&report).unwrap(),
+            seen.into_inner().unwrap(),
+        )
+    };
+    let keeping =
+        PortfolioAnalyzer::new(portfolio_assessor(), policy(), PortfolioConfig::default()).unwrap();
+    let (kept, kept_seen) = run(&keeping);
+    let (again, again_seen) = run(&reading_again(portfolio_assessor()));
+    assert_eq!(kept, again);
+    assert_eq!(kept_seen, again_seen);
+    assert!(
+        kept_seen[0].contains("success_hours: Hours(1.0)"),
+        "{}",
+        kept_seen[0]
+    );
+}

@@ -4,9 +4,10 @@
 //!
 //! Reading it is the library's (`custfit::source::flat`: the row type, the reader, the shard
 //! plan); this module adds what the library leaves to its caller, the file: [`ShardedCsv`]
-//! opens each byte range of a file for the thread that reads it, once for every phase of a
-//! portfolio run (`PortfolioAnalyzer::analyze_shards`), so the customers are never all in
-//! memory.
+//! opens each byte range of a file for the thread that reads it: once in a portfolio run
+//! (`PortfolioAnalyzer::analyze_shards`), which keeps the customers compactly between its
+//! phases, or once for every phase with `BetweenPhases::ReadAgain`, when the customers are
+//! never all in memory.
 
 #![allow(dead_code)]
 

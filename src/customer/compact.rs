@@ -76,7 +76,9 @@ impl CompactCustomers {
     }
 
     /// The customers, read back one by one in the order they were kept; each block's memory
-    /// is freed once its customers are read.
+    /// is freed once its customers are read. One that cannot be read back (a defect, never a
+    /// fact of the data) is an error naming it, and the last item: where the next customer
+    /// starts is not known after it.
     pub(crate) fn into_customers(mut self) -> impl Iterator<Item = Result<Customer>> {
         if !self.open.is_empty() {
             self.blocks.push(std::mem::take(&mut self.open));
@@ -93,7 +95,13 @@ impl CompactCustomers {
         let mut block = Vec::new();
         let mut at = 0;
         let mut parents = parents.into_iter();
-        ids.into_iter().map(move |id| {
+        let mut ids = ids.into_iter();
+        let mut failed = false;
+        std::iter::from_fn(move || {
+            if failed {
+                return None;
+            }
+            let id = ids.next()?;
             if at >= block.len() {
                 block = blocks.next().unwrap_or_default();
                 at = 0;
@@ -105,13 +113,14 @@ impl CompactCustomers {
             };
             let c = r.customer(id.clone(), &mut parents);
             at = r.at;
-            c.ok_or_else(|| {
+            failed = c.is_none();
+            Some(c.ok_or_else(|| {
                 Error::source_message(
                     Some(id.to_string()),
                     "the compact copy kept between the phases could not be read back \
                      (a defect in custfit: please report it)",
                 )
-            })
+            }))
         })
     }
 }
@@ -624,7 +633,7 @@ impl Reader<'_> {
         let growth = self.growth(currency)?;
         let behavior = self.behavior()?;
         let last_expectation_reset = self.opt_date()?;
-        let requests = self.len()?;
+        let requests = self.count()?;
         let mut feature_requests = Vec::with_capacity(requests);
         for _ in 0..requests {
             let title = self.text()?;
@@ -692,7 +701,7 @@ impl Reader<'_> {
             _ => return None,
         };
         let data_export_days = self.u32()?;
-        let obligations = self.len()?;
+        let obligations = self.count()?;
         let mut compliance_obligations = Vec::with_capacity(obligations);
         for _ in 0..obligations {
             compliance_obligations.push(self.text()?);
@@ -725,7 +734,7 @@ impl Reader<'_> {
     fn activity(&mut self, currency: Currency) -> Option<Activity> {
         let start = self.date()?;
         let end = self.date()?;
-        let groups = self.len()?;
+        let groups = self.count()?;
         let mut tickets = Vec::with_capacity(groups);
         for _ in 0..groups {
             let severity = match self.byte()? {
@@ -755,13 +764,13 @@ impl Reader<'_> {
             }),
             _ => return None,
         };
-        let features = self.len()?;
+        let features = self.count()?;
         let mut custom_features = Vec::with_capacity(features);
         for _ in 0..features {
             custom_features.push(self.text()?);
         }
         let unnamed_custom_features = self.u32()?;
-        let usage_units = Quantity::new(self.decimal()??).ok()?;
+        let usage_units = Quantity::kept(self.decimal()??)?;
         Some(Activity {
             period: AssessmentPeriod { start, end },
             tickets,
@@ -878,6 +887,13 @@ impl Reader<'_> {
         usize::try_from(self.uint()?).ok()
     }
 
+    /// How many elements a list has: each takes a byte at least, so never more than the
+    /// bytes left (a length beyond them is not one this form wrote, and must not be allocated).
+    fn count(&mut self) -> Option<usize> {
+        let n = self.len()?;
+        (n <= self.bytes.len().saturating_sub(self.at)).then_some(n)
+    }
+
     #[inline(always)]
     fn date(&mut self) -> Option<NaiveDate> {
         let days = i32::try_from(unzigzag(self.uint()?)).ok()?;
@@ -927,7 +943,7 @@ impl Reader<'_> {
     }
 
     fn tag_list(&mut self) -> Option<Vec<Tag>> {
-        let len = self.len()?;
+        let len = self.count()?;
         let mut tags = Vec::with_capacity(len);
         for _ in 0..len {
             tags.push(self.tag()?);
@@ -1001,7 +1017,7 @@ impl Reader<'_> {
     fn hours(&mut self) -> Option<Option<Hours>> {
         match self.decimal()? {
             None => Some(None),
-            Some(d) => Some(Some(Hours::new(d).ok()?)),
+            Some(d) => Some(Some(Hours::kept(d)?)),
         }
     }
 
@@ -1053,8 +1069,15 @@ mod tests {
             })
     }
 
+    /// Hours as `new` gives them, or with the scale a sum keeps (`1.0` from `0.5 + 0.5`).
     fn hours() -> impl Strategy<Value = Hours> {
-        decimal().prop_map(|d| Hours::new(d.abs()).expect("not negative"))
+        (decimal(), any::<bool>()).prop_map(|(d, raw)| {
+            if raw {
+                Hours::kept(d.abs()).expect("not negative")
+            } else {
+                Hours::new(d.abs()).expect("not negative")
+            }
+        })
     }
 
     fn share() -> impl Strategy<Value = Option<Share>> {
@@ -1201,7 +1224,7 @@ mod tests {
                     implementation,
                     custom_features,
                     unnamed_custom_features,
-                    usage_units: Quantity::new(usage.get()).expect("not negative"),
+                    usage_units: Quantity::kept(usage.get()).expect("not negative"),
                 },
             )
             .boxed()
@@ -1430,6 +1453,21 @@ mod tests {
         }
     }
 
+    /// A list length beyond the bytes left is refused before anything is allocated for it.
+    #[test]
+    fn a_list_longer_than_the_bytes_left_is_refused_not_allocated() {
+        let mut bytes = vec![0x00, b'E', b'U', b'R', 0x00];
+        bytes.extend([0xff; 8]);
+        bytes.push(0x0f);
+        let mut r = Reader {
+            bytes: &bytes,
+            at: 0,
+            tags: &[],
+        };
+        let id = CustomerId::new("c").unwrap();
+        assert!(r.customer(id, &mut std::iter::empty()).is_none());
+    }
+
     /// Many customers fill many blocks; each is read back whole across block edges.
     #[test]
     fn many_customers_span_blocks() {
@@ -1511,6 +1549,17 @@ mod tests {
         kept.cut_short();
         let back: Vec<Result<Customer>> = kept.into_customers().collect();
         assert_eq!(back.len(), 1);
+        // A first customer that cannot be read back is the last item: the customers after it
+        // are not read from the middle of its bytes.
+        let mut kept = CompactCustomers::default();
+        for _ in 0..3 {
+            kept.push(&c);
+        }
+        // Its name's length now runs past the block.
+        kept.open[0] = 0xff;
+        let back: Vec<Result<Customer>> = kept.into_customers().collect();
+        assert_eq!(back.len(), 1, "{back:?}");
+        assert!(back[0].is_err());
         let e = back[0].as_ref().unwrap_err();
         assert!(e.to_string().contains("record c-1"), "{e}");
     }

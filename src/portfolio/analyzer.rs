@@ -621,9 +621,9 @@ impl<S: ScoringStrategy, P: RecommendationPolicy> PortfolioAnalyzer<S, P> {
     }
 
     /// Both phases over a source split into shards (byte ranges of a file, partitions of a
-    /// table, pages of a query), one thread per shard. This is the fast path for a large
-    /// export; the report equals that of [`analyze`](Self::analyze) over the shards one after
-    /// the other. By default ([`BetweenPhases::Keep`]) each shard is read and validated once:
+    /// table, pages of a query), read on up to `threads` threads. This is the fast path for a
+    /// large export; the report equals that of [`analyze`](Self::analyze) over the shards one
+    /// after the other. By default ([`BetweenPhases::Keep`]) each shard is read and validated once:
     /// phase 1 keeps its customers in a compact form (about 150 bytes each, against about
     /// 1.6 KB built) and phase 2 assesses them from there, freeing each block of them once read.
     /// With [`BetweenPhases::ReadAgain`] each shard is opened again for phase 2 and the
