@@ -1055,7 +1055,16 @@ mod tests {
                 0u128..1000,
                 0u128..(1 << 20),
                 0u128..(1 << 40),
-                0u128..(1 << 96)
+                0u128..(1 << 96),
+                // The edges of each width, and a high word without a middle one.
+                prop_oneof![
+                    Just(0xffffu128),
+                    Just(0x1_0000),
+                    Just(0xffff_ffff),
+                    Just(1 << 32)
+                ],
+                (0u128..1000).prop_map(|lo| (1 << 64) + lo),
+                (1u128..(1 << 32)).prop_map(|hi| hi << 64),
             ],
             0u8..=28,
             any::<bool>(),
