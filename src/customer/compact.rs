@@ -986,7 +986,7 @@ impl Reader<'_> {
             _ => (self.u32_le()?, self.u32_le()?, self.u32_le()?),
         };
         let negative = head & NEGATIVE != 0;
-        if lo | mid | hi == 0 && negative {
+        if negative && (lo, mid, hi) == (0, 0, 0) {
             // A negative zero, which `from_parts` would make positive.
             let mut b = [0; 16];
             b[2] = scale;
@@ -1048,7 +1048,7 @@ mod tests {
     use proptest::strategy::ValueTree;
 
     /// Any decimal: every magnitude of 96 bits, every scale, either sign (a negative zero too).
-    fn decimal() -> impl Strategy<Value = Decimal> {
+    fn decimal() -> BoxedStrategy<Decimal> {
         (
             prop_oneof![
                 Just(0u128),
@@ -1063,6 +1063,12 @@ mod tests {
                     Just(0xffff_ffff),
                     Just(1 << 32)
                 ],
+                // Words equal to one another, or only the middle one set.
+                prop_oneof![
+                    Just((1u128 << 32) + 1),
+                    Just((1 << 64) + (1 << 32)),
+                    Just(1 << 40)
+                ],
                 (0u128..1000).prop_map(|lo| (1 << 64) + lo),
                 (1u128..(1 << 32)).prop_map(|hi| hi << 64),
             ],
@@ -1076,6 +1082,7 @@ mod tests {
                 b[4..].copy_from_slice(&m.to_le_bytes()[..12]);
                 Decimal::deserialize(b)
             })
+            .boxed()
     }
 
     /// Hours as `new` gives them, or with the scale a sum keeps (`1.0` from `0.5 + 0.5`).
