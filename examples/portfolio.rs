@@ -22,7 +22,7 @@
 #[path = "flat/mod.rs"]
 mod flat;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::error::Error;
 use std::fs;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -45,29 +45,33 @@ fn print_json(report: &PortfolioReport) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-thread_local! {
-    /// The shard whose record this thread read last: phase 2 reads a record and decides it on
-    /// the same thread, so the sink knows which part file its line belongs to.
-    static SHARD: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-}
-
-/// A shard's source that notes, on every record read, that this thread works on shard `shard`.
-struct Noted<S> {
+/// A shard's source that notes, for the decision lines, which shard each customer it reads
+/// is in: phase 2 decides the customers phase 1 kept, without reading the source again, so the
+/// sink finds a customer's part by its id.
+struct Noted<'a, S> {
     shard: usize,
     inner: S,
+    lines: Option<&'a DecisionLines>,
 }
 
-impl<S: custfit::source::CustomerSource> custfit::source::CustomerSource for Noted<S> {
+impl<S: custfit::source::CustomerSource> custfit::source::CustomerSource for Noted<'_, S> {
     fn next_customer(&mut self) -> Option<custfit::Result<Customer>> {
-        SHARD.with(|s| s.set(self.shard));
-        self.inner.next_customer()
+        let record = self.inner.next_customer()?;
+        if let (Some(lines), Ok(c)) = (self.lines, &record) {
+            lines.note(self.shard, c.id());
+        }
+        Some(record)
     }
 }
 
-/// Decision records as JSON lines, one part file per shard, joined in shard order at the end.
+/// Decision records as JSON lines, one part file per shard, joined in shard order at the end:
+/// a shard's customers are decided in their order, by one thread.
 struct DecisionLines {
     path: String,
     parts: Vec<Mutex<std::io::BufWriter<fs::File>>>,
+    /// The ids each shard's source gave (ids are unique among the customers decided: a
+    /// repeated one is refused).
+    ids: Vec<Mutex<HashSet<custfit::CustomerId>>>,
 }
 
 impl DecisionLines {
@@ -81,7 +85,15 @@ impl DecisionLines {
         Ok(DecisionLines {
             path: path.to_owned(),
             parts,
+            ids: (0..shards).map(|_| Mutex::default()).collect(),
         })
+    }
+
+    /// Shard `shard` gave the customer `id`.
+    fn note(&self, shard: usize, id: &custfit::CustomerId) {
+        if let Some(Ok(mut ids)) = self.ids.get(shard).map(|ids| ids.lock()) {
+            ids.insert(id.clone());
+        }
     }
 
     /// The sink's work: the customer's record as one line of its shard's part.
@@ -90,12 +102,12 @@ impl DecisionLines {
             custfit::Error::source_message(Some(c.id().to_string()), format!("--decisions: {e}"))
         };
         let record = custfit::DecisionRecord::new(c, a, r)?;
-        let shard = SHARD.with(|s| s.get());
-        let part = self
-            .parts
-            .get(shard)
-            .ok_or_else(|| failed(&"no such shard"))?;
-        let mut w = part.lock().map_err(|e| failed(&e))?;
+        let shard = self
+            .ids
+            .iter()
+            .position(|ids| ids.lock().is_ok_and(|ids| ids.contains(c.id())))
+            .ok_or_else(|| failed(&"read by no shard"))?;
+        let mut w = self.parts[shard].lock().map_err(|e| failed(&e))?;
         serde_json::to_writer(&mut *w, &record).map_err(|e| failed(&e))?;
         w.write_all(b"\n").map_err(|e| failed(&e))
     }
@@ -154,7 +166,13 @@ fn main() -> Result<(), Box<dyn Error>> {
             Some(p) => Some(DecisionLines::create(p, file.shards())?),
             None => None,
         };
-        let open = |i: usize| file.open(i).map(|inner| Noted { shard: i, inner });
+        let open = |i: usize| {
+            file.open(i).map(|inner| Noted {
+                shard: i,
+                inner,
+                lines: decision_lines.as_ref(),
+            })
+        };
         let report = analyzer.analyze_shards(
             file.shards(),
             threads,
@@ -205,6 +223,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         Ok(Noted {
             shard: i,
             inner: custfit::source::IterSource::new(shards[i].iter().cloned()),
+            lines: decision_lines.as_ref(),
         })
     };
     let report = analyzer.analyze_shards(
