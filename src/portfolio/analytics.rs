@@ -468,6 +468,20 @@ mod tests {
         assert!(sorted.iter().all(|z| z.is_zero() && z.is_sign_negative()));
     }
 
+    /// Money rounded to its minor unit takes the integer path; mixed scales, a negative zero
+    /// and mantissas beyond 64 bits do not (they are summed as decimals).
+    #[test]
+    fn one_scale_in_64_bits_is_sorted_as_integer_keys() {
+        let keys = sorted_keys_descending(&[d(150, 2), d(-5, 2), d(300, 2), d(150, 2)]);
+        assert_eq!(keys, Some((vec![300, 150, 150, -5], 2)));
+        assert_eq!(sorted_keys_descending(&[d(150, 2), d(15, 1)]), None);
+        let mut zero = d(0, 2);
+        zero.set_sign_negative(true);
+        assert_eq!(sorted_keys_descending(&[d(150, 2), zero]), None);
+        assert_eq!(sorted_keys_descending(&[Decimal::MAX]), None);
+        assert_eq!(sorted_keys_descending(&[]), None);
+    }
+
     #[test]
     fn values_beyond_i128_fall_back_to_decimal_order() {
         let sorted = sorted_descending(vec![d(1, 28), Decimal::MAX, Decimal::MIN, d(-1, 28)]);
