@@ -480,6 +480,20 @@ mod tests {
         assert_eq!(sorted_keys_descending(&[d(150, 2), zero]), None);
         assert_eq!(sorted_keys_descending(&[Decimal::MAX]), None);
         assert_eq!(sorted_keys_descending(&[]), None);
+        // Their climb converts to decimals of their scale (sums beyond 96 bits do not).
+        let exact = |x: i128| Decimal::try_from_i128_with_scale(x, 2).ok();
+        let add = |a: i128, k: &i64| a + i128::from(*k);
+        let floor = Decimal::MIN.mantissa();
+        let climbed = climb(&[300i64, 150, -5], 20, 0, floor, add)
+            .map(exact)
+            .unwrap();
+        assert_eq!(
+            (climbed.total, climbed.peak, climbed.peak_rank),
+            (d(445, 2), d(450, 2), 2)
+        );
+        assert!(climb(&[i64::MAX; 2], 20, 1 << 96, floor, add)
+            .map(exact)
+            .is_none());
     }
 
     #[test]
