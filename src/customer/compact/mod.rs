@@ -653,6 +653,19 @@ mod tests {
         assert!(r.customer(id, &mut std::iter::empty()).is_none());
     }
 
+    /// A valid customer with only what a customer must have.
+    fn plain(id: &str) -> Customer {
+        Customer::builder(id, "C")
+            .currency("EUR")
+            .period(
+                NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+                NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+            )
+            .customer_since(NaiveDate::from_ymd_opt(2023, 1, 1).unwrap())
+            .build()
+            .unwrap()
+    }
+
     /// Many customers fill many blocks; each is read back whole across block edges.
     #[test]
     fn many_customers_span_blocks() {
@@ -689,15 +702,7 @@ mod tests {
     /// Beyond the table's limit of texts, tags are written out in full and read back the same.
     #[test]
     fn tags_beyond_the_table_are_written_in_full() {
-        let base = Customer::builder("c", "C")
-            .currency("EUR")
-            .period(
-                NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
-                NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
-            )
-            .customer_since(NaiveDate::from_ymd_opt(2023, 1, 1).unwrap())
-            .build()
-            .unwrap();
+        let base = plain("c");
         let mut kept = CompactCustomers::default();
         let n = TagSet::MAX_TEXTS + 10;
         for i in 0..n {
@@ -720,15 +725,7 @@ mod tests {
     /// A customer cut short is refused with an error naming it, not read as another.
     #[test]
     fn a_customer_cut_short_is_an_error_naming_it() {
-        let c = Customer::builder("c-1", "C")
-            .currency("EUR")
-            .period(
-                NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
-                NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
-            )
-            .customer_since(NaiveDate::from_ymd_opt(2023, 1, 1).unwrap())
-            .build()
-            .unwrap();
+        let c = plain("c-1");
         let mut kept = CompactCustomers::default();
         kept.push(&c);
         kept.cut_short();
