@@ -17,8 +17,10 @@ use crate::error::{check_range, Error, Result};
 
 mod analytics;
 mod analyzer;
+mod merge;
 mod report;
 mod running;
+mod runs;
 mod shards;
 mod summary;
 

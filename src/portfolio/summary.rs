@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::report::merge_sorted_by;
+use super::merge::merge_sorted_by;
 use super::*;
 use crate::assessment::PlausibleRanges;
 use crate::customer::CustomerId;
